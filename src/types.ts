@@ -1,0 +1,110 @@
+/**
+ * Shared vocabulary of Runway (see docs/concepts.md): releases, runs, steps, measurements.
+ * Everything here is plain data so it can be stored, printed and written to evidence as JSON.
+ */
+
+/** Outcome of one measurement. "failed" = measured something bad; "error" = could not measure. */
+export type Phase = 'successful' | 'failed' | 'error' | 'inconclusive';
+
+/** One measurement taken by a check provider (shaped like Argo Rollouts' metric measurements). */
+export interface Measurement {
+  phase: Phase;
+  /** The measured value (status code, latency in ms, exit code, query result …). */
+  value?: unknown;
+  /** Human-readable explanation, e.g. `status 503, expected 200`. */
+  message: string;
+  startedAt: string;
+  finishedAt: string;
+  metadata?: Record<string, unknown>;
+}
+
+/** A check's name, kind and the measurement it produced. */
+export interface CheckResult {
+  name: string;
+  kind: string;
+  measurement: Measurement;
+}
+
+/** An immutable release: git commit + digest of the built artifact + digest of the config. */
+export interface Release {
+  /** Short stable id, e.g. `3f2a9c1-8d0e4b7a`. */
+  id: string;
+  sha: string;
+  artifactDigest: string;
+  configDigest: string;
+  /** True when built from a working tree with uncommitted changes (`--allow-dirty`). */
+  dirty: boolean;
+  /** Absolute path of the built release directory that every environment runs. */
+  dir: string;
+  createdAt: string;
+  /** First line of the commit message, for people. */
+  subject?: string;
+}
+
+export type RunKind = 'deploy' | 'promote' | 'rollback' | 'rehearsal';
+
+/**
+ * How a run ended. `rolled_back`: the run deployed, something failed and the environment was put back on
+ * its known-good release. `refused`: a gate stopped it before anything changed. `abandoned`: its process
+ * died and a later run found its lock stale.
+ */
+export type RunOutcome = 'running' | 'successful' | 'failed' | 'rolled_back' | 'cancelled' | 'refused' | 'abandoned';
+
+export type StepStatus = 'pending' | 'running' | 'successful' | 'failed' | 'skipped' | 'cancelled';
+
+/** What one step of a run did. */
+export interface StepResult {
+  index: number;
+  name: string;
+  kind: string;
+  status: StepStatus;
+  attempts: number;
+  startedAt?: string;
+  finishedAt?: string;
+  durationMs?: number;
+  exitCode?: number;
+  timedOut?: boolean;
+  /** Step log path relative to the evidence bundle. */
+  log?: string;
+  error?: string;
+  continueOnError?: boolean;
+  checks?: CheckResult[];
+  /** Free-form details a step wants in the evidence (e.g. the release switched to). */
+  details?: Record<string, unknown>;
+}
+
+/** Set when a step failed after all its attempts and a person has to look. */
+export interface Escalation {
+  step: string;
+  attempts: number;
+  error: string;
+  logs: string[];
+}
+
+/** One execution of a pipeline. */
+export interface RunRecord {
+  id: string;
+  kind: RunKind;
+  environment: string;
+  release: Release;
+  actor: string;
+  /** The command line that started the run, e.g. `runway deploy staging`. */
+  command: string;
+  startedAt: string;
+  finishedAt?: string;
+  outcome: RunOutcome;
+  /** Reason given by a person (rollback, unlock, override) or by Runway (refusal). */
+  reason?: string;
+  allowDirty?: boolean;
+  escalation?: Escalation;
+  /** Release the environment was rolled back to, when this run rolled back. */
+  rolledBackTo?: string;
+  /** What triggered the rollback, e.g. `check http GET /health failed: status 500, expected 200`. */
+  rollbackTrigger?: string;
+  /** Release that was live before this run. */
+  previousRelease?: string;
+  migrations?: string[];
+  steps: StepResult[];
+  /** Relative path of the evidence bundle from the project root. */
+  evidence?: string;
+}
