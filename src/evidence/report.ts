@@ -1,0 +1,123 @@
+/**
+ * The release report (`report.md` in every evidence bundle): the release log a team pastes into its runbook —
+ * what was released, by whom, which steps ran, what the checks measured, migrations, rollback and escalation.
+ */
+import { formatMs } from '../config/duration.js';
+import type { CheckResult, RunRecord, StepResult } from '../types.js';
+
+const NONE = '—';
+
+/** `2026-11-21T23:05:01.123Z` → `2026-11-21 23:05:01Z`; other text is returned unchanged. */
+export function formatTimestamp(iso: string | undefined): string {
+  if (!iso) return NONE;
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(\.\d+)?Z$/.exec(iso);
+  return m ? `${m[1]} ${m[2]}Z` : iso;
+}
+
+/** Duration between two ISO timestamps for people (`850ms`, `4.2s`, `3m 5s`), or `—` when unknown. */
+export function formatSpan(startedAt: string | undefined, finishedAt: string | undefined): string {
+  if (!startedAt || !finishedAt) return NONE;
+  const ms = Date.parse(finishedAt) - Date.parse(startedAt);
+  return Number.isFinite(ms) && ms >= 0 ? formatMs(ms) : NONE;
+}
+
+/** Renders the markdown release report of a run. */
+export function renderReport(run: RunRecord, checks: CheckResult[]): string {
+  const parts = [
+    `# ${run.environment} · ${run.kind} · ${run.outcome}`,
+    summary(run),
+    section('Steps', steps(run.steps)),
+    section('Checks', checkTable(checks)),
+    section('Migrations Applied', run.migrations?.length ? run.migrations.map((m) => `- ${code(m)}`).join('\n') : 'none'),
+    section('Rollback', rollback(run)),
+  ];
+  if (run.escalation) parts.push(section('Escalation', escalation(run)));
+  return `${parts.join('\n\n')}\n`;
+}
+
+// The key/value table at the top.
+function summary(run: RunRecord): string {
+  const r = run.release;
+  const rows: [string, string][] = [
+    ['Date', formatTimestamp(run.startedAt)],
+    ['Git SHA', code(r.sha)],
+    ['Release', `${code(r.id)}${r.dirty ? ' (dirty: uncommitted changes)' : ''}`],
+    ['Artifact digest', code(r.artifactDigest)],
+    ['Config digest', code(r.configDigest)],
+    ['Actor', cell(run.actor)],
+    ['Command', code(run.command)],
+    ['Duration', run.finishedAt ? formatSpan(run.startedAt, run.finishedAt) : 'still running'],
+    ['Previous release', run.previousRelease ? code(run.previousRelease) : 'none'],
+  ];
+  if (r.subject) rows.splice(2, 0, ['Commit', cell(r.subject)]);
+  if (run.reason) rows.push(['Reason', cell(run.reason)]);
+  return table(['Field', 'Value'], rows);
+}
+
+// The Steps table.
+function steps(list: StepResult[]): string {
+  if (!list.length) return 'none';
+  const rows = list.map((s) => [
+    String(s.index),
+    cell(s.name),
+    s.error ? `${s.status}: ${cell(s.error)}` : s.status,
+    String(s.attempts),
+    s.durationMs !== undefined ? formatMs(s.durationMs) : formatSpan(s.startedAt, s.finishedAt),
+    s.log ? `[${cell(s.log)}](${s.log.replace(/ /g, '%20')})` : NONE,
+  ]);
+  return table(['#', 'Step', 'Status', 'Attempts', 'Duration', 'Log'], rows);
+}
+
+// The Checks table.
+function checkTable(checks: CheckResult[]): string {
+  if (!checks.length) return 'none';
+  const rows = checks.map((c) => [cell(c.name), c.measurement.phase, value(c.measurement.value), cell(c.measurement.message)]);
+  return table(['Check', 'Phase', 'Value', 'Message'], rows);
+}
+
+// Rollback trigger and target, or "none".
+function rollback(run: RunRecord): string {
+  if (!run.rollbackTrigger && !run.rolledBackTo) return 'none';
+  return [
+    `- Trigger: ${run.rollbackTrigger ? cell(run.rollbackTrigger) : 'not recorded'}`,
+    `- Rolled back to: ${run.rolledBackTo ? code(run.rolledBackTo) : 'not recorded'}`,
+  ].join('\n');
+}
+
+// What a person has to look at.
+function escalation(run: RunRecord): string {
+  const e = run.escalation!;
+  const lines = [`- Step: ${cell(e.step)}`, `- Attempts: ${e.attempts}`, `- Error: ${cell(e.error)}`];
+  if (e.logs.length) lines.push(`- Logs: ${e.logs.map((l) => `[${cell(l)}](${l.replace(/ /g, '%20')})`).join(', ')}`);
+  return lines.join('\n');
+}
+
+// A "## Title" section.
+function section(title: string, body: string): string {
+  return `## ${title}\n\n${body}`;
+}
+
+// A markdown table.
+function table(headers: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+// Text made safe for a table cell: pipes escaped, newlines flattened.
+function cell(text: string | undefined): string {
+  if (text === undefined || text === '') return NONE;
+  return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+}
+
+// Inline code, or "—" when empty.
+function code(text: string | undefined): string {
+  if (!text) return NONE;
+  return `\`${cell(text).replace(/`/g, "'")}\``;
+}
+
+// A measured value, short enough for a table.
+function value(v: unknown): string {
+  if (v === undefined || v === null) return NONE;
+  const text = typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
+  return cell(text.length > 80 ? `${text.slice(0, 77)}...` : text);
+}
