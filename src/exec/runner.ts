@@ -1,0 +1,230 @@
+/**
+ * Runs one command the way Runway runs every command: non-interactive (stdin closed, CI=1, no pagers), in its own
+ * process group so a timeout or a cancel kills everything it started, with output streamed live and kept as
+ * evidence. A failing command never throws: its whole result is returned.
+ */
+import { execa, parseCommandString } from 'execa';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
+import { nonInteractiveEnv } from './env.js';
+
+/** What to run. */
+export interface CommandSpec {
+  command: string;
+  cwd: string;
+  /** Extra variables, set over the non-interactive environment. */
+  env?: Record<string, string>;
+  /** Kill the whole process group after this many milliseconds. */
+  timeoutMs?: number;
+  /** Aborting kills the whole process group; the result has `cancelled: true`. */
+  signal?: AbortSignal;
+  /** Called live with every chunk of output as it arrives. */
+  onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void;
+  /** Run through /bin/sh (default true). When false the command is split on spaces and run directly. */
+  shell?: boolean;
+}
+
+/** Everything a command did; it is evidence. */
+export interface ProcessResult {
+  command: string;
+  /** Exit code, or null when the command was killed by a signal or could not start. */
+  exitCode: number | null;
+  /** Signal that ended the command, e.g. SIGTERM. */
+  signal?: string;
+  durationMs: number;
+  timedOut: boolean;
+  cancelled: boolean;
+  /** Interleaved stdout and stderr, capped to the last 1 MiB. */
+  output: string;
+  startedAt: string;
+  finishedAt: string;
+}
+
+/** Runs commands. `processRunner` runs them for real; `RecordingRunner` records them. */
+export interface Runner {
+  run(spec: CommandSpec): Promise<ProcessResult>;
+}
+
+/** Most output characters kept per command (the tail is kept: that is where errors are). */
+export const OUTPUT_CAP = 1024 * 1024;
+/** Time between SIGTERM and SIGKILL when a command is stopped. */
+export const KILL_GRACE_MS = 3000;
+
+// Process groups still running; killed if Runway itself exits first.
+const liveGroups = new Set<number>();
+let exitHookInstalled = false;
+
+// Sends a signal to a whole process group; a group that is already gone is fine.
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // ESRCH: nothing left in the group.
+  }
+}
+
+// True while any process of the group still runs (zombies waiting to be reaped do not count, where /proc tells).
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+  } catch {
+    return false;
+  }
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return true;
+  }
+  return entries.some((entry) => {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // Fields after the command name: state, ppid, pgrp, …
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return Number(pgrp) === pid && state !== 'Z';
+    } catch {
+      return false;
+    }
+  });
+}
+
+// Makes sure Runway never leaves a command's process group behind when it exits.
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const pid of liveGroups) killGroup(pid, 'SIGKILL');
+  });
+}
+
+// Explains why a working directory cannot be used, or returns undefined.
+function cwdProblem(cwd: string): string | undefined {
+  try {
+    if (!statSync(cwd).isDirectory()) return `working directory ${cwd} is not a directory`;
+  } catch {
+    return `working directory ${cwd} does not exist`;
+  }
+  return undefined;
+}
+
+// Keeps the last OUTPUT_CAP characters of a stream of text without re-copying on every chunk.
+class OutputTail {
+  private text = '';
+  private dropped = 0;
+  append(chunk: string): void {
+    this.text += chunk;
+    if (this.text.length > 2 * OUTPUT_CAP) this.trim();
+  }
+  toString(): string {
+    this.trim();
+    return this.dropped ? `[runway: ${this.dropped} earlier characters of output dropped]\n${this.text}` : this.text;
+  }
+  private trim(): void {
+    if (this.text.length <= OUTPUT_CAP) return;
+    this.dropped += this.text.length - OUTPUT_CAP;
+    this.text = this.text.slice(-OUTPUT_CAP);
+  }
+}
+
+// Waits until the group is gone or the deadline passes, polling briefly.
+async function waitGroupGone(pid: number, deadline: number): Promise<void> {
+  while (groupAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+}
+
+/** The real runner: execa, detached process group, stdin closed, output streamed and kept. */
+export const processRunner: Runner = {
+  async run(spec: CommandSpec): Promise<ProcessResult> {
+    const started = Date.now();
+    const startedAt = new Date(started).toISOString();
+    const tail = new OutputTail();
+    const finish = (fields: Partial<ProcessResult>): ProcessResult => ({
+      command: spec.command,
+      exitCode: null,
+      durationMs: Date.now() - started,
+      timedOut: false,
+      cancelled: false,
+      output: tail.toString(),
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      ...fields,
+    });
+    const emit = (chunk: string, stream: 'stdout' | 'stderr') => {
+      if (!chunk) return;
+      tail.append(chunk);
+      try {
+        spec.onOutput?.(chunk, stream);
+      } catch {
+        // A broken listener must not lose the command's result.
+      }
+    };
+
+    if (spec.signal?.aborted) return finish({ cancelled: true });
+    const problem = cwdProblem(spec.cwd);
+    if (problem) {
+      emit(`runway: cannot run "${spec.command}": ${problem}\n`, 'stderr');
+      return finish({});
+    }
+
+    const options = {
+      cwd: spec.cwd,
+      env: { ...nonInteractiveEnv(), ...spec.env },
+      extendEnv: false,
+      stdin: 'ignore',
+      buffer: false,
+      reject: false,
+      detached: true,
+      shell: spec.shell ?? true,
+    } as const;
+    const [file, ...args] = options.shell ? [spec.command] : parseCommandString(spec.command);
+    const subprocess = execa(file ?? '', args, options);
+    const pid = subprocess.pid;
+
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const decoder = new StringDecoder('utf8');
+      subprocess[stream]?.on('data', (data: Buffer) => emit(decoder.write(data), stream));
+      subprocess[stream]?.on('end', () => emit(decoder.end(), stream));
+    }
+
+    let timedOut = false;
+    let cancelled = false;
+    let killDeadline = 0;
+    let forceTimer: NodeJS.Timeout | undefined;
+    const stop = (why: 'timeout' | 'abort') => {
+      if (timedOut || cancelled || pid === undefined) return;
+      if (why === 'timeout') timedOut = true;
+      else cancelled = true;
+      killDeadline = Date.now() + KILL_GRACE_MS;
+      killGroup(pid, 'SIGTERM');
+      forceTimer = setTimeout(() => killGroup(pid, 'SIGKILL'), KILL_GRACE_MS);
+    };
+    const onAbort = () => stop('abort');
+    const timeoutMs = spec.timeoutMs ?? 0;
+    const timer = timeoutMs > 0 ? setTimeout(() => stop('timeout'), timeoutMs) : undefined;
+    spec.signal?.addEventListener('abort', onAbort, { once: true });
+    if (pid !== undefined) {
+      liveGroups.add(pid);
+      installExitHook();
+    }
+
+    const result = await subprocess;
+    clearTimeout(timer);
+    spec.signal?.removeEventListener('abort', onAbort);
+    if (pid !== undefined && (timedOut || cancelled)) {
+      // Background children may have ignored SIGTERM or closed their output; none may survive the stop.
+      await waitGroupGone(pid, killDeadline);
+      killGroup(pid, 'SIGKILL');
+      clearTimeout(forceTimer);
+    }
+    if (pid !== undefined) liveGroups.delete(pid);
+
+    if (result.failed && result.exitCode === undefined && !result.signal) {
+      emit(`runway: could not start "${spec.command}": ${result.originalMessage ?? result.shortMessage}\n`, 'stderr');
+    }
+    return finish({
+      exitCode: result.exitCode ?? null,
+      ...(result.signal ? { signal: result.signal } : {}),
+      timedOut,
+      cancelled,
+    });
+  },
+};
