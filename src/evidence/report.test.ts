@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import type { CheckResult, RunRecord } from '../types.js';
+import { formatTimestamp, renderReport } from './report.js';
+
+const base: RunRecord = {
+  id: '20261121T230501Z-a1b2', kind: 'deploy', environment: 'production', actor: 'alice',
+  command: 'runway deploy production', startedAt: '2026-11-21T23:05:01.250Z', finishedAt: '2026-11-21T23:06:05.250Z',
+  outcome: 'rolled_back', previousRelease: '1111111-22222222',
+  release: {
+    id: '3f2a9c1-8d0e4b7a', sha: '3f2a9c1d2e3f', artifactDigest: 'sha256:artifact', configDigest: 'sha256:config',
+    dirty: true, dir: '/r', createdAt: '2026-11-21T23:00:00.000Z',
+  },
+  steps: [
+    { index: 1, name: 'deploy', kind: 'deploy', status: 'successful', attempts: 1, durationMs: 2100, log: 'steps/01-deploy.log' },
+    { index: 2, name: 'checks', kind: 'check', status: 'failed', attempts: 3, durationMs: 450, log: 'steps/02-checks.log', error: 'status 500 | expected 200' },
+  ],
+  migrations: ['20261120_add_orders.sql'],
+  rollbackTrigger: 'check http GET /health failed: status 500, expected 200',
+  rolledBackTo: '1111111-22222222',
+  escalation: { step: 'checks', attempts: 3, error: 'status 500', logs: ['steps/02-checks.log'] },
+};
+const checks: CheckResult[] = [
+  { name: 'GET /health', kind: 'http', measurement: { phase: 'failed', value: 500, message: 'status 500, expected 200', startedAt: 'a', finishedAt: 'b' } },
+  { name: 'p95', kind: 'prometheus', measurement: { phase: 'error', message: 'connection refused', startedAt: 'a', finishedAt: 'b' } },
+];
+
+describe('renderReport', () => {
+  it('renders title, release table and every section', () => {
+    const md = renderReport(base, checks);
+    expect(md.split('\n')[0]).toBe('# production · deploy · rolled_back');
+    expect(md).toContain('| Date | 2026-11-21 23:05:01Z |');
+    expect(md).toContain('| Git SHA | `3f2a9c1d2e3f` |');
+    expect(md).toContain('| Release | `3f2a9c1-8d0e4b7a` (dirty: uncommitted changes) |');
+    expect(md).toContain('| Artifact digest | `sha256:artifact` |');
+    expect(md).toContain('| Config digest | `sha256:config` |');
+    expect(md).toContain('| Actor | alice |');
+    expect(md).toContain('| Command | `runway deploy production` |');
+    expect(md).toContain('| Duration | 1m 4s |');
+    expect(md).toContain('| Previous release | `1111111-22222222` |');
+    expect(md).toContain('## Steps\n\n| # | Step | Status | Attempts | Duration | Log |');
+    expect(md).toContain('| 1 | deploy | successful | 1 | 2.1s | [steps/01-deploy.log](steps/01-deploy.log) |');
+    expect(md).toContain('| 2 | checks | failed: status 500 \\| expected 200 | 3 | 450ms | [steps/02-checks.log](steps/02-checks.log) |');
+    expect(md).toContain('## Checks\n\n| Check | Phase | Value | Message |');
+    expect(md).toContain('| GET /health | failed | 500 | status 500, expected 200 |');
+    expect(md).toContain('| p95 | error | — | connection refused |');
+    expect(md).toContain('## Migrations Applied\n\n- `20261120_add_orders.sql`');
+    expect(md).toContain('## Rollback\n\n- Trigger: check http GET /health failed: status 500, expected 200\n- Rolled back to: `1111111-22222222`');
+    expect(md).toContain('## Escalation\n\n- Step: checks\n- Attempts: 3\n- Error: status 500\n- Logs: [steps/02-checks.log](steps/02-checks.log)');
+  });
+
+  it('says "none" where nothing happened and leaves out escalation', () => {
+    const md = renderReport({
+      ...base, outcome: 'successful', finishedAt: undefined, migrations: [], rollbackTrigger: undefined, rolledBackTo: undefined,
+      escalation: undefined, previousRelease: undefined, steps: [], release: { ...base.release, dirty: false },
+    }, []);
+    expect(md.split('\n')[0]).toBe('# production · deploy · successful');
+    expect(md).toContain('| Release | `3f2a9c1-8d0e4b7a` |');
+    expect(md).toContain('| Duration | still running |');
+    expect(md).toContain('| Previous release | none |');
+    expect(md).toContain('## Steps\n\nnone');
+    expect(md).toContain('## Checks\n\nnone');
+    expect(md).toContain('## Migrations Applied\n\nnone');
+    expect(md).toContain('## Rollback\n\nnone');
+    expect(md).not.toContain('## Escalation');
+  });
+
+  it('formats timestamps for people', () => {
+    expect(formatTimestamp('2026-11-21T23:05:01.999Z')).toBe('2026-11-21 23:05:01Z');
+    expect(formatTimestamp('2026-11-21T23:05:01Z')).toBe('2026-11-21 23:05:01Z');
+    expect(formatTimestamp(undefined)).toBe('—');
+  });
+});
