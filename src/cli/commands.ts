@@ -1,7 +1,15 @@
 /** The registry of CLI commands: each command file exports `register(program, io)`. */
 import type { Command } from 'commander';
 import type { CliIO } from './io.js';
+import { register as deploy } from './deploy.js';
+import { register as evidence } from './evidence.js';
+import { register as history } from './history.js';
+import { register as plan } from './plan.js';
+import { register as promote } from './promote.js';
+import { register as rollback } from './rollback.js';
+import { register as status } from './status.js';
+import { register as unlock } from './unlock.js';
 
 export type Register = (program: Command, io: CliIO) => void;
 
-export const COMMANDS: Register[] = [];
+export const COMMANDS: Register[] = [plan, deploy, promote, rollback, status, history, unlock, evidence];

@@ -1,0 +1,40 @@
+/** `runway deploy <env>`: build (once) and run the environment's pipeline for the current commit. */
+import type { Command } from 'commander';
+import { checkRequires, executeRun } from '../engine/deploy.js';
+import { environmentConfig } from '../engine/context.js';
+import { resolveCurrentRelease } from '../engine/release.js';
+import { ConfigError } from '../errors.js';
+import { findRelease } from '../store/releases.js';
+import type { CliIO } from './io.js';
+import { commandLine, finishRunOutput, interruptSignal, openFromCommand } from './project.js';
+
+/** Registers `deploy`. */
+export function register(program: Command, io: CliIO): void {
+  program
+    .command('deploy')
+    .description("run an environment's pipeline for the current commit (builds the release once, then reuses it)")
+    .argument('<env>', 'environment name, e.g. staging')
+    .option('--allow-dirty', 'allow uncommitted changes (recorded in the run)', false)
+    .option('--release <id>', 'deploy an already built release instead of the current commit')
+    .option('--json', 'print the run record as JSON on stdout', false)
+    .addHelpText('after', '\nExit codes: 0 successful, 1 failed or rolled back, 2 bad input, 3 locked or refused.')
+    .action(async (env: string, opts: { allowDirty: boolean; release?: string; json: boolean }, cmd: Command) => {
+      const ctx = await openFromCommand(cmd, io);
+      environmentConfig(ctx, env);
+      const release = opts.release
+        ? await ctx.store.use((db) => findRelease(db, opts.release!))
+        : await resolveCurrentRelease(ctx, { allowDirty: opts.allowDirty });
+      if (!release) throw new ConfigError(`--release: unknown release "${opts.release}" (see runway history)`);
+      await checkRequires(ctx, env, release);
+      const interrupt = interruptSignal(io);
+      try {
+        const run = await executeRun(ctx, {
+          kind: 'deploy', environment: env, release, command: commandLine(cmd), allowDirty: opts.allowDirty,
+          signal: interrupt.signal,
+        });
+        finishRunOutput(io, run, opts.json);
+      } finally {
+        interrupt.dispose();
+      }
+    });
+}

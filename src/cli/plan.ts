@@ -1,0 +1,61 @@
+/** `runway plan <env>`: what a deploy would do, without doing anything. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { formatMs } from '../config/duration.js';
+import { environmentConfig } from '../engine/context.js';
+import { buildPlan } from '../engine/plan.js';
+import { currentSource } from '../engine/release.js';
+import { findReleaseBySource } from '../store/releases.js';
+import { knownGood, listEnvironments, passedIn } from '../store/runs.js';
+import { paint, printJson, type CliIO } from './io.js';
+import { openFromCommand } from './project.js';
+
+/** Registers `plan`. */
+export function register(program: Command, io: CliIO): void {
+  program
+    .command('plan')
+    .description('print the plan a deploy of the current commit to <env> would apply (no side effects)')
+    .argument('<env>', 'environment name')
+    .option('--allow-dirty', 'plan for a working tree with uncommitted changes', false)
+    .option('--json', 'print the plan as JSON', false)
+    .action(async (env: string, opts: { allowDirty: boolean; json: boolean }, cmd: Command) => {
+      const ctx = await openFromCommand(cmd, io);
+      environmentConfig(ctx, env);
+      const src = await currentSource(ctx, { allowDirty: opts.allowDirty });
+      const hasState = existsSync(join(ctx.stateDir, 'state'));
+      const state = hasState
+        ? await ctx.store.use(async (db) => {
+            const built = await findReleaseBySource(db, src.sourceKey);
+            const current = (await listEnvironments(db)).find((e) => e.name === env)?.currentRelease;
+            const requires = await Promise.all(
+              ctx.loaded.config.environments[env]!.requires.map(async (r) => ({
+                environment: r, passed: built ? Boolean(await passedIn(db, r, built.id)) : false,
+              })));
+            return { built, current, knownGood: await knownGood(db, env), requires };
+          })
+        : { built: undefined, current: undefined, knownGood: undefined, requires: [] };
+      const release = state.built
+        ? { id: state.built.id, sha: state.built.sha, dirty: state.built.dirty }
+        : { id: `${src.sha.slice(0, 7)}-(not built yet)`, sha: src.sha, dirty: src.dirty };
+      const plan = buildPlan(ctx.loaded.config, env, { kind: 'deploy', release });
+      const extra = { built: Boolean(state.built), current: state.current, knownGood: state.knownGood, requiresPassed: state.requires };
+      if (opts.json) return printJson(io, { ...plan, state: extra });
+      const lines = [
+        `plan: deploy ${env} · release ${release.id} (${src.subject})${src.dirty ? ' · DIRTY TREE' : ''}`,
+        `  target: ${plan.target.kind} · now serving: ${state.current ?? 'nothing'} · known-good: ${state.knownGood ?? 'none'}`,
+        ...state.requires.map((r) => `  requires ${r.environment}: ${r.passed ? paint(io, 'green', 'passed') : paint(io, 'red', 'not passed — would be refused')}`),
+        state.built ? '' : `  build: ${ctx.loaded.config.release.build ?? '(no build command; the source is the artifact)'}`,
+        plan.gates.length ? `  gates: ${plan.gates.map((g) => g.name).join(', ')}` : '',
+        '  steps:',
+        ...plan.steps.map((s) => {
+          const what = s.kind === 'checks' ? `checks: ${(s.checks ?? []).join(', ') || 'none'}` : s.name;
+          const opts2 = [`timeout ${formatMs(s.timeoutMs)}`, s.attempts > 1 ? `${s.attempts} attempts` : '', s.continueOnError ? 'continue on error' : '',
+            s.when.status !== 'success' ? `when ${s.when.status}` : ''].filter(Boolean).join(', ');
+          return `    ${s.index}. ${what}${s.skip ? paint(io, 'gray', ` (skipped: ${s.skip})`) : ''} ${paint(io, 'gray', `[${opts2}]`)}`;
+        }),
+        `  on failure after deploy: ${plan.onFailure === 'rollback' ? `roll back to ${state.knownGood ?? 'known-good (none yet)'}` : 'stop'}`,
+      ].filter(Boolean);
+      io.out(`${lines.join('\n')}\n`);
+    });
+}

@@ -1,0 +1,27 @@
+/** `runway promote <from> <to>`: deploy to `<to>` the exact release that passed `<from>`. */
+import type { Command } from 'commander';
+import { promote } from '../engine/promote.js';
+import type { CliIO } from './io.js';
+import { commandLine, finishRunOutput, interruptSignal, openFromCommand } from './project.js';
+
+/** Registers `promote`. */
+export function register(program: Command, io: CliIO): void {
+  program
+    .command('promote')
+    .description('deploy to <to> the exact release (same build) that passed <from>; refused when it did not')
+    .argument('<from>', 'environment the release passed, e.g. staging')
+    .argument('<to>', 'environment to deploy it to, e.g. production')
+    .option('--release <id>', 'promote this release instead of the latest one deployed to <from>')
+    .option('--json', 'print the run record as JSON on stdout', false)
+    .addHelpText('after', '\nExit codes: 0 successful, 1 failed or rolled back, 2 bad input, 3 locked or refused.')
+    .action(async (from: string, to: string, opts: { release?: string; json: boolean }, cmd: Command) => {
+      const ctx = await openFromCommand(cmd, io);
+      const interrupt = interruptSignal(io);
+      try {
+        const run = await promote(ctx, from, to, { release: opts.release, command: commandLine(cmd), signal: interrupt.signal });
+        finishRunOutput(io, run, opts.json);
+      } finally {
+        interrupt.dispose();
+      }
+    });
+}

@@ -1,0 +1,27 @@
+/** `runway rollback <env> --reason "…" [--to <release>]`: back to the known-good release. */
+import type { Command } from 'commander';
+import { rollback } from '../engine/rollback.js';
+import type { CliIO } from './io.js';
+import { commandLine, finishRunOutput, interruptSignal, openFromCommand } from './project.js';
+
+/** Registers `rollback`. */
+export function register(program: Command, io: CliIO): void {
+  program
+    .command('rollback')
+    .description('put an environment back on its last known-good release (pointer switch when still warm), then re-run its checks')
+    .argument('<env>', 'environment name')
+    .option('--to <release>', 'roll back to this release instead of the known-good one')
+    .option('--reason <text>', 'why (required; recorded in the run, the audit log and the journal)')
+    .option('--json', 'print the run record as JSON on stdout', false)
+    .addHelpText('after', '\nExit codes: 0 successful, 1 failed, 2 bad input, 3 locked or refused.')
+    .action(async (env: string, opts: { to?: string; reason?: string; json: boolean }, cmd: Command) => {
+      const ctx = await openFromCommand(cmd, io);
+      const interrupt = interruptSignal(io);
+      try {
+        const run = await rollback(ctx, env, { to: opts.to, reason: opts.reason, command: commandLine(cmd), signal: interrupt.signal });
+        finishRunOutput(io, run, opts.json);
+      } finally {
+        interrupt.dispose();
+      }
+    });
+}

@@ -1,0 +1,66 @@
+/** `runway status`: each environment's current release, since when, last run, lock and health. */
+import type { Command } from 'commander';
+import { getLock } from '../store/locks.js';
+import { getRun, listEnvironments } from '../store/runs.js';
+import type { TargetStatus } from '../targets/target.js';
+import { paint, printJson, table, type CliIO } from './io.js';
+import { openFromCommand } from './project.js';
+
+/** Registers `status`. */
+export function register(program: Command, io: CliIO): void {
+  program
+    .command('status')
+    .description("each environment's current release, since when, its last run, lock and health")
+    .option('--json', 'print JSON', false)
+    .action(async (opts: { json: boolean }, cmd: Command) => {
+      const ctx = await openFromCommand(cmd, io);
+      const names = Object.keys(ctx.loaded.config.environments);
+      const recorded = await ctx.store.use(async (db) => {
+        const envs = await listEnvironments(db);
+        return Promise.all(names.map(async (name) => {
+          const rec = envs.find((e) => e.name === name);
+          const lastRun = rec?.lastRun ? await getRun(db, rec.lastRun) : undefined;
+          return { name, rec, lastRun, lock: await getLock(db, name) };
+        }));
+      });
+      const rows = await Promise.all(recorded.map(async ({ name, rec, lastRun, lock }) => {
+        let live: TargetStatus | undefined;
+        let targetError: string | undefined;
+        try {
+          live = await ctx.target(name).status(ctx.targetContext(name));
+        } catch (err) {
+          targetError = err instanceof Error ? err.message : String(err);
+        }
+        return {
+          environment: name,
+          release: rec?.currentRelease ?? null,
+          since: rec?.since ?? null,
+          url: live?.url ?? null,
+          serving: live?.current?.releaseId ?? null,
+          healthy: live?.current ? live.current.healthy : null,
+          targetError: targetError ?? null,
+          lastRun: lastRun ? { id: lastRun.id, kind: lastRun.kind, outcome: lastRun.outcome, finishedAt: lastRun.finishedAt ?? null } : null,
+          lock: lock ? { runId: lock.runId, actor: lock.actor, since: lock.acquiredAt, stale: lock.stale } : null,
+          warm: live?.versions.filter((v) => v.state === 'warm').map((v) => v.releaseId) ?? [],
+        };
+      }));
+      if (opts.json) return printJson(io, { project: ctx.loaded.config.project, environments: rows });
+      const health = (r: (typeof rows)[number]) =>
+        r.healthy === null ? paint(io, 'gray', r.targetError ? 'not serving' : 'unknown') : r.healthy ? paint(io, 'green', 'healthy') : paint(io, 'red', 'unhealthy');
+      io.out(table(
+        ['ENVIRONMENT', 'RELEASE', 'SINCE', 'HEALTH', 'URL', 'LAST RUN', 'LOCK'],
+        rows.map((r) => [
+          r.environment,
+          r.release ?? '-',
+          r.since ? r.since.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '-',
+          health(r),
+          r.url ?? '-',
+          r.lastRun ? `${r.lastRun.kind} ${r.lastRun.outcome} (${r.lastRun.id})` : '-',
+          r.lock ? `${r.lock.stale ? 'stale ' : ''}run ${r.lock.runId} by ${r.lock.actor}` : '-',
+        ]),
+      ));
+      for (const r of rows) if (r.serving && r.release && r.serving !== r.release) {
+        io.out(paint(io, 'yellow', `! ${r.environment}: the target serves ${r.serving} but the last recorded release is ${r.release}\n`));
+      }
+    });
+}

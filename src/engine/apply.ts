@@ -1,0 +1,165 @@
+/**
+ * Applying a plan: gates, then the ordered steps with retries, then — when a step fails after the release
+ * went live — the environment's onFailure (roll back to known-good). The only place with side effects
+ * besides the targets. The caller holds the environment lock.
+ */
+import { writeFile } from 'node:fs/promises';
+import { relative } from 'node:path';
+import { formatMs } from '../config/duration.js';
+import { checksStep, failedSummary, measureChecks } from '../steps/checks.js';
+import { deployStep } from '../steps/deploy.js';
+import { rollbackStep, rollbackTarget, rollbackTo } from '../steps/rollback.js';
+import { runStep } from '../steps/run.js';
+import type { RunContext, StepOutcome } from '../steps/step.js';
+import type { StepResult } from '../types.js';
+import type { PlannedStep } from './plan.js';
+
+const STEP_RUNNERS = { run: runStep, deploy: deployStep, checks: checksStep, rollback: rollbackStep } as const;
+
+/** Relative log path of a step inside the bundle. */
+function logPath(rc: RunContext, abs: string): string {
+  return relative(rc.bundle.dir, abs);
+}
+
+/** Runs pre-flight gates; returns the refusal reason, if any. */
+export async function runGates(rc: RunContext): Promise<string | undefined> {
+  if (rc.plan.gates.length === 0) return undefined;
+  const label = `gates (${rc.plan.gates.length})`;
+  rc.ctx.reporter.taskStart(label);
+  const started = performance.now();
+  const logFile = rc.bundle.stepLogPath(0, 'gates');
+  await writeFile(logFile, '');
+  const results = await measureChecks(rc, rc.plan.gates, logFile);
+  const ok = results.every((r) => r.measurement.phase === 'successful');
+  const durationMs = performance.now() - started;
+  rc.run.steps.unshift({
+    index: 0, name: 'gates', kind: 'gates', status: ok ? 'successful' : 'failed', attempts: 1,
+    durationMs: Math.round(durationMs), log: logPath(rc, logFile), checks: results,
+  });
+  rc.ctx.reporter.taskEnd(label, ok ? 'successful' : 'failed', durationMs, ok ? undefined : failedSummary(results));
+  return ok ? undefined : `pre-flight gate failed: ${failedSummary(results)}`;
+}
+
+/** Runs one step with its attempts; fills `result`. */
+async function execute(rc: RunContext, step: PlannedStep, result: StepResult): Promise<StepOutcome> {
+  const logFile = rc.bundle.stepLogPath(step.index, step.kind === 'run' ? 'run' : step.kind);
+  await writeFile(logFile, '');
+  result.log = logPath(rc, logFile);
+  result.startedAt = new Date().toISOString();
+  result.status = 'running';
+  const started = performance.now();
+  const label = `[${step.index}/${rc.plan.steps.length}] ${step.name}`;
+  rc.ctx.reporter.taskStart(label);
+  let outcome: StepOutcome = { ok: false, error: 'not run' };
+  for (let attempt = 1; attempt <= step.attempts; attempt++) {
+    result.attempts = attempt;
+    if (attempt > 1) {
+      rc.ctx.reporter.output(`retrying (attempt ${attempt} of ${step.attempts})\n`);
+      await writeFile(logFile, `\n# attempt ${attempt} of ${step.attempts}\n`, { flag: 'a' });
+    }
+    outcome = await withTimeout(rc, step, () => STEP_RUNNERS[step.kind](rc, step, logFile));
+    if (outcome.ok || outcome.cancelled || rc.signal.aborted) break;
+  }
+  const durationMs = performance.now() - started;
+  Object.assign(result, {
+    finishedAt: new Date().toISOString(),
+    durationMs: Math.round(durationMs),
+    status: outcome.ok ? 'successful' : rc.signal.aborted || outcome.cancelled ? 'cancelled' : 'failed',
+    exitCode: outcome.exitCode,
+    timedOut: outcome.timedOut,
+    error: outcome.error,
+    checks: outcome.checks,
+    details: outcome.details,
+  } satisfies Partial<StepResult>);
+  const tries = step.attempts > 1 && !outcome.ok ? ` after ${result.attempts} attempts` : '';
+  const final = result.status as StepResult['status'];
+  const status = final === 'successful' ? 'successful' : final === 'cancelled' ? 'cancelled' : step.continueOnError ? 'warning' : 'failed';
+  rc.ctx.reporter.taskEnd(label, status, durationMs, outcome.error ? `${outcome.error}${tries}` : undefined);
+  return outcome;
+}
+
+/** Bounds a non-command step by its timeout (command steps are killed by the runner itself). */
+async function withTimeout(rc: RunContext, step: PlannedStep, fn: () => Promise<StepOutcome>): Promise<StepOutcome> {
+  if (step.kind === 'run') return fn();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<StepOutcome>((resolve) => {
+    timer = setTimeout(() => resolve({ ok: false, timedOut: true, error: `timed out after ${formatMs(step.timeoutMs)}` }), step.timeoutMs);
+  });
+  try {
+    return await Promise.race([fn(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Whether a step runs, given its `when` and the run's health so far. */
+function shouldRun(step: PlannedStep, failed: boolean): string | undefined {
+  if (step.skip) return step.skip;
+  if (step.when.status === 'success' && failed) return 'an earlier step failed';
+  if (step.when.status === 'failure' && !failed) return 'runs only after a failure';
+  return undefined;
+}
+
+/** Executes the plan's steps; sets the run's outcome, escalation and rollback fields. */
+export async function applySteps(rc: RunContext): Promise<void> {
+  const { run, plan } = rc;
+  let failed = false;
+  const results: StepResult[] = plan.steps.map((s) => ({
+    index: s.index, name: s.name, kind: s.kind, status: 'pending', attempts: 0, continueOnError: s.continueOnError,
+  }));
+  run.steps.push(...results);
+  for (const [i, step] of plan.steps.entries()) {
+    const result = results[i]!;
+    if (rc.signal.aborted) {
+      result.status = 'cancelled';
+      continue;
+    }
+    const skip = shouldRun(step, failed);
+    if (skip) {
+      result.status = 'skipped';
+      result.error = skip;
+      rc.ctx.reporter.taskEnd(`[${step.index}/${plan.steps.length}] ${step.name}`, 'skipped', undefined, skip);
+      continue;
+    }
+    const outcome = await execute(rc, step, result);
+    if (outcome.ok || step.continueOnError) continue;
+    if (rc.signal.aborted || outcome.cancelled) break;
+    if (failed) continue; // a failure-handling step failed: already escalated
+    failed = true;
+    run.escalation = {
+      step: step.name, attempts: result.attempts, error: outcome.error ?? 'failed',
+      logs: [result.log!].filter(Boolean),
+    };
+    if (rc.deployed && plan.onFailure === 'rollback' && step.kind !== 'rollback') {
+      await autoRollback(rc, `${step.name} failed: ${outcome.error ?? 'failed'}`);
+    }
+  }
+  if (rc.signal.aborted) run.outcome = 'cancelled';
+  else if (run.kind !== 'rollback' && run.rolledBackTo) run.outcome = 'rolled_back';
+  else run.outcome = failed ? 'failed' : 'successful';
+}
+
+/** The environment's onFailure: roll back to known-good, recorded as a step of the run. */
+async function autoRollback(rc: RunContext, trigger: string): Promise<void> {
+  rc.run.rollbackTrigger = trigger;
+  const to = await rollbackTarget(rc);
+  const index = rc.run.steps.length;
+  const label = to ? `rollback to ${to.id} (onFailure)` : 'rollback (onFailure)';
+  const result: StepResult = { index, name: label, kind: 'rollback', status: 'running', attempts: 1, startedAt: new Date().toISOString() };
+  rc.run.steps.push(result);
+  rc.ctx.reporter.taskStart(label);
+  const started = performance.now();
+  const logFile = rc.bundle.stepLogPath(index, 'rollback');
+  await writeFile(logFile, `trigger: ${rc.ctx.redactor.redact(trigger)}\n`);
+  result.log = logPath(rc, logFile);
+  const outcome: StepOutcome = to
+    ? await rollbackTo(rc, to, logFile)
+    : { ok: false, error: `no known-good release in ${rc.plan.environment}: it keeps serving ${rc.release.id}` };
+  if (to && outcome.details?.rolledBackTo) rc.run.rolledBackTo = to.id;
+  const durationMs = performance.now() - started;
+  Object.assign(result, {
+    status: outcome.ok ? 'successful' : 'failed', finishedAt: new Date().toISOString(), durationMs: Math.round(durationMs),
+    error: outcome.error, checks: outcome.checks, details: outcome.details,
+  } satisfies Partial<StepResult>);
+  rc.ctx.reporter.taskEnd(label, outcome.ok ? 'successful' : 'failed', durationMs, outcome.error);
+}

@@ -1,0 +1,118 @@
+/**
+ * One run, read like a script: lock → gates → steps → checks → record → unlock. Deploy, promote and
+ * rollback all come through here with a different release and plan; there is no second engine.
+ */
+import { relative } from 'node:path';
+import { GateError } from '../errors.js';
+import { EvidenceBundle } from '../evidence/bundle.js';
+import { appendJournal } from '../evidence/journal.js';
+import { appendAudit } from '../store/audit.js';
+import { acquireLock, releaseLock } from '../store/locks.js';
+import { self } from '../store/liveness.js';
+import { finishRun, insertRun, listEnvironments, passedIn, setCurrent, setLastRun } from '../store/runs.js';
+import type { Release, RunKind, RunRecord } from '../types.js';
+import type { RunContext } from '../steps/step.js';
+import { applySteps, runGates } from './apply.js';
+import type { ProjectContext } from './context.js';
+import { newRunId } from './ids.js';
+import { buildPlan, type Plan } from './plan.js';
+
+export interface RunOptions {
+  kind: RunKind;
+  environment: string;
+  release: Release;
+  /** The command line, recorded as evidence. */
+  command: string;
+  reason?: string;
+  allowDirty?: boolean;
+  /** For rollback runs: the release to go back to. */
+  rollbackTo?: Release;
+  /** A plan to apply instead of the environment's pipeline (rollback runs). */
+  plan?: Plan;
+  signal?: AbortSignal;
+}
+
+/** Refuses a release that has not passed every environment `environment` requires. */
+export async function checkRequires(ctx: ProjectContext, environment: string, release: Release): Promise<void> {
+  const requires = ctx.loaded.config.environments[environment]?.requires ?? [];
+  for (const required of requires) {
+    const passed = await ctx.store.use((db) => passedIn(db, required, release.id));
+    if (!passed) {
+      await ctx.store.use((db) =>
+        appendAudit(db, { actor: ctx.actor, action: 'gate.refused', environment, releaseId: release.id, details: { requires: required } }));
+      throw new GateError(
+        `refused: ${environment} requires ${required}, and release ${release.id} has no successful run in ${required} ` +
+          `(deploy it there first: runway deploy ${required}, then runway promote ${required} ${environment})`,
+      );
+    }
+  }
+}
+
+/** Executes one run under the environment lock and records everything it did. */
+export async function executeRun(ctx: ProjectContext, opts: RunOptions): Promise<RunRecord> {
+  const { environment, release } = opts;
+  const plan = opts.plan ?? buildPlan(ctx.loaded.config, environment, { kind: opts.kind, release });
+  const run: RunRecord = {
+    id: newRunId(), kind: opts.kind, environment, release, actor: ctx.actor, command: opts.command,
+    startedAt: new Date().toISOString(), outcome: 'running', reason: opts.reason, allowDirty: opts.allowDirty || undefined,
+    steps: [],
+  };
+  // lock: one run per environment; a stale lock left by a dead runway is taken over (audited)
+  const tookOver = await ctx.store.use(async (db) => {
+    const stale = await acquireLock(db, environment, { runId: run.id, actor: ctx.actor, command: opts.command });
+    const current = (await listEnvironments(db)).find((e) => e.name === environment)?.currentRelease;
+    run.previousRelease = current;
+    await insertRun(db, run, self());
+    await appendAudit(db, { actor: ctx.actor, action: `${opts.kind}.start`, environment, releaseId: release.id, runId: run.id,
+      details: { command: opts.command, reason: opts.reason, allowDirty: opts.allowDirty ?? false } });
+    return stale;
+  });
+  if (tookOver) ctx.reporter.warn(`took over the stale lock of run ${tookOver.runId} (runway pid ${tookOver.pid} is gone); that run is recorded as abandoned`);
+  const bundle = await EvidenceBundle.create({ stateDir: ctx.stateDir, environment, runId: run.id, redact: (s) => ctx.redactor.redact(s) });
+  run.evidence = relative(ctx.projectDir, bundle.dir);
+  const controller = new AbortController();
+  opts.signal?.addEventListener('abort', () => controller.abort(), { once: true });
+  if (opts.signal?.aborted) controller.abort();
+  const rc: RunContext = {
+    ctx, plan, run, release, bundle, signal: controller.signal, deployed: false, checkResults: [], rollbackTo: opts.rollbackTo,
+  };
+  try {
+    await bundle.writeJson('plan.json', plan);
+    const refusal = await runGates(rc);
+    if (refusal) {
+      run.outcome = 'refused';
+      run.reason = run.reason ? `${run.reason}; ${refusal}` : refusal;
+    } else {
+      await applySteps(rc);
+    }
+  } catch (err) {
+    run.outcome = 'failed';
+    run.escalation = { step: 'runway', attempts: 1, error: err instanceof Error ? err.message : String(err), logs: [] };
+  } finally {
+    await record(ctx, rc);
+  }
+  return run;
+}
+
+/** Writes the evidence, the store records and the journal entry, and releases the lock. */
+async function record(ctx: ProjectContext, rc: RunContext): Promise<void> {
+  const { run } = rc;
+  run.finishedAt = new Date().toISOString();
+  await rc.bundle.finalize(run, rc.checkResults);
+  await ctx.store.use(async (db) => {
+    await finishRun(db, run);
+    const live = run.rolledBackTo ?? (rc.deployed ? run.release.id : undefined);
+    if (live) await setCurrent(db, run.environment, live, run.id);
+    else await setLastRun(db, run.environment, run.id);
+    await appendAudit(db, { actor: ctx.actor, action: `${run.kind}.finish`, environment: run.environment, releaseId: run.release.id,
+      runId: run.id, details: { outcome: run.outcome, rolledBackTo: run.rolledBackTo, trigger: run.rollbackTrigger, reason: run.reason } });
+    await releaseLock(db, run.environment, run.id);
+  });
+  const journal = ctx.loaded.config.journal;
+  await appendJournal(relativeTo(ctx.projectDir, journal), run, run.evidence!, (s) => ctx.redactor.redact(s));
+}
+
+/** Resolves a config path against the project directory. */
+function relativeTo(dir: string, path: string): string {
+  return path.startsWith('/') ? path : `${dir}/${path}`;
+}

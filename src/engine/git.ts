@@ -1,0 +1,57 @@
+/** The few git questions Runway asks: which commit, is the tree dirty, which files make the source. */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { ConfigError } from '../errors.js';
+
+const run = promisify(execFile);
+
+/** Runs git in `dir` and returns stdout. */
+async function git(dir: string, args: string[]): Promise<string> {
+  const { stdout } = await run('git', args, { cwd: dir, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, GIT_PAGER: 'cat' } });
+  return stdout;
+}
+
+export interface GitState {
+  sha: string;
+  subject: string;
+  branch?: string;
+  /** Changed or untracked files (paths), excluding Runway's own state directory. */
+  dirtyFiles: string[];
+}
+
+/** Reads HEAD and the working tree state; a clear error when `dir` is not a git checkout with a commit. */
+export async function gitState(dir: string): Promise<GitState> {
+  let sha: string;
+  try {
+    sha = (await git(dir, ['rev-parse', '--verify', 'HEAD^{commit}'])).trim();
+  } catch {
+    throw new ConfigError(
+      `${dir} is not a git repository with a commit: a release is identified by its git commit — run \`git init && git add -A && git commit -m "first release"\``,
+    );
+  }
+  const subject = (await git(dir, ['log', '-1', '--format=%s', sha])).trim();
+  const branch = (await git(dir, ['rev-parse', '--abbrev-ref', 'HEAD']).catch(() => '')).trim() || undefined;
+  const status = await git(dir, ['status', '--porcelain=v1', '-z', '--untracked-files=all']);
+  const dirtyFiles = status
+    .split('\0')
+    .filter(Boolean)
+    .map((entry) => entry.slice(3))
+    .filter((path) => path && !path.startsWith('.runway/'));
+  return { sha, subject, branch, dirtyFiles };
+}
+
+/** Files of the working tree (tracked and untracked, not ignored), for a release built with --allow-dirty. */
+export async function workingTreeFiles(dir: string): Promise<string[]> {
+  const out = await git(dir, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']);
+  return out.split('\0').filter((p) => p && !p.startsWith('.runway/'));
+}
+
+/** Writes the tree of `sha` into `dest` (git archive | tar -x). */
+export async function exportCommit(dir: string, sha: string, dest: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const archive = execFile('git', ['archive', '--format=tar', sha], { cwd: dir, encoding: 'buffer', maxBuffer: 1024 ** 3 });
+    const tar = execFile('tar', ['-x', '-C', dest], (err) => (err ? reject(err) : resolve()));
+    archive.stdout!.pipe(tar.stdin!);
+    archive.on('error', reject);
+  });
+}

@@ -1,0 +1,137 @@
+/**
+ * Building the plan: a pure function of the config, the environment and the release. `runway plan <env>`
+ * prints it; `apply` executes it and is the only place with side effects.
+ */
+import { toMs } from '../config/duration.js';
+import { interpolate } from '../config/interpolate.js';
+import type { CheckConfig, Config, StepConfig, StepKind } from '../config/schema.js';
+import { STEP_KINDS } from '../config/schema.js';
+import { checkKind, checkName } from '../checks/index.js';
+import type { RunKind } from '../types.js';
+
+export interface PlannedCheck {
+  name: string;
+  kind: string;
+  spec: CheckConfig;
+}
+
+export interface PlannedStep {
+  index: number;
+  name: string;
+  kind: StepKind;
+  /** The command of a `run` step, with ${{ }} references resolved. */
+  command?: string;
+  /** For a `checks` step: the names of the checks it runs. */
+  checks?: string[];
+  timeoutMs: number;
+  attempts: number;
+  when: { env?: string[]; status: 'success' | 'failure' | 'always' };
+  continueOnError: boolean;
+  env: Record<string, string>;
+  /** Why the step will not run in this environment, if it will not. */
+  skip?: string;
+}
+
+export interface Plan {
+  project: string;
+  environment: string;
+  kind: RunKind;
+  release: { id: string; sha: string; dirty: boolean };
+  target: { kind: string; config: Record<string, unknown> };
+  requires: string[];
+  gates: PlannedCheck[];
+  checks: PlannedCheck[];
+  steps: PlannedStep[];
+  onFailure: 'rollback' | 'stop';
+}
+
+export interface PlanInput {
+  kind?: RunKind;
+  release: { id: string; sha: string; dirty: boolean };
+  /** URL of the environment when known (for ${{ runway.url }}). */
+  url?: string;
+}
+
+/** The scope `${{ … }}` references resolve against in one environment. */
+export function scopeFor(config: Config, environment: string, input: PlanInput) {
+  const env = config.environments[environment]!;
+  return {
+    vars: { ...config.vars, ...env.vars },
+    runway: {
+      env: environment, project: config.project, release: input.release.id, sha: input.release.sha,
+      url: env.url ?? input.url ?? '',
+    },
+  };
+}
+
+/** Deeply resolves ${{ }} references in every string of a value. */
+function resolveDeep<T>(value: T, scope: ReturnType<typeof scopeFor>, where: string): T {
+  if (typeof value === 'string') return interpolate(value, scope, where) as T;
+  if (Array.isArray(value)) return value.map((v, i) => resolveDeep(v, scope, `${where}[${i}]`)) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveDeep(v, scope, `${where}.${k}`)])) as T;
+  }
+  return value;
+}
+
+/** The kind of a step and its object form. */
+export function stepKind(step: StepConfig): StepKind {
+  if (typeof step === 'string') return step;
+  return STEP_KINDS.find((k) => step[k] !== undefined)!;
+}
+
+/** Default name of a step. */
+function stepName(step: StepConfig, kind: StepKind, command?: string): string {
+  if (typeof step !== 'string' && step.name) return step.name;
+  if (kind === 'run') return `run: ${command}`;
+  return kind;
+}
+
+/** Builds the plan for `environment`. Pure: no I/O. */
+export function buildPlan(config: Config, environment: string, input: PlanInput): Plan {
+  const env = config.environments[environment];
+  if (!env) throw new Error(`unknown environment "${environment}"`);
+  const scope = scopeFor(config, environment, input);
+  const base = `environments.${environment}`;
+  const pipeline = env.pipeline ?? config.pipeline;
+  const toChecks = (list: CheckConfig[], where: string) =>
+    list.map((c, i) => {
+      const spec = resolveDeep(c, scope, `${where}[${i}]`);
+      return { name: checkName(spec), kind: checkKind(spec), spec };
+    });
+  const checks = toChecks(env.checks, `${base}.checks`);
+  const steps = pipeline.map((step, index): PlannedStep => {
+    const kind = stepKind(step);
+    const obj = typeof step === 'string' ? undefined : step;
+    const command = obj?.run ? interpolate(obj.run, scope, `pipeline[${index}].run`) : undefined;
+    const only = obj?.checks?.only;
+    const whenEnv = obj?.when?.env === undefined ? undefined : [obj.when.env].flat();
+    const planned: PlannedStep = {
+      index: index + 1,
+      name: stepName(step, kind, command),
+      kind,
+      command,
+      checks: kind === 'checks' ? checks.filter((c) => !only || only.includes(c.name)).map((c) => c.name) : undefined,
+      timeoutMs: toMs(obj?.timeout ?? config.defaults.timeout),
+      attempts: 1 + (obj?.retries ?? (kind === 'run' || kind === 'deploy' ? config.defaults.retries : 0)),
+      when: { env: whenEnv, status: obj?.when?.status ?? 'success' },
+      continueOnError: obj?.continueOnError ?? false,
+      env: resolveDeep(obj?.env ?? {}, scope, `pipeline[${index}].env`),
+    };
+    if (whenEnv && !whenEnv.includes(environment)) planned.skip = `only in ${whenEnv.join(', ')}`;
+    return planned;
+  });
+  const targetKind = Object.keys(env.target).find((k) => (env.target as Record<string, unknown>)[k]) ?? 'local';
+  return {
+    project: config.project,
+    environment,
+    kind: input.kind ?? 'deploy',
+    release: input.release,
+    target: { kind: targetKind, config: (env.target as Record<string, Record<string, unknown>>)[targetKind] ?? {} },
+    requires: env.requires,
+    gates: toChecks(env.gates, `${base}.gates`),
+    checks,
+    steps,
+    onFailure: env.onFailure,
+  };
+}

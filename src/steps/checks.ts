@@ -1,0 +1,57 @@
+/** `checks` step: runs the environment's checks against its URL; every one must be successful. */
+import { appendFile } from 'node:fs/promises';
+import { runCheck } from '../checks/index.js';
+import type { PlannedCheck, PlannedStep } from '../engine/plan.js';
+import type { CheckResult } from '../types.js';
+import { stepEnv, type RunContext, type StepOutcome } from './step.js';
+import { nonInteractiveEnv } from '../exec/env.js';
+
+/** The environment URL checks run against: configured, or asked from the target. */
+export async function environmentUrl(rc: RunContext): Promise<string | undefined> {
+  if (rc.url) return rc.url;
+  const env = rc.ctx.loaded.config.environments[rc.plan.environment]!;
+  if (env.url) return env.url;
+  const target = rc.ctx.target(rc.plan.environment);
+  rc.url = await target.url(rc.ctx.targetContext(rc.plan.environment, rc.signal)).catch(() => undefined);
+  return rc.url;
+}
+
+/** Runs a list of checks, logging one line each; returns the results. */
+export async function measureChecks(
+  rc: RunContext, checks: PlannedCheck[], logFile: string, step?: PlannedStep,
+): Promise<CheckResult[]> {
+  const baseUrl = await environmentUrl(rc);
+  const env = { ...nonInteractiveEnv(), ...rc.ctx.secretEnv, ...(step ? stepEnv(rc, step) : {}) };
+  const results: CheckResult[] = [];
+  for (const check of checks) {
+    if (rc.signal.aborted) break;
+    const result = await runCheck({ baseUrl, cwd: rc.ctx.projectDir, env, signal: rc.signal }, check.spec);
+    results.push(result);
+    rc.checkResults.push(result);
+    const line = rc.ctx.redactor.redact(`${result.measurement.phase.padEnd(12)} ${check.name}: ${result.measurement.message}`);
+    rc.ctx.reporter.output(`${line}\n`);
+    await appendFile(logFile, `${result.measurement.finishedAt} ${line}\n`);
+  }
+  return results;
+}
+
+/** Summarises the checks that did not succeed, e.g. `http GET /health: status 500, expected 200`. */
+export function failedSummary(results: CheckResult[]): string {
+  return results
+    .filter((r) => r.measurement.phase !== 'successful')
+    .map((r) => `${r.name} ${r.measurement.phase}: ${r.measurement.message}`)
+    .join('; ');
+}
+
+/** Runs the step's checks. */
+export async function checksStep(rc: RunContext, step: PlannedStep, logFile: string): Promise<StepOutcome> {
+  const wanted = rc.plan.checks.filter((c) => !step.checks || step.checks.includes(c.name));
+  if (wanted.length === 0) {
+    await appendFile(logFile, 'no checks configured for this environment\n');
+    return { ok: true, checks: [], details: { note: 'no checks configured' } };
+  }
+  const results = await measureChecks(rc, wanted, logFile, step);
+  const failed = results.filter((r) => r.measurement.phase !== 'successful');
+  if (rc.signal.aborted) return { ok: false, cancelled: true, error: 'cancelled', checks: results };
+  return { ok: failed.length === 0, checks: results, error: failed.length ? failedSummary(results) : undefined };
+}

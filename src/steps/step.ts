@@ -1,0 +1,47 @@
+/** What every step kind gets and returns. One file per kind; the engine calls them through `runStep`. */
+import type { ProjectContext } from '../engine/context.js';
+import type { Plan, PlannedStep } from '../engine/plan.js';
+import type { EvidenceBundle } from '../evidence/bundle.js';
+import type { CheckResult, Release, RunRecord } from '../types.js';
+
+/** The state of one run while it executes. */
+export interface RunContext {
+  ctx: ProjectContext;
+  plan: Plan;
+  run: RunRecord;
+  release: Release;
+  bundle: EvidenceBundle;
+  signal: AbortSignal;
+  /** True once this run moved traffic to its release. */
+  deployed: boolean;
+  /** URL of the environment, once known. */
+  url?: string;
+  /** Every check result of the run, in order (for checks.json and the report). */
+  checkResults: CheckResult[];
+  /** Release to roll back to when asked (explicit rollback runs), else the known-good one. */
+  rollbackTo?: Release;
+}
+
+/** What one attempt of a step produced. */
+export interface StepOutcome {
+  ok: boolean;
+  error?: string;
+  exitCode?: number;
+  timedOut?: boolean;
+  cancelled?: boolean;
+  checks?: CheckResult[];
+  details?: Record<string, unknown>;
+}
+
+/** Environment variables every step's processes get. */
+export function stepEnv(rc: RunContext, step: PlannedStep): Record<string, string> {
+  return {
+    RUNWAY_ENV: rc.plan.environment,
+    RUNWAY_RELEASE: rc.release.id,
+    RUNWAY_SHA: rc.release.sha,
+    RUNWAY_RUN_ID: rc.run.id,
+    RUNWAY_RELEASE_DIR: rc.release.dir,
+    ...(rc.url ? { RUNWAY_URL: rc.url } : {}),
+    ...step.env,
+  };
+}

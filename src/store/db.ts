@@ -1,0 +1,33 @@
+/**
+ * The small database interface both stores implement: PGlite (embedded, default) and a Postgres server
+ * (`RUNWAY_STATE_URL`). Same SQL, same migrations.
+ */
+
+/** Rows of a query. */
+export interface QueryResult<T> {
+  rows: T[];
+}
+
+/** A connection-like handle: queries, multi-statement scripts, transactions. */
+export interface Db {
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<T>>;
+  exec(sql: string): Promise<void>;
+  transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+}
+
+/** A store: hands out a Db for the duration of one unit of work. */
+export interface Store {
+  readonly kind: 'pglite' | 'postgres';
+  /** Describes where the state lives, for people (never includes a password). */
+  readonly location: string;
+  /** Runs `fn` with an open, migrated database. The embedded store serialises access across processes. */
+  use<T>(fn: (db: Db) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Converts a timestamp column (Date or string) into an ISO string. */
+export function iso(value: unknown): string | undefined {
+  if (value == null) return undefined;
+  if (value instanceof Date) return value.toISOString();
+  return new Date(String(value)).toISOString();
+}

@@ -1,0 +1,59 @@
+/**
+ * The embedded store: PGlite (Postgres compiled to WASM) in `.runway/state`. PGlite allows one process at a
+ * time, so each unit of work takes a file lock, opens the database, runs, and closes it again.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import type { Db, Store } from './db.js';
+import { acquireFileLock } from './file-lock.js';
+import { migrateState } from './migrate.js';
+
+/** Adapts a PGlite instance or transaction to the Db interface. */
+function adapt(pg: PGlite | Transaction): Db {
+  return {
+    query: async <T>(sql: string, params: unknown[] = []) => ({ rows: (await pg.query<T>(sql, params)).rows }),
+    exec: async (sql: string) => {
+      await pg.exec(sql);
+    },
+    transaction: async <T>(fn: (tx: Db) => Promise<T>): Promise<T> => {
+      if ('transaction' in pg) return pg.transaction((tx) => fn(adapt(tx)));
+      return fn(adapt(pg)); // already inside a transaction
+    },
+  };
+}
+
+/** Opens the embedded store under `stateDir`. */
+export function pgliteStore(stateDir: string): Store {
+  const dataDir = join(stateDir, 'state');
+  let queue: Promise<unknown> = Promise.resolve();
+  let migrated = false;
+  return {
+    kind: 'pglite',
+    location: dataDir,
+    use<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+      const next = queue.then(async () => {
+        await mkdir(stateDir, { recursive: true });
+        const release = await acquireFileLock(join(stateDir, 'state.lock'));
+        let pg: PGlite | undefined;
+        try {
+          pg = await PGlite.create(dataDir);
+          const db = adapt(pg);
+          if (!migrated) {
+            await migrateState(db);
+            migrated = true;
+          }
+          return await fn(db);
+        } finally {
+          await pg?.close().catch(() => undefined);
+          await release();
+        }
+      });
+      queue = next.catch(() => undefined);
+      return next;
+    },
+    async close() {
+      await queue;
+    },
+  };
+}
