@@ -19,8 +19,11 @@ export interface GitState {
   dirtyFiles: string[];
 }
 
-/** Reads HEAD and the working tree state; a clear error when `dir` is not a git checkout with a commit. */
-export async function gitState(dir: string): Promise<GitState> {
+/**
+ * Reads HEAD and the working tree state; a clear error when `dir` is not a git checkout with a commit.
+ * `ignore` lists files Runway writes itself (the journal), which never make the tree dirty.
+ */
+export async function gitState(dir: string, ignore: string[] = []): Promise<GitState> {
   let sha: string;
   try {
     sha = (await git(dir, ['rev-parse', '--verify', 'HEAD^{commit}'])).trim();
@@ -36,7 +39,7 @@ export async function gitState(dir: string): Promise<GitState> {
     .split('\0')
     .filter(Boolean)
     .map((entry) => entry.slice(3))
-    .filter((path) => path && !path.startsWith('.runway/'));
+    .filter((path) => path && !path.startsWith('.runway/') && !ignore.includes(path));
   return { sha, subject, branch, dirtyFiles };
 }
 

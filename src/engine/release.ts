@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rename, rm, symlink, lstat, readlink } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { GateError, StepError } from '../errors.js';
 import { findReleaseBySource, saveRelease } from '../store/releases.js';
 import type { Release } from '../types.js';
@@ -53,7 +53,8 @@ export interface ReleaseSource {
 /** Reads the current source; refuses a dirty tree unless allowed. */
 export async function currentSource(ctx: ProjectContext, opts: ResolveOptions = {}): Promise<ReleaseSource> {
   const { projectDir, loaded } = ctx;
-  const state = await gitState(projectDir);
+  const journal = relative(projectDir, resolve(projectDir, loaded.config.journal));
+  const state = await gitState(projectDir, [journal]);
   if (state.dirtyFiles.length && !opts.allowDirty) {
     const shown = state.dirtyFiles.slice(0, 5).join(', ') + (state.dirtyFiles.length > 5 ? ', …' : '');
     throw new GateError(
