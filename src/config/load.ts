@@ -1,0 +1,340 @@
+/**
+ * Loads `runway.yaml`: reads the file, parses YAML with positions, checks it against the schema and the
+ * rules, and reports every problem at once as a ConfigError (`runway.yaml:14:7 path: message`).
+ */
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import { ConfigError, type ConfigIssue } from '../errors.js';
+import { configSchema, type Config } from './schema.js';
+import { didYouMean } from './suggest.js';
+import { Locator, formatPath, type PathSegment } from './positions.js';
+import { checkRules, type RuleIssue } from './rules.js';
+
+/** A loaded, validated config and where it came from. */
+export interface LoadedConfig {
+  /** Parsed, defaults applied; `${{ }}` references are still in place (see interpolate). */
+  config: Config;
+  /** Absolute path of the file. */
+  file: string;
+  /** How the file is named in messages, e.g. `runway.yaml` (path relative to the project directory). */
+  label: string;
+  /** Absolute project directory. */
+  projectDir: string;
+  /** Raw file text. */
+  text: string;
+  /** sha256 hex of the canonical JSON of `config` (keys sorted). */
+  digest: string;
+}
+
+/** Config files larger than this are refused before parsing. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/** YAML alias expansions allowed per file: plenty for anchors, too few for an alias bomb. */
+const MAX_ALIAS_COUNT = 100;
+
+/** Reads, parses and validates the config file `file` (default `runway.yaml`) in `dir`. Throws ConfigError. */
+export async function loadConfig(opts: { dir: string; file?: string }): Promise<LoadedConfig> {
+  const projectDir = path.resolve(opts.dir);
+  const file = path.resolve(projectDir, opts.file ?? 'runway.yaml');
+  const relative = path.relative(projectDir, file);
+  const label = relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+  const fail = (message: string): never => {
+    throw new ConfigError([{ file: label, path: '', message }]);
+  };
+  const info = await stat(file).catch((err: NodeJS.ErrnoException) =>
+    err.code === 'ENOENT' || err.code === 'ENOTDIR'
+      ? fail(`not found in ${projectDir}: create one (see docs/config.md) or pass --config <file>`)
+      : fail(`cannot be read: ${err.code ?? err.message}`),
+  );
+  if (info.isDirectory()) fail('is a directory: pass the config file with --config <file>');
+  if (info.size > MAX_CONFIG_BYTES) {
+    fail(`is ${info.size} bytes, over the 1 MiB limit for a config file: keep data out of runway.yaml`);
+  }
+  const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) =>
+    fail(`cannot be read: ${err.code === 'EACCES' ? 'permission denied' : (err.code ?? err.message)}`),
+  );
+  const config = parseConfig(text, label);
+  return { config, file, label, projectDir, text, digest: configDigest(config) };
+}
+
+/** Parses and validates config text; `label` names the file in messages. Throws ConfigError with every issue. */
+export function parseConfig(text: string, label: string): Config {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, merge: true, prettyErrors: false });
+  const locator = new Locator(doc, lines);
+  const issues: ConfigIssue[] = [];
+  const add = (found: RuleIssue): void => {
+    const { line, col } = locator.locate(found.locate ?? found.path, found.at);
+    issues.push({ file: label, line, col, path: formatPath(found.path), message: found.message });
+  };
+  const yamlIssues = yamlErrors(doc, locator, label);
+  if (yamlIssues.some((issue) => !issue.path.startsWith('duplicate:'))) throw new ConfigError(yamlIssues);
+  for (const issue of yamlIssues) issues.push({ ...issue, path: issue.path.slice('duplicate:'.length) });
+
+  const data = toData(doc, label);
+  if (data === null || data === undefined) {
+    throw new ConfigError([{ file: label, path: '', message: 'is empty: add at least project and environments (see docs/config.md)' }]);
+  }
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    const { line, col } = locator.locate([]);
+    const got = Array.isArray(data) ? 'a list' : `${typeof data} ${JSON.stringify(data)}`;
+    throw new ConfigError([{ file: label, line, col, path: '', message: `expected a mapping of keys (project, environments, …), got ${got}` }]);
+  }
+  const { masked, unmask } = maskReferences(data);
+  const result = configSchema.safeParse(masked);
+  if (!result.success) schemaIssues(result.error.issues, data).forEach(add);
+  checkRules(data).forEach(add);
+  if (issues.length) throw new ConfigError(sortIssues(dedupe(issues)));
+  return unmask(result.data) as Config;
+}
+
+// YAML syntax errors; duplicate keys are marked (path prefix `duplicate:`) because schema checks can still run.
+function yamlErrors(doc: Document, locator: Locator, label: string): ConfigIssue[] {
+  return doc.errors.map((err) => {
+    const { line, col } = locator.at(err.pos[0]);
+    if (err.code === 'DUPLICATE_KEY') {
+      const keyPath = locator.keyPathAt(err.pos[0]) ?? [];
+      const key = String(keyPath.at(-1) ?? '?');
+      const parent = keyPath.slice(0, -1);
+      const isEnv = parent.length === 1 && parent[0] === 'environments';
+      const message = isEnv ? `duplicate environment "${key}"` : `duplicate key "${key}"`;
+      return { file: label, line, col, path: `duplicate:${formatPath(parent)}`, message };
+    }
+    if (err.code === 'MULTIPLE_DOCS') {
+      return { file: label, line, col, path: '', message: 'several YAML documents in one file ("---"): keep one' };
+    }
+    return { file: label, line, col, path: '', message: `invalid YAML: ${err.message.replace(/ at line \d+, column \d+[\s\S]*$/, '')}` };
+  });
+}
+
+// The document as plain data, refusing alias bombs.
+function toData(doc: Document, label: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    if (err instanceof ReferenceError && /alias/i.test(err.message)) {
+      const message = `too many YAML alias expansions (over ${MAX_ALIAS_COUNT}): this looks like an alias bomb; use fewer anchors (&) and aliases (*)`;
+      throw new ConfigError([{ file: label, path: '', message }]);
+    }
+    throw new ConfigError([{ file: label, path: '', message: `invalid YAML: ${(err as Error).message}` }]);
+  }
+}
+
+/**
+ * Replaces `${{ … }}` references with plain placeholder words before schema checks, so a string such as
+ * `https://${{ vars.HOST }}/health` passes URL validation; `unmask` puts the references back.
+ */
+function maskReferences(data: unknown): { masked: unknown; unmask: (value: unknown) => unknown } {
+  const originals: string[] = [];
+  const map = (value: unknown, fn: (text: string) => string): unknown => {
+    if (typeof value === 'string') return fn(value);
+    if (Array.isArray(value)) return value.map((item) => map(item, fn));
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, map(item, fn)]));
+    }
+    return value;
+  };
+  const masked = map(data, (text) =>
+    text.replace(/\$\{\{.*?\}\}/g, (ref) => `xrunwayref${originals.push(ref) - 1}x`),
+  );
+  const unmask = (value: unknown): unknown =>
+    originals.length ? map(value, (text) => text.replace(/xrunwayref(\d+)x/g, (_, i: string) => originals[Number(i)]!)) : value;
+  return { masked, unmask };
+}
+
+// Drops repeated issues (same position, path and message).
+function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((issue) => {
+    const key = `${issue.line}:${issue.col}:${issue.path}:${issue.message}`;
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+}
+
+// Orders issues as they appear in the file.
+function sortIssues(issues: ConfigIssue[]): ConfigIssue[] {
+  return [...issues].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0));
+}
+
+/** sha256 hex of the canonical JSON of a config (keys sorted), part of a release's identity. */
+export function configDigest(config: Config): string {
+  return createHash('sha256').update(canonicalJson(config)).digest('hex');
+}
+
+/** JSON with object keys sorted at every level, so equal values always give equal text. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value)
+      .filter(([, item]) => item !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+// ---- schema issues: zod's findings in Runway's words ----
+
+type ZodIssue = z.core.$ZodIssue;
+type AnySchema = { _zod: { def: Record<string, unknown> & { type: string } }; description?: string };
+
+/** Short hints appended to "missing required key" messages. */
+const MISSING_HINTS: Record<string, string> = {
+  project: ': name the project, e.g. project: shop',
+  environments: ': add at least one environment (see docs/config.md#environments)',
+  target: ': say where the environment runs, e.g. target: { local: { start: "node server.js" } }',
+  start: ': the command that starts one instance of the app',
+};
+
+// Translates zod issues (paths relative to `base`) into Runway messages; positions are added by the caller.
+function schemaIssues(issues: readonly ZodIssue[], data: unknown, base: PathSegment[] = []): RuleIssue[] {
+  return issues.flatMap((issue) => translate(issue, data, base));
+}
+
+// One zod issue in Runway's words.
+function translate(issue: ZodIssue, data: unknown, base: PathSegment[]): RuleIssue[] {
+  const path = [...base, ...issue.path.map((seg) => (typeof seg === 'number' ? seg : String(seg)))];
+  const value = valueAt(data, path);
+  const got = `got ${describe(value)}`;
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const known = knownKeys(path);
+      return issue.keys.map((key) => ({ path, locate: [...path, key], at: 'key' as const, message: `unknown key "${key}"${didYouMean(key, known)}` }));
+    }
+    case 'invalid_type': {
+      const parentPath = path.slice(0, -1);
+      const parent = valueAt(data, parentPath);
+      const key = path.at(-1);
+      if (value === undefined && isMapping(parent) && typeof key === 'string' && !(key in parent)) {
+        return [{ path: parentPath, at: 'key', message: `missing required key "${key}"${MISSING_HINTS[key] ?? ''}` }];
+      }
+      return [{ path, message: `expected ${typeWord(issue.expected)}, ${got}` }];
+    }
+    case 'invalid_value': {
+      const allowed = issue.values.map(String);
+      const hint = typeof value === 'string' ? didYouMean(value, allowed) : '';
+      return [{ path, message: `expected one of ${allowed.join(', ')}, ${got}${hint}` }];
+    }
+    case 'invalid_format': {
+      if (issue.format === 'url') return [{ path, message: `expected a full URL such as https://example.com, ${got}` }];
+      if (issue.message.startsWith('expected')) return [{ path, message: `${issue.message}, ${got}` }];
+      return [{ path, message: `${JSON.stringify(value)} is not valid: ${issue.message}` }];
+    }
+    case 'too_small':
+    case 'too_big': {
+      const bound = Number(issue.code === 'too_small' ? issue.minimum : issue.maximum);
+      const sign = issue.code === 'too_small' ? (issue.inclusive ? '≥' : '>') : issue.inclusive ? '≤' : '<';
+      if (issue.origin === 'string' && issue.code === 'too_small' && bound === 1) return [{ path, message: 'must not be empty' }];
+      const what = issue.origin === 'number' ? 'a number' : issue.origin === 'array' ? 'a list length' : 'a length';
+      return [{ path, message: `expected ${what} ${sign} ${bound}, ${got}` }];
+    }
+    case 'invalid_key': {
+      const key = String(path.at(-1));
+      const parentPath = path.slice(0, -1);
+      const reason = issue.issues.map((inner) => inner.message).join('; ');
+      const what = formatPath(parentPath) === 'environments' ? 'environment name' : 'key';
+      return [{ path: parentPath, locate: path, at: 'key', message: `invalid ${what} "${key}": ${reason}` }];
+    }
+    case 'invalid_union':
+      return unionIssues(issue.errors, data, path, value);
+    default:
+      return [{ path, message: issue.message }];
+  }
+}
+
+// A union failed: explain the branch that fits the value's type, or list the accepted types.
+function unionIssues(branches: ZodIssue[][], data: unknown, path: PathSegment[], value: unknown): RuleIssue[] {
+  const fits = branches.filter((errors) => !isTypeMismatch(errors, value)).sort((a, b) => a.length - b.length);
+  if (fits[0]) return schemaIssues(fits[0], data, path);
+  if (candidatesAt(path).some(({ description }) => /^A duration/.test(description ?? ''))) {
+    return [{ path, message: `expected a duration such as 300ms, 5s, 10m or 1h, got ${describe(value)}` }];
+  }
+  const words = branches.map(([first]) =>
+    first?.code === 'invalid_value' ? `one of ${first.values.map(String).join(', ')}` : typeWord(first?.code === 'invalid_type' ? first.expected : '?'),
+  );
+  return [{ path, message: `expected ${[...new Set(words)].join(' or ')}, got ${describe(value)}` }];
+}
+
+// True when a union branch rejected the value for its type alone (not for its content).
+function isTypeMismatch(errors: ZodIssue[], value: unknown): boolean {
+  const [first] = errors;
+  if (errors.length !== 1 || !first || first.path.length !== 0) return false;
+  if (first.code === 'invalid_type') return jsType(value) !== (first.expected === 'int' ? 'number' : first.expected);
+  if (first.code === 'invalid_value') return !first.values.some((allowed) => typeof allowed === typeof value);
+  return false;
+}
+
+// The schemas that may apply at `path` (several where a union branches), unwrapped, with their descriptions.
+function candidatesAt(path: PathSegment[]): Candidate[] {
+  let candidates = expand(configSchema as unknown as AnySchema);
+  for (const segment of path) {
+    candidates = candidates.flatMap(({ schema }) => {
+      const def = schema._zod.def;
+      if (def.type === 'object') {
+        const child = (def.shape as Record<string, AnySchema>)[String(segment)];
+        return child ? expand(child) : [];
+      }
+      if (def.type === 'record') return expand(def.valueType as AnySchema);
+      if (def.type === 'array' && typeof segment === 'number') return expand(def.element as AnySchema);
+      return [];
+    });
+  }
+  return candidates;
+}
+
+type Candidate = { schema: AnySchema; description?: string };
+
+// Unwraps optional/default/nullable wrappers and union options; a union's description covers its options.
+function expand(schema: AnySchema, description?: string): Candidate[] {
+  const def = schema._zod.def;
+  if (['optional', 'default', 'nullable', 'prefault', 'readonly', 'nonoptional', 'catch'].includes(def.type)) {
+    return expand(def.innerType as AnySchema, description);
+  }
+  if (def.type === 'union') {
+    return (def.options as AnySchema[]).flatMap((option) => expand(option, schema.description ?? description));
+  }
+  return [{ schema, description: schema.description ?? description }];
+}
+
+// Keys the schema allows in the mapping at `path`.
+function knownKeys(path: PathSegment[]): string[] {
+  return candidatesAt(path).flatMap(({ schema }) => (schema._zod.def.type === 'object' ? Object.keys(schema._zod.def.shape as object) : []));
+}
+
+// The raw value at `path`, or undefined.
+function valueAt(data: unknown, path: PathSegment[]): unknown {
+  let value = data;
+  for (const segment of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[segment as string];
+  }
+  return value;
+}
+
+// A plain mapping (not a list).
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+// The YAML-flavoured type of a value, as zod names expected types.
+function jsType(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+}
+
+// How an expected zod type is called in messages.
+function typeWord(expected: string): string {
+  return ({ object: 'mapping', array: 'list', int: 'integer', record: 'mapping' } as Record<string, string>)[expected] ?? expected;
+}
+
+// How a received value is shown in messages: `string "abc"`, `number 5`, `list`, `empty value`.
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'empty value';
+  if (Array.isArray(value)) return 'list';
+  if (typeof value === 'object') return 'mapping';
+  if (typeof value === 'string') return `string ${JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value)}`;
+  return `${typeof value} ${String(value)}`;
+}
