@@ -85,7 +85,7 @@ describe('processRunner', () => {
     const r = await processRunner.run({
       command: `sleep 100 & echo $! > ${file}; sh -c 'sleep 100 & echo $! >> ${file}; wait'`,
       cwd: dir,
-      timeoutMs: 300,
+      timeoutMs: 1000,
     });
     expect(r.timedOut).toBe(true);
     expect(r.exitCode).toBeNull();
@@ -99,7 +99,7 @@ describe('processRunner', () => {
     const r = await processRunner.run({
       command: `sh -c 'trap "" TERM; echo $$ > ${file}; while true; do sleep 0.1; done' > /dev/null`,
       cwd: dir,
-      timeoutMs: 300,
+      timeoutMs: 1000,
     });
     expect(r.timedOut).toBe(true);
     for (const pid of pids(file)) expect(alive(pid)).toBe(false);
