@@ -37,10 +37,7 @@ const MAX_ALIAS_COUNT = 100;
 
 /** Reads, parses and validates the config file `file` (default `runway.yaml`) in `dir`. Throws ConfigError. */
 export async function loadConfig(opts: { dir: string; file?: string }): Promise<LoadedConfig> {
-  const projectDir = path.resolve(opts.dir);
-  const file = path.resolve(projectDir, opts.file ?? 'runway.yaml');
-  const relative = path.relative(projectDir, file);
-  const label = relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+  const { projectDir, file, label } = configLocation(opts);
   const fail = (message: string): never => {
     throw new ConfigError([{ file: label, path: '', message }]);
   };
@@ -58,6 +55,15 @@ export async function loadConfig(opts: { dir: string; file?: string }): Promise<
   );
   const config = parseConfig(text, label);
   return { config, file, label, projectDir, text, digest: configDigest(config) };
+}
+
+/** Where the config file is: absolute project dir and file, and the label used in messages. */
+export function configLocation(opts: { dir: string; file?: string }): { projectDir: string; file: string; label: string } {
+  const projectDir = path.resolve(opts.dir);
+  const file = path.resolve(projectDir, opts.file ?? 'runway.yaml');
+  const relative = path.relative(projectDir, file);
+  const label = relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+  return { projectDir, file, label };
 }
 
 /** Parses and validates config text; `label` names the file in messages. Throws ConfigError with every issue. */
