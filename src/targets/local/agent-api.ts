@@ -1,0 +1,149 @@
+/**
+ * The agent's HTTP API on 127.0.0.1 (JSON; progress as NDJSON). Every request must carry the token from
+ * agent.json in `x-runway-token`. Mutating calls stream `{"type":"log"}` lines, then one `{"type":"result"}` or
+ * `{"type":"error"}` line. A deploy whose client disconnects before traffic moved is aborted cleanly.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { localTargetSchema } from '../../config/schema.js';
+import type { Agent } from './agent.js';
+import type { DeployRequest } from './environment.js';
+
+/** Header carrying the agent token. */
+export const TOKEN_HEADER = 'x-runway-token';
+
+/** One line of a streamed answer. */
+export type StreamLine =
+  | { type: 'log'; line: string; at: string }
+  | { type: 'result'; result: unknown }
+  | { type: 'error'; message: string; badInput?: boolean };
+
+const ENV_NAME = /^[a-z][a-z0-9_-]*$/;
+const MAX_BODY = 1_000_000;
+
+/** Creates (does not start) the API server of `agent`. */
+export function createApiServer(agent: Agent, token: string): Server {
+  const expected = Buffer.from(token);
+  return createServer((req, res) => {
+    const given = Buffer.from(String(req.headers[TOKEN_HEADER] ?? ''));
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return send(res, 401, { error: 'bad token' });
+    route(agent, req, res).catch((err: Error) => {
+      if (!res.headersSent) send(res, 500, { error: err.message });
+      else res.end();
+    });
+  });
+}
+
+// Dispatches one API request.
+async function route(agent: Agent, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://agent');
+  const parts = url.pathname.split('/').filter(Boolean);
+  const method = req.method ?? 'GET';
+  if (parts[0] !== 'v1') return send(res, 404, { error: 'not found' });
+  if (parts[1] === 'ping') return send(res, 200, { pid: process.pid, startedAt: agent.startedAt, restoring: agent.restoring });
+  if (parts[1] === 'status' && method === 'GET') {
+    const environments = await Promise.all(agent.list().map((env) => env.status()));
+    return send(res, 200, { pid: process.pid, startedAt: agent.startedAt, restoring: agent.restoring, environments });
+  }
+  if (parts[1] === 'events' && method === 'GET') return follow(res, (write) => agent.onEvent((e) => write(e)));
+  if (parts[1] === 'shutdown' && method === 'POST') {
+    send(res, 200, { pid: process.pid });
+    res.on('finish', () => void agent.shutdown());
+    return;
+  }
+  if (parts[1] !== 'environments' || !parts[2] || !ENV_NAME.test(parts[2])) return send(res, 404, { error: 'not found' });
+  if (agent.closingDown) return send(res, 503, { error: 'the runway agent is shutting down' });
+  const env = agent.environment(parts[2]);
+  const action = `${method} ${parts[3] ?? ''}`;
+  switch (action) {
+    case 'GET ':
+    case 'GET status':
+      return send(res, 200, await env.status());
+    case 'GET releases':
+      return send(res, 200, env.releases());
+    case 'GET requests':
+      return follow(res, (write) => env.proxy.onRequest(write));
+    case 'POST deploy': {
+      const body = parseDeploy(await readJson(req));
+      if (typeof body === 'string') return send(res, 400, { error: body });
+      return stream(res, (log, signal) => env.deploy(body, log, signal));
+    }
+    case 'POST switch': {
+      const body = (await readJson(req)) as { releaseId?: unknown };
+      if (typeof body?.releaseId !== 'string') return send(res, 400, { error: 'releaseId is required' });
+      return stream(res, (log) => env.switchTo(body.releaseId as string, log));
+    }
+    case 'POST stop':
+      return stream(res, (log) => env.stop(log).then(() => ({ stopped: true })));
+    default:
+      return send(res, 404, { error: `unknown call ${action.trim()}` });
+  }
+}
+
+// Streams progress lines and the outcome of `work` as NDJSON; the signal aborts when the client goes away.
+async function stream(res: ServerResponse, work: (log: (line: string) => void, signal: AbortSignal) => Promise<unknown>):
+  Promise<void> {
+  const controller = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) controller.abort(new Error('the client disconnected'));
+  });
+  res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
+  const write = (line: StreamLine) => {
+    if (!res.destroyed) res.write(`${JSON.stringify(line)}\n`);
+  };
+  try {
+    const result = await work((line) => write({ type: 'log', line, at: new Date().toISOString() }), controller.signal);
+    write({ type: 'result', result });
+  } catch (err) {
+    write({ type: 'error', message: (err as Error).message });
+  }
+  res.end();
+}
+
+// Keeps an NDJSON response open and writes every item `subscribe` delivers, until the client leaves.
+function follow<T>(res: ServerResponse, subscribe: (write: (item: T) => void) => () => void): void {
+  res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
+  res.flushHeaders();
+  const unsubscribe = subscribe((item) => {
+    if (!res.destroyed) res.write(`${JSON.stringify(item)}\n`);
+  });
+  res.on('close', unsubscribe);
+}
+
+// Validates a deploy body; returns an error message for bad input.
+function parseDeploy(body: unknown): DeployRequest | string {
+  const b = body as { release?: { id?: unknown; dir?: unknown }; config?: unknown; env?: unknown };
+  if (typeof b?.release?.id !== 'string' || !b.release.id) return 'release.id is required';
+  if (typeof b.release.dir !== 'string' || !isAbsolute(b.release.dir)) return 'release.dir must be an absolute path';
+  if (!existsSync(b.release.dir)) return `release directory ${b.release.dir} does not exist (build the release first)`;
+  const config = localTargetSchema.safeParse(b.config);
+  if (!config.success) return `target config: ${config.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
+  const env = (b.env ?? {}) as Record<string, unknown>;
+  if (typeof env !== 'object' || Object.values(env).some((v) => typeof v !== 'string')) return 'env must map names to strings';
+  return { release: { id: b.release.id, dir: b.release.dir }, config: config.data, env: env as Record<string, string> };
+}
+
+// Reads a JSON request body (bounded).
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  let size = 0;
+  const chunks: Buffer[] = [];
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY) throw new Error('request body too large');
+    chunks.push(chunk);
+  }
+  try {
+    return chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
+  } catch {
+    return undefined;
+  }
+}
+
+// Sends a JSON answer.
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}

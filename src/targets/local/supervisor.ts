@@ -1,0 +1,224 @@
+/**
+ * Supervisor of one app instance: `sh -c <start>` in the release directory as its own process group, output
+ * appended to its log file, health polling, crash restarts with backoff, and a stop that reaches the whole
+ * group (SIGTERM, then SIGKILL after a grace period).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { formatMs } from '../../config/duration.js';
+import { probeHealth } from './health.js';
+import { sleep } from './sleep.js';
+
+/** What to start and how to tell it is ready. */
+export interface AppSpec {
+  releaseId: string;
+  /** Release directory: the working directory of the start command. */
+  dir: string;
+  /** Shell command, run as `sh -c <command>`. */
+  command: string;
+  /** Complete environment of the process (PORT included). */
+  env: Record<string, string | undefined>;
+  port: number;
+  healthPath: string;
+  logFile: string;
+}
+
+/** Grace period between SIGTERM and SIGKILL when stopping. */
+export const STOP_GRACE_MS = 5000;
+
+/** One supervised app instance. */
+export class AppProcess {
+  readonly spec: AppSpec;
+  /** Times the process exited on its own while it was supposed to run. */
+  crashes = 0;
+  /** Times it was started again after a crash. */
+  restarts = 0;
+  startedAt?: string;
+  private child?: ChildProcess;
+  private exitInfo?: string;
+  private stopping = false;
+  private supervised = false;
+  private restartTimer?: NodeJS.Timeout;
+  private logOffset = 0;
+  private readonly onEvent: (line: string) => void;
+
+  constructor(spec: AppSpec, onEvent: (line: string) => void = () => undefined) {
+    this.spec = spec;
+    this.onEvent = onEvent;
+  }
+
+  /** Pid of the process group leader while it runs. */
+  get pid(): number | undefined {
+    return this.running ? this.child?.pid : undefined;
+  }
+
+  get running(): boolean {
+    return Boolean(this.child && this.child.exitCode === null && this.child.signalCode === null);
+  }
+
+  /** Spawns the start command. Resolves once the process exists; fails when it cannot be spawned at all. */
+  async start(): Promise<void> {
+    this.stopping = false;
+    mkdirSync(dirname(this.spec.logFile), { recursive: true });
+    try {
+      this.logOffset = statSync(this.spec.logFile).size;
+    } catch {
+      this.logOffset = 0;
+    }
+    const fd = openSync(this.spec.logFile, 'a', 0o600);
+    writeSync(fd, `--- runway: ${new Date().toISOString()} starting ${this.spec.releaseId} on :${this.spec.port}\n`);
+    let child: ChildProcess;
+    try {
+      child = spawn('sh', ['-c', this.spec.command], {
+        cwd: this.spec.dir,
+        env: this.spec.env,
+        detached: true,
+        stdio: ['ignore', fd, fd],
+      });
+    } finally {
+      closeSync(fd);
+    }
+    this.child = child;
+    this.exitInfo = undefined;
+    this.startedAt = new Date().toISOString();
+    child.once('exit', (code, signal) => this.exited(child, code, signal));
+    await new Promise<void>((resolve, reject) => {
+      child.once('spawn', resolve);
+      child.once('error', (err) => reject(new Error(`cannot start "${this.spec.command}": ${err.message}`)));
+    });
+  }
+
+  /**
+   * Polls GET <health> every ~100 ms until it answers 200. Returns the time it took. Throws (with the last
+   * lines of the log) when the process exits, `timeoutMs` passes, or `signal` aborts; the caller stops it.
+   */
+  async waitHealthy(timeoutMs: number, signal?: AbortSignal): Promise<number> {
+    const started = Date.now();
+    let last = 'no answer yet';
+    for (;;) {
+      if (this.exitInfo) throw new Error(await this.failure(`exited ${this.exitInfo} before becoming healthy`));
+      const probe = await probeHealth(this.spec.port, this.spec.healthPath, 1000);
+      if (probe.ok) return Date.now() - started;
+      last = probe.status ? `status ${probe.status}` : (probe.error ?? last);
+      if (Date.now() - started >= timeoutMs) {
+        throw new Error(await this.failure(`not healthy after ${formatMs(timeoutMs)} (GET ${this.spec.healthPath}: ${last})`));
+      }
+      await sleep(100, signal);
+    }
+  }
+
+  /** From now on, an exit that was not asked for is a crash: count it and start again with backoff. */
+  supervise(): void {
+    this.supervised = true;
+  }
+
+  /** Stops the process group: SIGTERM, SIGKILL after `graceMs`; waits until the group is gone. */
+  async stop(graceMs = STOP_GRACE_MS): Promise<void> {
+    this.stopping = true;
+    this.supervised = false;
+    clearTimeout(this.restartTimer);
+    const pid = this.child?.pid;
+    if (!pid) return;
+    signalGroup(pid, 'SIGTERM');
+    const deadline = Date.now() + graceMs;
+    while (groupExists(pid) && Date.now() < deadline) await sleep(50);
+    if (groupExists(pid)) signalGroup(pid, 'SIGKILL');
+    for (let i = 0; i < 40 && groupExists(pid); i++) await sleep(50);
+  }
+
+  /** Kills the group at once (used when the agent itself is exiting). */
+  killNow(): void {
+    this.stopping = true;
+    clearTimeout(this.restartTimer);
+    if (this.child?.pid) signalGroup(this.child.pid, 'SIGKILL');
+  }
+
+  /** The last `lines` lines this instance wrote to its log. */
+  async logTail(lines = 20): Promise<string> {
+    try {
+      const handle = await open(this.spec.logFile, 'r');
+      try {
+        const size = (await handle.stat()).size;
+        const from = Math.max(this.logOffset, size - 16_384);
+        const buffer = Buffer.alloc(size - from);
+        await handle.read(buffer, 0, buffer.length, from);
+        const text = buffer.toString('utf8').split('\n').filter((l) => l && !l.startsWith('--- runway:'));
+        return text.slice(-lines).join('\n');
+      } finally {
+        await handle.close();
+      }
+    } catch {
+      return '';
+    }
+  }
+
+  // Builds a start failure message with the log tail.
+  private async failure(what: string): Promise<string> {
+    const tail = await this.logTail();
+    const body = tail ? tail.split('\n').map((l) => `  ${l}`).join('\n') : '  (no output)';
+    return `release ${this.spec.releaseId} ${what}\nlast lines of ${this.spec.logFile}:\n${body}`;
+  }
+
+  // Records an exit; restarts the app when it crashed while supervised.
+  private exited(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (child !== this.child) return;
+    this.exitInfo = signal ? `on ${signal}` : `with code ${code}`;
+    if (this.stopping || !this.supervised) return;
+    this.crashes++;
+    const ranMs = Date.now() - Date.parse(this.startedAt ?? new Date().toISOString());
+    const delay = ranMs > 30_000 ? 100 : Math.min(100 * 2 ** Math.min(this.crashes, 6), 5000);
+    signalGroup(child.pid!, 'SIGKILL');
+    this.onEvent(`${this.spec.releaseId} crashed (exit ${this.exitInfo}); restarting in ${formatMs(delay)}`);
+    this.restartTimer = setTimeout(() => void this.restart(), delay);
+  }
+
+  // Starts the process again after a crash.
+  private async restart(): Promise<void> {
+    if (this.stopping) return;
+    try {
+      await this.start();
+      this.supervised = true;
+      this.restarts++;
+      this.onEvent(`${this.spec.releaseId} restarted (pid ${this.child?.pid}, restart ${this.restarts})`);
+    } catch (err) {
+      this.onEvent(`${this.spec.releaseId} could not be restarted: ${(err as Error).message}`);
+    }
+  }
+}
+
+/** Sends a signal to a whole process group; a group that is already gone is fine. */
+export function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // ESRCH: nothing left to signal.
+  }
+}
+
+/** True while any live process (not a zombie waiting to be reaped) of the group `pid` exists. */
+export function groupExists(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  return process.platform !== 'linux' || liveMembers(pid) > 0;
+}
+
+// Members of process group `pgid` that are not zombies (orphans may wait a while for init to reap them).
+function liveMembers(pgid: number): number {
+  let count = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (entry < '0' || entry > '9') continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) === pgid && fields[0] !== 'Z') count++;
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return count;
+}
