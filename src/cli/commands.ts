@@ -2,6 +2,8 @@
 import type { Command } from 'commander';
 import type { CliIO } from './io.js';
 import { register as deploy } from './deploy.js';
+import { register as schema } from './schema.js';
+import { register as validate } from './validate.js';
 import { register as evidence } from './evidence.js';
 import { register as history } from './history.js';
 import { register as plan } from './plan.js';
@@ -12,4 +14,4 @@ import { register as unlock } from './unlock.js';
 
 export type Register = (program: Command, io: CliIO) => void;
 
-export const COMMANDS: Register[] = [plan, deploy, promote, rollback, status, history, unlock, evidence];
+export const COMMANDS: Register[] = [validate, schema, plan, deploy, promote, rollback, status, history, unlock, evidence];

@@ -7,7 +7,6 @@ import { GateError } from '../errors.js';
 import { EvidenceBundle } from '../evidence/bundle.js';
 import { appendJournal } from '../evidence/journal.js';
 import { appendAudit } from '../store/audit.js';
-import { acquireLock, releaseLock } from '../store/locks.js';
 import { self } from '../store/liveness.js';
 import { finishRun, insertRun, listEnvironments, passedIn, setCurrent, setLastRun } from '../store/runs.js';
 import type { Release, RunKind, RunRecord } from '../types.js';
@@ -58,15 +57,20 @@ export async function executeRun(ctx: ProjectContext, opts: RunOptions): Promise
     steps: [],
   };
   // lock: one run per environment; a stale lock left by a dead runway is taken over (audited)
-  const tookOver = await ctx.store.use(async (db) => {
-    const stale = await acquireLock(db, environment, { runId: run.id, actor: ctx.actor, command: opts.command });
-    const current = (await listEnvironments(db)).find((e) => e.name === environment)?.currentRelease;
-    run.previousRelease = current;
-    await insertRun(db, run, self());
-    await appendAudit(db, { actor: ctx.actor, action: `${opts.kind}.start`, environment, releaseId: release.id, runId: run.id,
-      details: { command: opts.command, reason: opts.reason, allowDirty: opts.allowDirty ?? false } });
-    return stale;
-  });
+  const lock = await ctx.store.lock(environment, { runId: run.id, actor: ctx.actor, command: opts.command });
+  const tookOver = lock.tookOver;
+  try {
+    await ctx.store.use(async (db) => {
+      const current = (await listEnvironments(db)).find((e) => e.name === environment)?.currentRelease;
+      run.previousRelease = current;
+      await insertRun(db, run, self());
+      await appendAudit(db, { actor: ctx.actor, action: `${opts.kind}.start`, environment, releaseId: release.id, runId: run.id,
+        details: { command: opts.command, reason: opts.reason, allowDirty: opts.allowDirty ?? false } });
+    });
+  } catch (err) {
+    await lock.release();
+    throw err;
+  }
   if (tookOver) ctx.reporter.warn(`took over the stale lock of run ${tookOver.runId} (runway pid ${tookOver.pid} is gone); that run is recorded as abandoned`);
   const bundle = await EvidenceBundle.create({ stateDir: ctx.stateDir, environment, runId: run.id, redact: (s) => ctx.redactor.redact(s) });
   run.evidence = relative(ctx.projectDir, bundle.dir);
@@ -89,7 +93,7 @@ export async function executeRun(ctx: ProjectContext, opts: RunOptions): Promise
     run.outcome = 'failed';
     run.escalation = { step: 'runway', attempts: 1, error: err instanceof Error ? err.message : String(err), logs: [] };
   } finally {
-    await record(ctx, rc);
+    await record(ctx, rc).finally(() => lock.release());
   }
   return run;
 }
@@ -106,7 +110,6 @@ async function record(ctx: ProjectContext, rc: RunContext): Promise<void> {
     else await setLastRun(db, run.environment, run.id);
     await appendAudit(db, { actor: ctx.actor, action: `${run.kind}.finish`, environment: run.environment, releaseId: run.release.id,
       runId: run.id, details: { outcome: run.outcome, rolledBackTo: run.rolledBackTo, trigger: run.rollbackTrigger, reason: run.reason } });
-    await releaseLock(db, run.environment, run.id);
   });
   const journal = ctx.loaded.config.journal;
   await appendJournal(relativeTo(ctx.projectDir, journal), run, run.evidence!, (s) => ctx.redactor.redact(s));

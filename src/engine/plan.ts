@@ -3,7 +3,7 @@
  * prints it; `apply` executes it and is the only place with side effects.
  */
 import { toMs } from '../config/duration.js';
-import { interpolate } from '../config/interpolate.js';
+import { interpolate, scopeFor, type InterpolationScope } from '../config/interpolate.js';
 import type { CheckConfig, Config, StepConfig, StepKind } from '../config/schema.js';
 import { STEP_KINDS } from '../config/schema.js';
 import { checkKind, checkName } from '../checks/index.js';
@@ -53,19 +53,13 @@ export interface PlanInput {
 }
 
 /** The scope `${{ … }}` references resolve against in one environment. */
-export function scopeFor(config: Config, environment: string, input: PlanInput) {
+function planScope(config: Config, environment: string, input: PlanInput): InterpolationScope {
   const env = config.environments[environment]!;
-  return {
-    vars: { ...config.vars, ...env.vars },
-    runway: {
-      env: environment, project: config.project, release: input.release.id, sha: input.release.sha,
-      url: env.url ?? input.url ?? '',
-    },
-  };
+  return scopeFor(config, environment, { release: input.release.id, sha: input.release.sha, url: env.url ?? input.url ?? '' });
 }
 
 /** Deeply resolves ${{ }} references in every string of a value. */
-function resolveDeep<T>(value: T, scope: ReturnType<typeof scopeFor>, where: string): T {
+function resolveDeep<T>(value: T, scope: InterpolationScope, where: string): T {
   if (typeof value === 'string') return interpolate(value, scope, where) as T;
   if (Array.isArray(value)) return value.map((v, i) => resolveDeep(v, scope, `${where}[${i}]`)) as T;
   if (value && typeof value === 'object') {
@@ -91,7 +85,7 @@ function stepName(step: StepConfig, kind: StepKind, command?: string): string {
 export function buildPlan(config: Config, environment: string, input: PlanInput): Plan {
   const env = config.environments[environment];
   if (!env) throw new Error(`unknown environment "${environment}"`);
-  const scope = scopeFor(config, environment, input);
+  const scope = planScope(config, environment, input);
   const base = `environments.${environment}`;
   const pipeline = env.pipeline ?? config.pipeline;
   const toChecks = (list: CheckConfig[], where: string) =>

@@ -15,13 +15,32 @@ export interface Db {
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
 }
 
-/** A store: hands out a Db for the duration of one unit of work. */
+/** Who asks for an environment lock. */
+export interface LockHolder {
+  runId: string;
+  actor: string;
+  command: string;
+}
+
+/** An environment lock held by this process. */
+export interface HeldLock {
+  /** The stale lock this one replaced (its run is now recorded as abandoned), if any. */
+  tookOver?: { runId: string; pid: number; host: string };
+  release(): Promise<void>;
+}
+
+/** A store: hands out a Db for the duration of one unit of work, and environment locks. */
 export interface Store {
   readonly kind: 'pglite' | 'postgres';
   /** Describes where the state lives, for people (never includes a password). */
   readonly location: string;
   /** Runs `fn` with an open, migrated database. The embedded store serialises access across processes. */
   use<T>(fn: (db: Db) => Promise<T>): Promise<T>;
+  /**
+   * Takes the lock of an environment for one run, or throws LockError naming the holder. The embedded store
+   * uses a row with pid + host (a dead holder is taken over); a server uses a session advisory lock.
+   */
+  lock(environment: string, holder: LockHolder): Promise<HeldLock>;
   close(): Promise<void>;
 }
 

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import type { Db, Store } from './db.js';
 import { acquireFileLock } from './file-lock.js';
+import { acquireLock, releaseLock } from './locks.js';
 import { migrateState } from './migrate.js';
 
 /** Adapts a PGlite instance or transaction to the Db interface. */
@@ -28,9 +29,16 @@ export function pgliteStore(stateDir: string): Store {
   const dataDir = join(stateDir, 'state');
   let queue: Promise<unknown> = Promise.resolve();
   let migrated = false;
-  return {
+  const store: Store = {
     kind: 'pglite',
     location: dataDir,
+    async lock(environment, holder) {
+      const stale = await store.use((db) => acquireLock(db, environment, holder));
+      return {
+        tookOver: stale && { runId: stale.runId, pid: stale.pid, host: stale.host },
+        release: () => store.use((db) => releaseLock(db, environment, holder.runId)),
+      };
+    },
     use<T>(fn: (db: Db) => Promise<T>): Promise<T> {
       const next = queue.then(async () => {
         await mkdir(stateDir, { recursive: true });
@@ -56,4 +64,5 @@ export function pgliteStore(stateDir: string): Store {
       await queue;
     },
   };
+  return store;
 }
