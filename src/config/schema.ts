@@ -181,6 +181,16 @@ export const configSchema = z
       .describe('Secret handling. Values are never stored in config.'),
     vars: stringMap.default({}).describe('Variables usable as ${{ vars.NAME }} in commands, paths and headers.'),
     journal: z.string().default('.runway/journal.md').describe('Markdown file that gets one entry per run.'),
+    state: z
+      .object({
+        url: z
+          .string()
+          .optional()
+          .describe('Postgres URL of a shared state store (overridden by RUNWAY_STATE_URL). Default: embedded PGlite in .runway/state.'),
+      })
+      .strict()
+      .default({})
+      .describe('Where Runway keeps releases, runs, locks and audit.'),
     defaults: z
       .object({
         timeout: duration.default('10m').describe('Step timeout.'),

@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+// Runs Runway's benchmarks (`npm run bench [-- name …]`) one after another and rewrites bench/README.md from
+// every bench/results/<name>.json. A benchmark is bench/<name>.bench.js: a plain script that measures, then
+// writes bench/results/<name>.json as { name, title, date, machine, results, markdown } (see writeResult).
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const wanted = process.argv.slice(2);
+const benches = readdirSync(here).filter((f) => f.endsWith('.bench.js')).map((f) => f.replace(/\.bench\.js$/, '')).sort();
+let failed = 0;
+for (const name of benches) {
+  if (wanted.length && !wanted.includes(name)) continue;
+  process.stdout.write(`\n== bench ${name}\n`);
+  const r = spawnSync(process.execPath, [join(here, `${name}.bench.js`)], { stdio: 'inherit', env: process.env });
+  if (r.status !== 0) {
+    failed++;
+    process.stdout.write(`bench ${name} failed (exit ${r.status})\n`);
+  }
+}
+
+const resultsDir = join(here, 'results');
+const results = readdirSync(resultsDir).filter((f) => f.endsWith('.json')).sort()
+  .map((f) => JSON.parse(readFileSync(join(resultsDir, f), 'utf8')));
+const sections = results.map((r) => `## ${r.title}\n\n_${r.date} · ${r.machine} · \`bench/${r.name}.bench.js\` · raw: \`bench/results/${r.name}.json\`_\n\n${r.markdown.trim()}\n`);
+writeFileSync(join(here, 'README.md'), `# Benchmarks\n\nRun with \`npm run bench\` (all) or \`npm run bench -- <name>\`. Each benchmark writes\n\`bench/results/<name>.json\`; this page is regenerated from those files. Load goes to loopback only, bounded in\ncount and time. Not part of the test suite.\n\n${sections.join('\n')}`);
+process.stdout.write(`\nbench/README.md rewritten from ${results.length} result file(s)\n`);
+process.exitCode = failed ? 1 : 0;
