@@ -91,7 +91,7 @@ async function stream(res: ServerResponse, work: (log: (line: string) => void, s
   });
   res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
   const write = (line: StreamLine) => {
-    if (!res.destroyed) res.write(`${JSON.stringify(line)}\n`);
+    if (!res.destroyed && !res.writableEnded) res.write(`${JSON.stringify(line)}\n`);
   };
   try {
     const result = await work((line) => write({ type: 'log', line, at: new Date().toISOString() }), controller.signal);
@@ -107,7 +107,7 @@ function follow<T>(res: ServerResponse, subscribe: (write: (item: T) => void) =>
   res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
   res.flushHeaders();
   const unsubscribe = subscribe((item) => {
-    if (!res.destroyed) res.write(`${JSON.stringify(item)}\n`);
+    if (!res.destroyed && !res.writableEnded) res.write(`${JSON.stringify(item)}\n`);
   });
   res.on('close', unsubscribe);
 }

@@ -26,12 +26,12 @@ async function run(): Promise<void> {
   }
   let agent: Agent;
   try {
-    agent = await Agent.start({ projectDir: resolve(projectDir), stateDir: resolve(stateDir) });
+    agent = await Agent.start({ projectDir: resolve(projectDir), stateDir: resolve(stateDir),
+      onEvent: (event) => process.stdout.write(`${formatEvent(event)}\n`) });
   } catch (err) {
     process.stdout.write(`${new Date().toISOString()} ${(err as Error).message}\n`);
     process.exit(err instanceof AgentRunningError ? 0 : 1);
   }
-  agent.onEvent((event) => process.stdout.write(`${formatEvent(event)}\n`));
   process.stdout.write(`${new Date().toISOString()} runway agent started (pid ${process.pid}, api 127.0.0.1:${agent.info!.port})\n`);
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(signal, () => void agent.shutdown());
   // Keep serving: an unexpected error in one request must not take every environment down.

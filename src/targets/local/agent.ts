@@ -27,6 +27,8 @@ export interface AgentEvent {
 export interface AgentOptions {
   projectDir: string;
   stateDir: string;
+  /** Subscribed before anything happens, so no restore event is missed. */
+  onEvent?: (event: AgentEvent) => void;
 }
 
 /** Thrown by `Agent.start` when another agent already serves this state directory. */
@@ -60,6 +62,7 @@ export class Agent {
   private constructor(options: AgentOptions) {
     this.options = options;
     this.paths = agentPaths(options.stateDir);
+    if (options.onEvent) this.listeners.add(options.onEvent);
   }
 
   /** Takes the agent lock, cleans up after a crashed predecessor, listens, writes agent.json, starts restoring. */

@@ -3,6 +3,7 @@
  * health, move the proxy's pointer, drain the old version, keep it warm for `hold`, then stop it. Deploys,
  * switches, restores and stops of one environment run one at a time.
  */
+import { existsSync } from 'node:fs';
 import type { LocalTargetConfig } from '../../config/schema.js';
 import { toMs } from '../../config/duration.js';
 import type { SwitchResult, TargetDeployResult, TargetStatus } from '../target.js';
@@ -68,6 +69,7 @@ export class EnvironmentRuntime {
   /** Starts `request.release`, switches traffic to it once healthy, drains the old version, holds it warm. */
   async deploy(request: DeployRequest, log: Log, signal?: AbortSignal): Promise<TargetDeployResult> {
     const say = this.sayer(log);
+    if (this.queue.busy) say(`waiting for the ${this.name} operation in progress`);
     const step = await this.queue.run(async () => {
       if (signal?.aborted) throw abortError(signal);
       await this.listen(request.config.port);
@@ -77,7 +79,7 @@ export class EnvironmentRuntime {
         say(`${shortId(existing.releaseId)} is already live`);
         return { version: existing, previous: undefined, healthyAt: now, switchedAt: now };
       }
-      if (existing?.switchable && (await probeHealth(existing.port, existing.config.health)).ok) {
+      if (existing?.switchable && !(await this.readyToSwitch(existing))) {
         say(`${shortId(existing.releaseId)} is still warm on :${existing.port}`);
         return { ...this.switch(existing, say), healthyAt: now };
       }
@@ -105,13 +107,8 @@ export class EnvironmentRuntime {
       if (version && version === this.current && version.state === 'live') return { switched: true, durationMs: 0 };
       if (!version) return { switched: false, reason: `release ${releaseId} is not running in ${this.name}` };
       if (!version.switchable) return { switched: false, reason: `release ${releaseId} is ${version.state}, not warm` };
-      const warmUntil = version.warmUntil;
-      version.cancelHold(); // the hold must not expire while we probe
-      const probe = await probeHealth(version.port, version.config.health);
-      if (!probe.ok) {
-        if (warmUntil) version.holdFor(Math.max(0, warmUntil - Date.now()), () => void this.expire(version));
-        return { switched: false, reason: `release ${releaseId} is warm but not healthy (${probe.status ? `status ${probe.status}` : probe.error})` };
-      }
+      const unready = await this.readyToSwitch(version);
+      if (unready) return { switched: false, reason: `release ${releaseId} is warm but not healthy (${unready})` };
       const { previous } = this.switch(version, say);
       if (previous) void this.drain(previous, version.config, say);
       return { switched: true, durationMs: performance.now() - started };
@@ -225,6 +222,9 @@ export class EnvironmentRuntime {
   private async startVersion(request: DeployRequest, say: Log, signal?: AbortSignal, envNames = Object.keys(request.env)):
     Promise<Version> {
     const { release, config } = request;
+    if (!existsSync(release.dir)) throw new Error(`release directory ${release.dir} does not exist`);
+    const stale = this.versions.get(release.id);
+    if (stale && stale.state !== 'stopped' && stale.state !== 'failed') await this.discard(stale, 'stopped');
     const port = await freePort();
     const env = { ...this.hooks.baseEnv, ...request.env, ...config.env, PORT: String(port) };
     const app = new AppProcess({ releaseId: release.id, dir: release.dir, command: config.start, env, port,
@@ -243,6 +243,16 @@ export class EnvironmentRuntime {
       await this.discard(version, signal?.aborted ? 'stopped' : 'failed');
       throw err;
     }
+  }
+
+  // Probes a warm version with its hold paused (so it cannot expire meanwhile); returns why it is not ready.
+  private async readyToSwitch(version: Version): Promise<string | undefined> {
+    const warmUntil = version.warmUntil;
+    version.cancelHold();
+    const probe = await probeHealth(version.port, version.config.health);
+    if (probe.ok) return undefined;
+    if (warmUntil) version.holdFor(Math.max(0, warmUntil - Date.now()), () => void this.expire(version));
+    return probe.status ? `status ${probe.status}` : (probe.error ?? 'no answer');
   }
 
   // Points the proxy at `version`; the version live before it starts draining.
