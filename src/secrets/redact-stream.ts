@@ -1,0 +1,269 @@
+/**
+ * Streaming redaction for output that arrives in chunks (child processes, log files, terminals).
+ * A chunk is emitted at once except for its last few units that could still be the start of a
+ * secret form; those are held back until the next chunk shows whether they are, or until the
+ * stream has been idle for a moment. Streamed output equals `Redactor.redact` of the whole text.
+ */
+import { Transform } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import type { FormTable, Redactor, Units } from './redact.js';
+import { redactedMarker } from './sensitive.js';
+
+/** Incremental redaction: each call returns the text that is safe to emit now. */
+export interface RedactStream {
+  /** Takes the next chunk (a string, or UTF-8 bytes that may end inside a character). */
+  push(chunk: string | Buffer): string;
+  /** Returns everything still held back, redacted. */
+  flush(): string;
+}
+
+/** Receives redacted output: slices of the current buffer and markers. */
+export interface RedactSink {
+  raw(from: number, to: number): void;
+  marker(name: string): void;
+}
+
+/** What a stream remembers between chunks about its kept context. */
+export interface RedactState {
+  /** Units of the kept buffer already emitted (as text or inside a marker). */
+  cur: number;
+  /** Name of the marker the output ends with, while that masked region could still grow. */
+  open: string | null;
+}
+
+/** Default quiet time after which held-back text is emitted. */
+export const IDLE_FLUSH_MS = 50;
+
+/**
+ * Redacts `a` from index `start`, where the first `state.cur` units were already emitted, writing
+ * to `sink`. Unless `final`, stops before the earliest position where a form could still complete.
+ * Returns the index from which the caller keeps `a` for the next call (at most `maxLen - 1` units
+ * before its end), and updates `state` relative to that index.
+ */
+export function redactUnits(
+  table: FormTable,
+  a: Units,
+  start: number,
+  state: RedactState,
+  final: boolean,
+  sink: RedactSink,
+): number {
+  const len = a.length;
+  const hold = Math.max(start, table.holdFrom(a));
+  const limit = final ? len : hold;
+  let cur = start + state.cur;
+  let open = state.open;
+  for (let s = table.next(a, start, limit, cur); s >= 0; s = table.next(a, s + 1, limit, cur)) {
+    const name = table.name(table.found);
+    if (s > cur) sink.raw(cur, s);
+    // A form overlapping the region just masked extends it; name it only if the name changes.
+    if (s >= cur || open !== name) sink.marker(name);
+    cur = s + table.length(table.found);
+    open = name;
+  }
+  const emitTo = final ? len : hold;
+  if (cur < emitTo) {
+    sink.raw(cur, emitTo);
+    cur = emitTo;
+    open = null;
+  }
+  state.cur = cur - hold;
+  state.open = open;
+  return hold;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** The UTF-16 code units of a string. */
+export function textUnits(text: string): Uint16Array {
+  if (LITTLE_ENDIAN) {
+    const bytes = Buffer.from(text, 'utf16le');
+    if (bytes.byteOffset % 2 === 0) return new Uint16Array(bytes.buffer, bytes.byteOffset, text.length);
+  }
+  const units = new Uint16Array(text.length);
+  for (let i = 0; i < text.length; i++) units[i] = text.charCodeAt(i);
+  return units;
+}
+
+/** Incremental redaction of text; Buffers are decoded as UTF-8 across chunk boundaries. */
+export class TextRedactStream implements RedactStream {
+  #buf = '';
+  readonly #state: RedactState = { cur: 0, open: null };
+  readonly #decoder = new StringDecoder('utf8');
+
+  constructor(readonly table: FormTable) {}
+
+  /** Characters received but not yet emitted. */
+  get held(): number {
+    return this.#buf.length - this.#state.cur;
+  }
+
+  push(chunk: string | Buffer): string {
+    // end() first keeps order if a string follows bytes that stopped inside a character.
+    const text = typeof chunk === 'string' ? this.#decoder.end() + chunk : this.#decoder.write(chunk);
+    return text === '' ? '' : this.#run(this.#buf + text, false);
+  }
+
+  flush(): string {
+    return this.#run(this.#buf + this.#decoder.end(), true);
+  }
+
+  /** Emits the held-back text but keeps a character whose bytes have not all arrived. */
+  flushHeld(): string {
+    return this.#run(this.#buf, true);
+  }
+
+  // Redacts the kept context plus new text and keeps what may still be part of a form.
+  #run(text: string, final: boolean): string {
+    if (this.table.maxLen === 0) return text;
+    const pieces: string[] = [];
+    const keep = redactUnits(this.table, textUnits(text), 0, this.#state, final, {
+      raw: (from, to) => pieces.push(text.slice(from, to)),
+      marker: (name) => pieces.push(redactedMarker(name)),
+    });
+    this.#buf = text.slice(keep);
+    return pieces.join('');
+  }
+}
+
+/** Incremental redaction of raw bytes: byte-exact output, characters may split anywhere. */
+export class ByteRedactStream {
+  #buf: Buffer = Buffer.alloc(0);
+  readonly #state: RedactState = { cur: 0, open: null };
+  readonly #markers = new Map<string, Buffer>();
+
+  constructor(readonly table: FormTable) {}
+
+  /** Bytes received but not yet emitted. */
+  get held(): number {
+    return this.#buf.length - this.#state.cur;
+  }
+
+  /** Takes the next chunk; returns the pieces that are safe to emit now. */
+  push(chunk: Buffer): Buffer[] {
+    if (chunk.length === 0) return [];
+    const held = this.#buf.length;
+    const bridge = this.table.maxLen;
+    if (held === 0) return this.#run(chunk, 0, false);
+    if (chunk.length <= bridge) return this.#run(Buffer.concat([this.#buf, chunk]), 0, false);
+    // Rather than copying the whole chunk behind the kept bytes, redact the kept bytes plus the
+    // chunk's first maxLen bytes: everything kept after that lies inside the chunk itself.
+    const out = this.#run(Buffer.concat([this.#buf, chunk.subarray(0, bridge)]), 0, false);
+    const keep = bridge - this.#buf.length;
+    out.push(...this.#run(chunk, keep, false));
+    return out;
+  }
+
+  /** Returns everything still held back, redacted. */
+  flush(): Buffer[] {
+    return this.#run(this.#buf, 0, true);
+  }
+
+  // Redacts `a` from `start` (the kept context) and keeps what may still be part of a form.
+  #run(a: Buffer, start: number, final: boolean): Buffer[] {
+    if (this.table.maxLen === 0) return a.length > start ? [a.subarray(start)] : [];
+    const out: Buffer[] = [];
+    const keep = redactUnits(this.table, a, start, this.#state, final, {
+      raw: (from, to) => out.push(a.subarray(from, to)),
+      marker: (name) => out.push(this.#marker(name)),
+    });
+    // A copy, so the writer may reuse its buffer; this is at most maxHoldBack bytes.
+    this.#buf = Buffer.from(a.subarray(keep));
+    return out;
+  }
+
+  // The marker for a name, as UTF-8 bytes.
+  #marker(name: string): Buffer {
+    let marker = this.#markers.get(name);
+    if (!marker) this.#markers.set(name, (marker = Buffer.from(redactedMarker(name), 'utf8')));
+    return marker;
+  }
+}
+
+/** Options for the streaming helpers. */
+export interface RedactStreamOptions {
+  /** Quiet time after which held-back output is emitted (default 50 ms; 0 holds until more output or end). */
+  idleFlushMs?: number;
+}
+
+/** A one-shot timer that restarts on every `arm()`, never keeping the process alive. */
+function idleTimer(ms: number, onIdle: () => void): { arm(): void; clear(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    arm() {
+      if (ms <= 0) return;
+      if (timer) timer.refresh();
+      else timer = setTimeout(() => ((timer = undefined), onIdle()), ms).unref();
+    },
+    clear() {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+    },
+  };
+}
+
+/**
+ * A Transform for piping child-process output to a log file or terminal. Works on bytes, so output
+ * is byte-exact and multi-byte UTF-8 characters may be split across chunks anywhere. Holds back at
+ * most `redactor.maxHoldBack` bytes, and only those that could start a secret form.
+ */
+export function redactingTransform(redactor: Redactor, opts: RedactStreamOptions = {}): Transform {
+  const stream = new ByteRedactStream(redactor.table('bytes'));
+  const emit = (pieces: Buffer[]) => {
+    for (const piece of pieces) if (piece.length > 0) transform.push(piece);
+  };
+  const idle = idleTimer(opts.idleFlushMs ?? IDLE_FLUSH_MS, () => {
+    if (!transform.destroyed) emit(stream.flush());
+  });
+  const transform = new Transform({
+    transform(chunk: Buffer | string, encoding, done) {
+      emit(stream.push(typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk));
+      if (stream.held > 0) idle.arm();
+      else idle.clear();
+      done();
+    },
+    flush(done) {
+      idle.clear();
+      emit(stream.flush());
+      done();
+    },
+    destroy(error, done) {
+      idle.clear();
+      done(error);
+    },
+  });
+  return transform;
+}
+
+/**
+ * Wraps a `write(text)` function (a terminal, a log line appender) so everything written through
+ * it is redacted; held-back text is written after an idle moment and on `end()`.
+ */
+export function redactingWriter(
+  redactor: Redactor,
+  write: (text: string) => void,
+  opts: RedactStreamOptions = {},
+): { write(chunk: string | Buffer): void; end(): void } {
+  const stream = new TextRedactStream(redactor.table('text'));
+  let ended = false;
+  const out = (text: string) => {
+    if (text !== '') write(text);
+  };
+  const idle = idleTimer(opts.idleFlushMs ?? IDLE_FLUSH_MS, () => {
+    if (!ended) out(stream.flushHeld());
+  });
+  return {
+    write(chunk) {
+      if (ended) throw new Error('cannot write to a redacting writer after end()');
+      out(stream.push(chunk));
+      if (stream.held > 0) idle.arm();
+      else idle.clear();
+    },
+    end() {
+      if (ended) return;
+      ended = true;
+      idle.clear();
+      out(stream.flush());
+    },
+  };
+}
