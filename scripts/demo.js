@@ -24,7 +24,8 @@ function say(text) {
 
 /** Runs a command in the demo repo, showing it; checks its exit code. */
 function sh(cmd, args, expectCode = 0) {
-  process.stdout.write(`${bold('$')} ${[cmd === process.execPath ? 'runway' : cmd, ...args].join(' ')}\n`);
+  const shown = cmd === process.execPath ? ['runway', ...args.slice(1)] : [cmd, ...args];
+  process.stdout.write(`${bold('$')} ${shown.join(' ')}\n`);
   const env = { ...process.env, RUNWAY_ACTOR: 'demo@runway.local', NO_COLOR: color ? '' : '1' };
   const r = spawnSync(cmd, args, { cwd: dir, stdio: ['ignore', 'inherit', 'inherit'], env });
   if (r.status !== expectCode) {

@@ -11,7 +11,8 @@ import { register as promote } from './promote.js';
 import { register as rollback } from './rollback.js';
 import { register as status } from './status.js';
 import { register as unlock } from './unlock.js';
+import { register as up } from './up.js';
 
 export type Register = (program: Command, io: CliIO) => void;
 
-export const COMMANDS: Register[] = [validate, schema, plan, deploy, promote, rollback, status, history, unlock, evidence];
+export const COMMANDS: Register[] = [validate, schema, plan, deploy, promote, rollback, status, history, unlock, up, evidence];

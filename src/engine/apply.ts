@@ -143,7 +143,7 @@ export async function applySteps(rc: RunContext): Promise<void> {
 async function autoRollback(rc: RunContext, trigger: string): Promise<void> {
   rc.run.rollbackTrigger = trigger;
   const to = await rollbackTarget(rc);
-  const index = rc.run.steps.length;
+  const index = Math.max(0, ...rc.run.steps.map((s) => s.index)) + 1;
   const label = to ? `rollback to ${to.id} (onFailure)` : 'rollback (onFailure)';
   const result: StepResult = { index, name: label, kind: 'rollback', status: 'running', attempts: 1, startedAt: new Date().toISOString() };
   rc.run.steps.push(result);

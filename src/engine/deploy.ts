@@ -2,6 +2,7 @@
  * One run, read like a script: lock → gates → steps → checks → record → unlock. Deploy, promote and
  * rollback all come through here with a different release and plan; there is no second engine.
  */
+import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import { GateError } from '../errors.js';
 import { EvidenceBundle } from '../evidence/bundle.js';
@@ -14,6 +15,7 @@ import type { RunContext } from '../steps/step.js';
 import { applySteps, runGates } from './apply.js';
 import type { ProjectContext } from './context.js';
 import { newRunId } from './ids.js';
+import { buildLogPath } from './release.js';
 import { buildPlan, type Plan } from './plan.js';
 
 export interface RunOptions {
@@ -82,6 +84,7 @@ export async function executeRun(ctx: ProjectContext, opts: RunOptions): Promise
   };
   try {
     await bundle.writeJson('plan.json', plan);
+    if (existsSync(buildLogPath(release))) await bundle.addFile('build.log', buildLogPath(release));
     const refusal = await runGates(rc);
     if (refusal) {
       run.outcome = 'refused';

@@ -95,7 +95,9 @@ async function buildRelease(
   const build = loaded.config.release.build;
   const logFile = join(releasesDir, `.build-${src.sourceKey.slice(0, 12)}.log`);
   if (build) {
+    ctx.reporter.taskStart(`build: ${build}`);
     const result = await runLogged(ctx, { label: `build: ${build}`, command: build, cwd: work, logFile, timeoutMs: 30 * 60_000 });
+    ctx.reporter.taskEnd(`build: ${build}`, result.exitCode === 0 ? 'successful' : 'failed', result.durationMs);
     if (result.exitCode !== 0) {
       await rm(work, { recursive: true, force: true });
       throw new StepError(`build failed (${result.timedOut ? 'timed out' : `exit ${result.exitCode}`}): ${build} — see ${logFile}`);
