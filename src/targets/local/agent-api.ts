@@ -54,29 +54,35 @@ async function route(agent: Agent, req: IncomingMessage, res: ServerResponse): P
     return;
   }
   if (parts[1] !== 'environments' || !parts[2] || !ENV_NAME.test(parts[2])) return send(res, 404, { error: 'not found' });
-  if (agent.closingDown) return send(res, 503, { error: 'the runway agent is shutting down' });
-  const env = agent.environment(parts[2]);
+  const name = parts[2];
+  const known = agent.find(name);
   const action = `${method} ${parts[3] ?? ''}`;
   switch (action) {
     case 'GET ':
     case 'GET status':
-      return send(res, 200, await env.status());
+      return send(res, 200, known ? await known.status() : { environment: name, versions: [], restarts: 0 });
     case 'GET releases':
-      return send(res, 200, env.releases());
+      return send(res, 200, known ? known.releases() : []);
     case 'GET requests':
-      return follow(res, (write) => env.proxy.onRequest(write));
+      return follow(res, (write) => agent.environment(name).proxy.onRequest(write));
+  }
+  if (agent.closingDown) return send(res, 503, { error: 'the runway agent is shutting down' });
+  switch (action) {
     case 'POST deploy': {
       const body = parseDeploy(await readJson(req));
       if (typeof body === 'string') return send(res, 400, { error: body });
-      return stream(res, (log, signal) => env.deploy(body, log, signal));
+      return stream(res, (log, signal) => agent.environment(name).deploy(body, log, signal));
     }
     case 'POST switch': {
       const body = (await readJson(req)) as { releaseId?: unknown };
       if (typeof body?.releaseId !== 'string') return send(res, 400, { error: 'releaseId is required' });
-      return stream(res, (log) => env.switchTo(body.releaseId as string, log));
+      const releaseId = body.releaseId;
+      return stream(res, async (log) => known
+        ? known.switchTo(releaseId, log)
+        : { switched: false, reason: `release ${releaseId} is not running in ${name}` });
     }
     case 'POST stop':
-      return stream(res, (log) => env.stop(log).then(() => ({ stopped: true })));
+      return stream(res, async (log) => (await known?.stop(log), { stopped: true }));
     default:
       return send(res, 404, { error: `unknown call ${action.trim()}` });
   }

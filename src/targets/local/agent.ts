@@ -104,6 +104,11 @@ export class Agent {
     return env;
   }
 
+  /** The environment named `name` if the agent knows it. */
+  find(name: string): EnvironmentRuntime | undefined {
+    return this.environments.get(name);
+  }
+
   /** Every environment the agent knows, by name. */
   list(): EnvironmentRuntime[] {
     return [...this.environments.values()].sort((a, b) => a.name.localeCompare(b.name));

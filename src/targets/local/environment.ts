@@ -90,6 +90,11 @@ export class EnvironmentRuntime {
         throw abortError(signal);
       }
       return { ...this.switch(version, say), healthyAt };
+    }).catch((err: Error) => {
+      const live = this.current ? `; ${shortId(this.current.releaseId)} keeps serving` : '';
+      const what = signal?.aborted ? 'aborted' : 'failed';
+      this.hooks.event(`deploy of ${shortId(request.release.id)} ${what}: ${err.message.split('\n')[0]}${live}`);
+      throw err;
     });
     if (step.previous) await this.drain(step.previous, request.config, say);
     const result: TargetDeployResult = { releaseId: request.release.id, url: this.proxy.url!, healthyAt: step.healthyAt,

@@ -37,6 +37,7 @@ export class AppProcess {
   restarts = 0;
   startedAt?: string;
   private child?: ChildProcess;
+  private exitSeen: Promise<void> = Promise.resolve();
   private exitInfo?: string;
   private stopping = false;
   private supervised = false;
@@ -83,6 +84,7 @@ export class AppProcess {
     this.child = child;
     this.exitInfo = undefined;
     this.startedAt = new Date().toISOString();
+    this.exitSeen = new Promise((resolve) => child.once('exit', () => resolve()));
     child.once('exit', (code, signal) => this.exited(child, code, signal));
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);
@@ -126,6 +128,8 @@ export class AppProcess {
     while (groupExists(pid) && Date.now() < deadline) await sleep(50);
     if (groupExists(pid)) signalGroup(pid, 'SIGKILL');
     for (let i = 0; i < 40 && groupExists(pid); i++) await sleep(50);
+    // The group can be gone before Node has reaped the shell; wait for that so `running` is accurate.
+    await Promise.race([this.exitSeen, sleep(1000)]);
   }
 
   /** Kills the group at once (used when the agent itself is exiting). */
