@@ -106,8 +106,10 @@ async function record(ctx: ProjectContext, rc: RunContext): Promise<void> {
   const { run } = rc;
   run.finishedAt = new Date().toISOString();
   await rc.bundle.finalize(run, rc.checkResults);
+  // the store gets the redacted record too: check messages and errors may quote output
+  const stored = JSON.parse(ctx.redactor.redact(JSON.stringify(run))) as RunRecord;
   await ctx.store.use(async (db) => {
-    await finishRun(db, run);
+    await finishRun(db, stored);
     const live = run.rolledBackTo ?? (rc.deployed ? run.release.id : undefined);
     if (live) await setCurrent(db, run.environment, live, run.id);
     else await setLastRun(db, run.environment, run.id);

@@ -101,7 +101,7 @@ describe('faults around a run', () => {
     const p = withPipeline([
       '  - run: echo "key is $SHOP_API_KEY"',
       '  - run: printf %s "$SHOP_API_KEY" | base64',
-      `  - run: node -e "console.log(encodeURIComponent(process.env.SHOP_API_KEY)); console.log(JSON.stringify({k: process.env.SHOP_API_KEY}))"`,
+      `  - run: 'node -e "console.log(encodeURIComponent(process.env.SHOP_API_KEY)); console.log(JSON.stringify({k: process.env.SHOP_API_KEY}))"'`,
       '  - deploy',
       '',
     ].join('\n'));
@@ -109,7 +109,8 @@ describe('faults around a run', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('key is [REDACTED:SHOP_API_KEY]');
     const forms = [secret, Buffer.from(secret).toString('base64').replace(/=+$/, ''), encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)];
-    const texts = [...p.outputs, ...walk(join(p.dir, '.runway', 'evidence')).map((f) => readFileSync(f, 'latin1')), p.read('deploy/journal.md')];
+    // everything Runway wrote: evidence, the embedded database files, agent state and logs, releases, journal
+    const texts = [...p.outputs, ...walk(join(p.dir, '.runway')).map((f) => readFileSync(f, 'latin1')), p.read('deploy/journal.md')];
     for (const form of forms) for (const text of texts) expect(text.includes(form), `leaked form ${form.slice(0, 4)}…`).toBe(false);
   });
 
@@ -129,7 +130,7 @@ describe('faults around a run', () => {
     ].join('\n'));
     const r = await p.runway(['validate']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('runway.yaml:5:5 environments.staging.chekcs: unknown key "chekcs" (did you mean "checks"?)');
+    expect(r.stderr).toContain('runway.yaml:5:5 environments.staging: unknown key "chekcs" (did you mean "checks"?)');
     expect(r.stderr).toMatch(/runway\.yaml:7:\d+ environments\.production\.requires\[0\]: unknown environment "stagin" \(did you mean "staging"\?\)/);
     expect(r.stderr).toMatch(/runway\.yaml:8:\d+ environments\.production\.target\.local\.port: /);
     expect(r.stderr).not.toMatch(/\n\s+at /);
