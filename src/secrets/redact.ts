@@ -27,6 +27,11 @@ function blockHash(a: Units, i: number): number {
   return ((a[i - 2]! << 12) ^ (a[i - 1]! << 6) ^ a[i]!) & MASK;
 }
 
+// Hash of the two units starting at index i.
+function pairHash(a: Units, i: number): number {
+  return ((a[i]! << 8) ^ a[i + 1]!) & 0xffff;
+}
+
 // Key of a prefix hash and its length, for the hold-back lookup.
 function prefixKey(hash: number, length: number): number {
   return (hash ^ Math.imul(length, 0x9e3779b1)) | 0;
@@ -44,6 +49,8 @@ export class FormTable {
   readonly #shift = new Uint8Array(1 << BITS);
   readonly #buckets = new Map<number, number[]>();
   readonly #prefixes = new Set<number>();
+  // Which pairs of units (hashed) start some form: a cheap filter before the prefix lookup.
+  readonly #starts = new Uint8Array(1 << 16);
 
   constructor(entries: { units: Units; name: string }[]) {
     this.#forms = entries.map((e) => e.units);
@@ -63,6 +70,7 @@ export class FormTable {
       const bucket = this.#buckets.get(key);
       if (bucket) bucket.push(id);
       else this.#buckets.set(key, [id]);
+      if (f.length > 1) this.#starts[pairHash(f, 0)] = 1;
       let h = 0;
       for (let j = 0; j < f.length - 1; j++) {
         h = (Math.imul(h, PRIME) + f[j]!) | 0;
@@ -121,6 +129,7 @@ export class FormTable {
     for (let q = len - 1; q >= lowest; q--) {
       hash = (hash + Math.imul(a[q]!, power)) | 0;
       power = Math.imul(power, PRIME);
+      if (q < len - 1 && this.#starts[pairHash(a, q)] === 0) continue;
       if (this.#prefixes.has(prefixKey(hash, len - q))) hold = q;
     }
     return hold;
