@@ -120,7 +120,7 @@ export class Agent {
     return () => this.listeners.delete(listener);
   }
 
-  /** Publishes one event to subscribers and to the agent log (stdout). */
+  /** Publishes one event to subscribers (agent-main writes them to agent.log). */
   emit(line: string, environment?: string): void {
     const event: AgentEvent = { at: new Date().toISOString(), line };
     if (environment) event.environment = environment;

@@ -8,7 +8,7 @@ import { targetContract } from '../contract.case.js';
 import type { TargetContext } from '../target.js';
 import { buildAgent, killStrays, removeDirs, tempDir, writeRelease } from './fixtures.case.js';
 import { ensureAgent, findAgent, localTarget, stopAgent, type LocalTargetStatus } from './index.js';
-import { readAgentInfo } from './agent-state.js';
+import { isAlive, readAgentInfo } from './agent-state.js';
 import { sleep } from './sleep.js';
 
 const root = tempDir('local');
@@ -190,6 +190,24 @@ describe('local target', () => {
     const c = writeRelease(root, 'dc-c');
     await p.target.deploy(p.ctx('staging'), c);
     expect(await get(url)).toMatchObject({ status: 200, release: c.id });
+    await stopAgent(p.stateDir);
+  });
+
+  it('after the agent is killed outright, the next agent kills its leftover apps and serves again', async () => {
+    const p = project('killed');
+    const ctx = p.ctx('staging');
+    const release = writeRelease(root, 'killed-a');
+    const url = (await p.target.deploy(ctx, release)).url;
+    const appPid = (await p.target.status(ctx)).current!.pid!;
+    const agentPid = (await readAgentInfo(p.stateDir))!.pid;
+    process.kill(agentPid, 'SIGKILL');
+    await expect.poll(() => isAlive(agentPid), { timeout: 10_000 }).toBe(false);
+    expect(isAlive(appPid)).toBe(true);
+
+    await ensureAgent(p.stateDir, p.dir, { entry });
+    await expect.poll(() => isAlive(appPid), { timeout: 10_000 }).toBe(false);
+    await expect.poll(async () => (await get(url).catch(() => undefined))?.release, { timeout: 15_000 }).toBe(release.id);
+    expect((await p.target.status(ctx)).current!.pid).not.toBe(appPid);
     await stopAgent(p.stateDir);
   });
 
