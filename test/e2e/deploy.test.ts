@@ -108,4 +108,19 @@ describe('deploy, promote, roll back (shop-dashboard)', () => {
     expect(p.git('status', '--porcelain')).toContain('deploy/');
     expect((await p.runway(['plan', 'staging'])).code).toBe(0);
   });
+
+  it('brings every environment back on its current release after runway down / up -d', async () => {
+    const before = await statusOf(p);
+    expect((await p.runway(['down'])).code).toBe(0);
+    const down = await statusOf(p);
+    expect(down.staging!.healthy).not.toBe(true);
+    await expect(get(`${before.staging!.url}/health`)).rejects.toThrow();
+    const up = await p.runway(['up', '-d']);
+    expect(up.code).toBe(0);
+    const after = await statusOf(p);
+    for (const env of ['staging', 'production']) {
+      expect(after[env]).toMatchObject({ release: before[env]!.release, url: before[env]!.url, healthy: true });
+      expect((await get(`${after[env]!.url}/health`)).release).toBe(before[env]!.release);
+    }
+  });
 });
