@@ -48,19 +48,37 @@ export async function acquireLock(
     const existing = await getLock(tx, environment);
     if (existing && !existing.stale) throw new LockError(lockedMessage(existing));
     if (existing) {
-      await tx.query('delete from locks where environment = $1', [environment]);
-      await abandonRun(tx, existing.runId, `runway process ${existing.pid} on ${existing.host} died during the run`);
-      await appendAudit(tx, {
-        actor: holder.actor, action: 'lock.takeover', environment, runId: holder.runId,
-        details: { staleRun: existing.runId, stalePid: existing.pid, host: existing.host },
-      });
+      await takeOverLock(tx, existing, holder, `runway process ${existing.pid} on ${existing.host} died during the run`);
     }
-    const me = self();
-    await tx.query(
-      'insert into locks (environment, run_id, actor, host, pid, command) values ($1, $2, $3, $4, $5, $6)',
-      [environment, holder.runId, holder.actor, me.host, me.pid, holder.command]);
+    await insertLockRow(tx, environment, holder);
     return existing;
   });
+}
+
+/**
+ * Replaces a lock whose holder is gone: deletes its row, records its run as abandoned with `reason` and
+ * audits the takeover by `holder`. The caller decides that the lock is stale (pid liveness on the embedded
+ * store, a free advisory lock on a server).
+ */
+export async function takeOverLock(
+  db: Db, stale: LockInfo, holder: { runId: string; actor: string }, reason: string,
+): Promise<void> {
+  await db.query('delete from locks where environment = $1 and run_id = $2', [stale.environment, stale.runId]);
+  await abandonRun(db, stale.runId, reason);
+  await appendAudit(db, {
+    actor: holder.actor, action: 'lock.takeover', environment: stale.environment, runId: holder.runId,
+    details: { staleRun: stale.runId, stalePid: stale.pid, host: stale.host },
+  });
+}
+
+/** Writes the lock row of `environment` for `holder`, recording this process's pid and host. */
+export async function insertLockRow(
+  db: Db, environment: string, holder: { runId: string; actor: string; command: string },
+): Promise<void> {
+  const me = self();
+  await db.query(
+    'insert into locks (environment, run_id, actor, host, pid, command) values ($1, $2, $3, $4, $5, $6)',
+    [environment, holder.runId, holder.actor, me.host, me.pid, holder.command]);
 }
 
 /** Releases the lock if `runId` still holds it. */

@@ -1,0 +1,218 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, postgresAvailability, startPostgres, type TestPostgres } from '../../test/support/postgres.js';
+import { listAudit } from './audit.js';
+import { getLock } from './locks.js';
+import { postgresStore } from './postgres.js';
+import { saveRelease } from './releases.js';
+import { getRun, insertRun } from './runs.js';
+import { chooseStore, selectStore } from './select.js';
+import { fakeRelease, fakeRun, storeContract } from './store.case.js';
+
+const availability = postgresAvailability();
+const dist = (file: string) => JSON.stringify(new URL(`../../dist/store/${file}`, import.meta.url).href);
+
+/** Creates an empty database on the server and returns its URL. */
+async function freshDatabase(server: TestPostgres): Promise<string> {
+  const name = `runway_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: server.url });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  return server.urlFor(name);
+}
+
+/** Starts a node process running an ESM script with `args`. */
+function node(script: string, args: string[]): ChildProcess {
+  return spawn(process.execPath, ['--input-type=module', '-e', script, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+/** Resolves with the first line a child prints on stdout (or everything it printed when it exits first). */
+function firstLine(child: ChildProcess): Promise<string> {
+  return new Promise((resolve) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      if (out.includes('\n')) resolve(out.split('\n')[0]!);
+    });
+    child.stderr!.on('data', (d) => (out += d));
+    child.on('exit', () => resolve(out.trim()));
+  });
+}
+
+describe('choosing the state store', () => {
+  const config = (url?: string) => ({ state: { url } });
+  it('uses RUNWAY_STATE_URL, else state.url, else the embedded store', () => {
+    const env = { RUNWAY_STATE_URL: 'postgres://ci:pw@db.example:5432/runway' };
+    expect(chooseStore('/p/.runway', config('postgres://cfg@other/runway'), env))
+      .toMatchObject({ kind: 'postgres', from: 'RUNWAY_STATE_URL', location: 'postgres://ci@db.example:5432/runway' });
+    expect(chooseStore('/p/.runway', config('postgres://cfg@other/runway'), {})).toMatchObject({ kind: 'postgres', from: 'state.url' });
+    expect(chooseStore('/p/.runway', config(), { RUNWAY_STATE_URL: ' ' })).toMatchObject({ kind: 'pglite', location: '/p/.runway/state' });
+    expect(selectStore('/p/.runway', undefined, {}).kind).toBe('pglite');
+  });
+
+  it('refuses an unresolved reference or a URL that is not postgres://, without echoing it', () => {
+    expect(() => chooseStore('/p', config('postgres://u:${{ vars.PW }}@h/db'), {})).toThrow(/state\.url still contains a \$\{\{ \}\} reference/);
+    const err = (() => {
+      try {
+        chooseStore('/p', undefined, { RUNWAY_STATE_URL: 'mysql://root:hunter2@h/db' });
+      } catch (e) {
+        return e as Error & { exitCode: number };
+      }
+    })();
+    expect(err?.exitCode).toBe(2);
+    expect(err?.message).toMatch(/^RUNWAY_STATE_URL: the state URL is not a postgres:\/\/ URL/);
+    expect(err?.message).not.toContain('hunter2');
+  });
+
+  it('shows the location without the password', async () => {
+    const store = postgresStore('postgres://runway:s3cret@db.example:5432/runway?sslmode=require&password=x');
+    expect(store.location).toBe('postgres://runway@db.example:5432/runway');
+    await store.close();
+  });
+
+  it('turns an unreachable server into one clear line', async () => {
+    const port = await freePort();
+    const store = postgresStore(`postgres://runway:s3cret@127.0.0.1:${port}/runway`);
+    const err = await store.use(async () => undefined).catch((e) => e);
+    expect(err.exitCode).toBe(1);
+    expect(err.message).toBe(`cannot reach the state store at postgres://runway@127.0.0.1:${port}/runway: connect ECONNREFUSED 127.0.0.1:${port}`);
+    const lockErr = await store.lock('staging', { runId: 'r', actor: 'a', command: 'c' }).catch((e) => e);
+    expect(lockErr.message).toMatch(/^cannot reach the state store/);
+    await store.close();
+  });
+});
+
+describe.skipIf(!availability.available)('postgres store', () => {
+  let server: TestPostgres;
+  beforeAll(async () => {
+    server = await startPostgres();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  storeContract('postgres', async () => postgresStore(await freshDatabase(server)), async () => undefined);
+
+  it('names a missing database as bad input', async () => {
+    const store = postgresStore(server.urlFor('nope'));
+    const err = await store.use(async () => undefined).catch((e) => e);
+    expect(err.exitCode).toBe(2);
+    expect(err.message).toMatch(/database "nope" does not exist/);
+    await store.close();
+  });
+
+  it('holds an advisory lock per environment and names the holder', async () => {
+    const url = await freshDatabase(server);
+    const a = postgresStore(url);
+    const b = postgresStore(url);
+    try {
+      const held = await a.lock('staging', { runId: 'run-a', actor: 'alice', command: 'runway deploy staging' });
+      expect(held.tookOver).toBeUndefined();
+      const err = await b.lock('staging', { runId: 'run-b', actor: 'bob', command: 'x' }).catch((e) => e);
+      expect(err.exitCode).toBe(3);
+      expect(err.message).toMatch(new RegExp(`^staging is locked by run run-a \\(started .+ by alice on ${hostname()}, pid ${process.pid}: runway deploy staging\\)$`));
+      const other = await b.lock('production', { runId: 'run-b', actor: 'bob', command: 'x' });
+      await other.release();
+      await held.release();
+      await held.release(); // twice is harmless
+      expect(await a.use((db) => getLock(db, 'staging'))).toBeUndefined();
+      const again = await b.lock('staging', { runId: 'run-c', actor: 'bob', command: 'x' });
+      expect(again.tookOver).toBeUndefined();
+      await again.release();
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('frees the lock of a killed holder; the next run takes over and records the old run as abandoned', async () => {
+    const url = await freshDatabase(server);
+    const store = postgresStore(url);
+    try {
+      const rel = fakeRelease('abcdef01234');
+      const old = fakeRun('staging', rel, 'running');
+      await store.use(async (db) => {
+        await saveRelease(db, rel, 'k');
+        await insertRun(db, old, { host: hostname(), pid: 1 });
+      });
+      const holder = node(`
+        import { postgresStore } from ${dist('postgres.js')};
+        await postgresStore(process.argv[1]).lock('staging', { runId: process.argv[2], actor: 'alice', command: 'runway deploy staging' });
+        console.log('locked');
+        setInterval(() => undefined, 1000);`, [url, old.id]);
+      expect(await firstLine(holder)).toBe('locked');
+      const refused = await store.lock('staging', { runId: 'new-run', actor: 'bob', command: 'c' }).catch((e) => e);
+      expect(refused.message).toMatch(`locked by run ${old.id}`);
+      holder.kill('SIGKILL');
+      await new Promise((r) => holder.on('exit', r));
+      // the server notices the closed connection and frees the lock; retry while it does
+      let held;
+      for (let i = 0; i < 100 && !held; i++) {
+        held = await store.lock('staging', { runId: 'new-run', actor: 'bob', command: 'c' }).catch(async (e) => {
+          if (e.exitCode !== 3) throw e;
+          await new Promise((r) => setTimeout(r, 100));
+          return undefined;
+        });
+      }
+      expect(held?.tookOver?.runId).toBe(old.id);
+      expect((await store.use((db) => getRun(db, old.id)))?.outcome).toBe('abandoned');
+      expect((await store.use((db) => getLock(db, 'staging')))?.runId).toBe('new-run');
+      expect((await store.use((db) => listAudit(db, 'staging')))[0]).toMatchObject({
+        action: 'lock.takeover', actor: 'bob', runId: 'new-run', details: expect.objectContaining({ staleRun: old.id }),
+      });
+      await held!.release();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('of twenty processes locking production at once exactly one wins; all migrate the fresh database safely', async () => {
+    const url = await freshDatabase(server);
+    const script = `
+      import { postgresStore } from ${dist('postgres.js')};
+      const store = postgresStore(process.argv[1]);
+      try {
+        const held = await store.lock('production', { runId: 'run-' + process.pid, actor: 'p' + process.pid, command: 'x' });
+        console.log('won');
+        // hold until the test has heard from everyone (stdin closes), at most 30 s
+        await new Promise((r) => { process.stdin.on('end', r).resume(); setTimeout(r, 30000); });
+        await held.release();
+      } catch (e) { console.log(e.exitCode === 3 ? 'locked' : 'error ' + e.message); }
+      await store.close();
+      process.exit(0);`;
+    const children = Array.from({ length: 20 }, () => node(script, [url]));
+    const results = await Promise.all(children.map(firstLine));
+    for (const c of children) c.stdin!.end();
+    await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.on('exit', r)) : undefined)));
+    expect(results.filter((r) => r === 'locked')).toHaveLength(19);
+    expect(results.filter((r) => r === 'won')).toHaveLength(1);
+    const store = postgresStore(url);
+    const versions = await store.use((db) => db.query<{ version: number }>('select version from runway_migrations'));
+    expect(versions.rows.map((r) => r.version)).toEqual([1]);
+    expect(await store.use((db) => getLock(db, 'production'))).toBeUndefined();
+    await store.close();
+  });
+
+  it('logs a lock connection dropped by the server and keeps going', async () => {
+    const url = await freshDatabase(server);
+    const lines: string[] = [];
+    const store = postgresStore(url, { log: (line) => lines.push(line) });
+    try {
+      const held = await store.lock('staging', { runId: 'run-1', actor: 'alice', command: 'c' });
+      await store.use((db) => db.query(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'runway lock staging'`));
+      for (let i = 0; i < 100 && !lines.length; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(lines[0]).toMatch(/^lost the state store connection that holds the lock of staging \(run run-1\) at postgres:\/\/postgres@127\.0\.0\.1:\d+\/runway_\w+: terminating connection due to administrator command/);
+      await held.release(); // removes the row through the pool
+      expect(await store.use((db) => getLock(db, 'staging'))).toBeUndefined();
+      const next = await store.lock('staging', { runId: 'run-2', actor: 'bob', command: 'c' });
+      expect(next.tookOver).toBeUndefined();
+      await next.release();
+    } finally {
+      await store.close();
+    }
+  });
+});
