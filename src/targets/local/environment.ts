@@ -97,7 +97,7 @@ export class EnvironmentRuntime {
       throw err;
     });
     if (step.previous) await this.drain(step.previous, request.config, say);
-    const result: TargetDeployResult = { releaseId: request.release.id, url: this.proxy.url!, healthyAt: step.healthyAt,
+    const result: TargetDeployResult = { releaseId: request.release.id, url: `http://${LOOPBACK}:${this.port}`, healthyAt: step.healthyAt,
       switchedAt: step.switchedAt };
     if (step.previous) result.previous = step.previous.releaseId;
     return result;

@@ -131,7 +131,7 @@ describe('local target', () => {
 
   it('fails a deploy whose app exits at once, with its log tail, and keeps the old version serving', async () => {
     const p = project('failing');
-    const ctx = p.ctx('staging', { startTimeout: '1s' });
+    const ctx = p.ctx('staging');
     const good = writeRelease(root, 'fail-good');
     const url = (await p.target.deploy(ctx, good)).url;
     const crash = p.target.deploy(ctx, writeRelease(root, 'fail-exit', 'exit'));
@@ -139,8 +139,8 @@ describe('local target', () => {
     await expect(crash).rejects.toThrow(/fail-exit exited with code 3 before becoming healthy[\s\S]*cannot connect to the database/);
     expect(await get(url)).toMatchObject({ status: 200, release: good.id });
 
-    const stuck = p.target.deploy(ctx, writeRelease(root, 'fail-unhealthy', 'unhealthy'));
-    await expect(stuck).rejects.toThrow(/not healthy after 1\.0s \(GET \/health: status 503\)[\s\S]*waiting for the database/);
+    const stuck = p.target.deploy(p.ctx('staging', { startTimeout: '3s' }), writeRelease(root, 'fail-unhealthy', 'unhealthy'));
+    await expect(stuck).rejects.toThrow(/not healthy after 3\.0s \(GET \/health: status 503\)[\s\S]*waiting for the database/);
     expect(await get(url)).toMatchObject({ status: 200, release: good.id });
     const versions = (await p.target.status(ctx)).versions;
     expect(versions.find((v) => v.releaseId === 'fail-unhealthy')).toMatchObject({ state: 'failed' });

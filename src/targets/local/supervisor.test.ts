@@ -49,8 +49,8 @@ describe('AppProcess', () => {
   it('fails with the last status and log tail when health never answers 200', async () => {
     const proc = await app('sup-unhealthy', 'unhealthy');
     await proc.start();
-    const err = await proc.waitHealthy(600).catch((e: Error) => e);
-    expect(String(err)).toMatch(/not healthy after 600ms \(GET \/health: status 503\)/);
+    const err = await proc.waitHealthy(3000).catch((e: Error) => e);
+    expect(String(err)).toMatch(/not healthy after 3\.0s \(GET \/health: status 503\)/);
     expect(String(err)).toContain('sup-unhealthy: waiting for the database');
   });
 
