@@ -175,9 +175,13 @@ export const configSchema = z
     secrets: z
       .object({
         names: z.array(z.string()).default([]).describe('Names of environment variables that are secret.'),
+        allowShort: z
+          .array(z.string())
+          .default([])
+          .describe('Secret names allowed to have values under 8 characters (masked, with a recorded warning).'),
       })
       .strict()
-      .default({ names: [] })
+      .default({ names: [], allowShort: [] })
       .describe('Secret handling. Values are never stored in config.'),
     vars: stringMap.default({}).describe('Variables usable as ${{ vars.NAME }} in commands, paths and headers.'),
     journal: z.string().default('.runway/journal.md').describe('Markdown file that gets one entry per run.'),
