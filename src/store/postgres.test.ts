@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, postgresAvailability, startPostgres, type TestPostgres } from '../../test/support/postgres.js';
 import { listAudit } from './audit.js';
 import { getLock } from './locks.js';
+import { loadStateMigrations } from './migrate.js';
 import { postgresStore } from './postgres.js';
 import { saveRelease } from './releases.js';
 import { getRun, insertRun } from './runs.js';
@@ -191,8 +192,8 @@ describe.skipIf(!availability.available)('postgres store', () => {
     expect(results.filter((r) => r === 'locked')).toHaveLength(19);
     expect(results.filter((r) => r === 'won')).toHaveLength(1);
     const store = postgresStore(url);
-    const versions = await store.use((db) => db.query<{ version: number }>('select version from runway_migrations'));
-    expect(versions.rows.map((r) => r.version)).toEqual([1]);
+    const versions = await store.use((db) => db.query<{ version: number }>('select version from runway_migrations order by version'));
+    expect(versions.rows.map((r) => r.version)).toEqual((await loadStateMigrations()).map((m) => m.version));
     expect(await store.use((db) => getLock(db, 'production'))).toBeUndefined();
     await store.close();
   });

@@ -132,19 +132,18 @@ export function postgresStore(url: string, opts: PostgresStoreOptions = {}): Pos
 
   // Applies pending migrations under a transaction-level advisory lock, so concurrent first runs wait.
   function ensureMigrated(): Promise<number[]> {
-    let done = migrations.get(url);
-    if (!done) {
-      done = withClient(async (client) => {
-        const db = adapt(client);
-        if (!(await hasPending(db))) return [];
-        return db.transaction(async (tx) => {
-          await tx.query('select pg_advisory_xact_lock($1, $2)', MIGRATION_KEY);
-          return migrateState(tx);
-        });
+    const earlier = migrations.get(url);
+    if (earlier) return earlier.then(() => []);
+    const done = withClient(async (client) => {
+      const db = adapt(client);
+      if (!(await hasPending(db))) return [];
+      return db.transaction(async (tx) => {
+        await tx.query('select pg_advisory_xact_lock($1, $2)', MIGRATION_KEY);
+        return migrateState(tx);
       });
-      migrations.set(url, done);
-      done.catch(() => migrations.delete(url));
-    }
+    });
+    migrations.set(url, done);
+    done.catch(() => migrations.delete(url));
     return done;
   }
 
