@@ -6,7 +6,11 @@ import { CHECK_KINDS, type CheckConfig } from '../config/schema.js';
 import type { CheckResult, Measurement } from '../types.js';
 import type { CheckContext, CheckProvider } from './check.js';
 import { commandCheck } from './command.js';
+import { connectCheck } from './connect.js';
 import { displayUrl, httpCheck } from './http.js';
+import { rlsCheck } from './rls.js';
+import { sqlCheck } from './sql.js';
+import { tablesCheck } from './tables.js';
 
 /** A check kind Runway knows. */
 export type CheckKind = (typeof CHECK_KINDS)[number];
@@ -15,7 +19,9 @@ export type CheckKind = (typeof CHECK_KINDS)[number];
 export type CheckProviders = { [K in CheckKind]: CheckProvider<NonNullable<CheckConfig[K]>> };
 
 /** The built-in providers. */
-export const providers: CheckProviders = { http: httpCheck, command: commandCheck };
+export const providers: CheckProviders = {
+  http: httpCheck, command: commandCheck, sql: sqlCheck, tables: tablesCheck, rls: rlsCheck, connect: connectCheck,
+};
 
 // The provider keys present on a check (a valid check has exactly one).
 function kindsOf(check: CheckConfig): CheckKind[] {
@@ -46,6 +52,10 @@ export function checkName(check: CheckConfig): string {
     return `http ${http.method ?? 'GET'} ${where}`;
   }
   if (kind === 'command') return `command ${short(String(check.command!.run ?? ''))}`;
+  if (kind === 'sql') return `sql ${short(String(check.sql!.query ?? ''))}`;
+  if (kind === 'tables') return `tables ${(check.tables!.exist ?? []).join(', ')}`;
+  if (kind === 'rls') return `rls ${(check.rls!.tables ?? []).join(', ')}`;
+  if (kind === 'connect') return `connect ${check.connect!.url ?? 'DATABASE_URL'}`;
   return 'check';
 }
 
@@ -79,6 +89,18 @@ export async function runCheck(
         break;
       case 'command':
         measurement = await using.command.run(ctx, check.command!);
+        break;
+      case 'sql':
+        measurement = await using.sql.run(ctx, check.sql!);
+        break;
+      case 'tables':
+        measurement = await using.tables.run(ctx, check.tables!);
+        break;
+      case 'rls':
+        measurement = await using.rls.run(ctx, check.rls!);
+        break;
+      case 'connect':
+        measurement = await using.connect.run(ctx, check.connect!);
         break;
     }
     return { name, kind, measurement };

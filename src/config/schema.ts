@@ -58,17 +58,81 @@ export const commandCheckSchema = z
   })
   .strict();
 
+const envVarName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'expected the name of an environment variable, e.g. DATABASE_URL' });
+
+const databaseUrlOption = envVarName
+  .optional()
+  .describe("Name of the environment variable holding the database URL (default: the environment's database.url).");
+
+/** SQL check: a query whose first value or row count is the verdict. */
+export const sqlCheckSchema = z
+  .object({
+    query: z.string().min(1).describe('SQL to run. It runs in a transaction that is always rolled back, so it may test a write.'),
+    expect: z
+      .object({
+        value: z
+          .union([z.string(), z.number(), z.boolean(), z.null()])
+          .optional()
+          .describe('Value the first column of the first row must equal.'),
+        rows: z.number().int().nonnegative().optional().describe('Number of rows the query must return.'),
+      })
+      .strict()
+      .default({})
+      .describe('What the result must be (without expect: the query must run).'),
+    url: databaseUrlOption,
+    timeout: duration.default('10s').describe('Statement timeout (phase error after this long).'),
+  })
+  .strict();
+
+/** Tables check: these tables exist. */
+export const tablesCheckSchema = z
+  .object({
+    exist: z.array(z.string().min(1)).min(1).describe('Tables that must exist: schema.table, or table (schema public).'),
+    url: databaseUrlOption,
+    timeout: duration.default('10s').describe('Give up (phase error) after this long.'),
+  })
+  .strict();
+
+/** RLS check: row level security is enabled on these tables. */
+export const rlsCheckSchema = z
+  .object({
+    tables: z
+      .array(z.string().min(1))
+      .min(1)
+      .describe('Tables that must have row level security enabled: schema.table, table, or schema.* for every table of a schema.'),
+    force: z.boolean().default(false).describe('Also require FORCE ROW LEVEL SECURITY (the table owner is bound too).'),
+    url: databaseUrlOption,
+    timeout: duration.default('10s').describe('Give up (phase error) after this long.'),
+  })
+  .strict();
+
+/** Connect check: the database URL passes the DSN gate and a connection answers, with its latency. */
+export const connectCheckSchema = z
+  .object({
+    url: databaseUrlOption,
+    via: z.enum(['direct', 'pooler']).optional().describe("How the app reaches Supabase (default: the environment's database.via)."),
+    under: duration.optional().describe('Latency budget for connecting and answering `select 1`, e.g. 500ms.'),
+    timeout: duration.default('10s').describe('Give up (phase error) after this long.'),
+  })
+  .strict();
+
 /** A check: exactly one provider key (`http`, `command`) plus an optional name. */
 export const checkSchema = z
   .object({
     name: z.string().optional().describe('Name shown in reports; defaults to a summary of the check.'),
     http: httpCheckSchema.optional().describe('HTTP request check.'),
     command: commandCheckSchema.optional().describe('Command exit-code check.'),
+    sql: sqlCheckSchema.optional().describe('SQL query check against the database.'),
+    tables: tablesCheckSchema.optional().describe('Tables-exist check against the database.'),
+    rls: rlsCheckSchema.optional().describe('Row level security check against the database.'),
+    connect: connectCheckSchema.optional().describe('Database connection check (DSN gate + latency).'),
   })
   .strict()
   .describe('A check with a verdict. Exactly one provider key.');
 
-export const CHECK_KINDS = ['http', 'command'] as const;
+export const CHECK_KINDS = ['http', 'command', 'sql', 'tables', 'rls', 'connect'] as const;
 
 /** Condition on a step. */
 export const whenSchema = z
@@ -90,6 +154,52 @@ const stepOptions = {
   env: stringMap.optional().describe('Extra environment variables for this step (non-secret).'),
 };
 
+/** `migrate` step: apply pending SQL migrations (or run a migration command). */
+export const migrateStepSchema = z
+  .object({
+    dir: z.string().default('supabase/migrations').describe('Folder of the migration files, relative to the project.'),
+    pattern: z
+      .string()
+      .default('^(\\d+)_(.*)\\.sql$')
+      .describe('Regular expression for migration file names: group 1 is the version, group 2 the name.'),
+    table: z
+      .string()
+      .default('supabase_migrations.schema_migrations')
+      .describe('Tracking table (schema.table); the default is the Supabase CLI\'s, shared with `supabase db push`.'),
+    command: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Run this command instead (e.g. npx prisma migrate deploy); it gets DATABASE_URL in its environment.'),
+    statementTimeout: duration.optional().describe('statement_timeout for each migration statement.'),
+    lockTimeout: duration.optional().describe('lock_timeout for each migration statement.'),
+    contract: z
+      .array(z.string())
+      .default([])
+      .describe('Versions not safe to roll back over (same as a `-- runway:contract` header in the file).'),
+    allowDrift: z
+      .record(z.string(), z.string().min(1))
+      .default({})
+      .describe('Versions whose drift is accepted, each with the reason (recorded in the run).'),
+    backup: z.boolean().optional().describe('Back up before applying (default: database.backup.beforeMigrate).'),
+  })
+  .strict();
+
+/** `backup` step: pg_dump the environment's database. */
+export const backupStepSchema = z
+  .object({
+    verify: z.enum(['none', 'restore']).optional().describe('Restore-test the backup into a scratch database (default: database.backup.verify).'),
+    dir: z.string().optional().describe('Folder for the backup (default: database.backup.dir, else the evidence bundle).'),
+  })
+  .strict();
+
+/** `restore` step: restore a backup into the environment's database. */
+export const restoreStepSchema = z
+  .object({
+    backup: z.string().optional().describe('Backup id (default: the newest backup taken earlier in this run).'),
+  })
+  .strict();
+
 /** A pipeline step in object form. Exactly one kind key: run, deploy, checks, rollback. */
 export const stepObjectSchema = z
   .object({
@@ -102,15 +212,18 @@ export const stepObjectSchema = z
       .optional()
       .describe("Run the environment's checks; a failure after a deploy triggers onFailure."),
     rollback: z.object({}).strict().nullable().optional().describe('Roll back to the known-good release.'),
+    migrate: migrateStepSchema.nullable().optional().describe("Apply pending migrations to the environment's database."),
+    backup: backupStepSchema.nullable().optional().describe("Back up the environment's database (pg_dump)."),
+    restore: restoreStepSchema.nullable().optional().describe("Restore a backup into the environment's database."),
     ...stepOptions,
   })
   .strict();
 
-export const STEP_KINDS = ['run', 'deploy', 'checks', 'rollback'] as const;
+export const STEP_KINDS = ['run', 'deploy', 'checks', 'rollback', 'migrate', 'backup', 'restore'] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
 export const stepSchema = z
-  .union([z.enum(['deploy', 'checks', 'rollback']), stepObjectSchema])
+  .union([z.enum(['deploy', 'checks', 'rollback', 'migrate', 'backup', 'restore']), stepObjectSchema])
   .describe('A step: "deploy", "checks", "rollback", or an object with one of run/deploy/checks/rollback.');
 
 /** The built-in local target: the app runs on this machine behind Runway's proxy. */
@@ -141,6 +254,29 @@ export const targetSchema = z
 
 export const TARGET_KINDS = ['local'] as const;
 
+/** The application database of an environment (its URL stays in a secret environment variable). */
+export const databaseSchema = z
+  .object({
+    url: envVarName.default('DATABASE_URL').describe('Name of the environment variable holding the database URL (a secret).'),
+    via: z
+      .enum(['direct', 'pooler'])
+      .optional()
+      .describe('How the app reaches a Supabase database; Runway warns when the URL points at the other one.'),
+    tools: z.string().optional().describe('Folder with pg_dump, pg_restore and psql (default: PATH).'),
+    backup: z
+      .object({
+        beforeMigrate: z.boolean().default(true).describe('Back up before a migrate step applies anything.'),
+        dir: z.string().optional().describe("Folder for backups (default: the run's evidence bundle)."),
+        verify: z.enum(['none', 'restore']).default('none').describe('restore: restore-test every backup into a scratch database.'),
+        schemas: z.array(z.string()).optional().describe('Back up (and restore) only these schemas (default: the whole database).'),
+        excludeSchemas: z.array(z.string()).default([]).describe('Schemas left out of backups.'),
+      })
+      .strict()
+      .default({ beforeMigrate: true, verify: 'none', excludeSchemas: [] })
+      .describe('Backups of this database.'),
+  })
+  .strict();
+
 export const environmentSchema = z
   .object({
     requires: z.array(z.string()).default([]).describe('Environments a release must have passed before this one.'),
@@ -150,6 +286,17 @@ export const environmentSchema = z
     checks: z.array(checkSchema).default([]).describe('Checks run by the `checks` step.'),
     gates: z.array(checkSchema).default([]).describe('Pre-flight checks run before anything changes.'),
     pipeline: z.array(stepSchema).optional().describe('Steps for this environment (default: the top-level pipeline).'),
+    database: databaseSchema.optional().describe("The environment's application database (migrate, backup, database checks)."),
+    rollback: z
+      .object({
+        database: z
+          .enum(['keep', 'restore'])
+          .default('keep')
+          .describe('restore: `runway rollback` also restores the backup taken before the rolled-back migrations.'),
+      })
+      .strict()
+      .optional()
+      .describe('How `runway rollback` treats the database.'),
     onFailure: z
       .enum(['rollback', 'stop'])
       .default('rollback')
@@ -220,6 +367,14 @@ export type CommandCheckConfig = z.output<typeof commandCheckSchema>;
 export type StepConfig = z.output<typeof stepSchema>;
 export type StepObjectConfig = z.output<typeof stepObjectSchema>;
 export type LocalTargetConfig = z.output<typeof localTargetSchema>;
+export type SqlCheckConfig = z.output<typeof sqlCheckSchema>;
+export type TablesCheckConfig = z.output<typeof tablesCheckSchema>;
+export type RlsCheckConfig = z.output<typeof rlsCheckSchema>;
+export type ConnectCheckConfig = z.output<typeof connectCheckSchema>;
+export type MigrateStepConfig = z.output<typeof migrateStepSchema>;
+export type BackupStepConfig = z.output<typeof backupStepSchema>;
+export type RestoreStepConfig = z.output<typeof restoreStepSchema>;
+export type DatabaseConfig = z.output<typeof databaseSchema>;
 
 /** JSON Schema of runway.yaml (for yaml-language-server and editors). */
 export function jsonSchema(): Record<string, unknown> {

@@ -50,12 +50,17 @@ export async function trackingExists(client: pg.Client, t: TrackingTable): Promi
   return rows[0]?.found != null;
 }
 
+/** Columns of the table (an old CLI made it with `version` only). */
+async function columnsOf(client: pg.Client, t: TrackingTable): Promise<Set<string>> {
+  const { rows } = await client.query<{ column_name: string }>(
+    'select column_name from information_schema.columns where table_schema = $1 and table_name = $2', [t.schema, t.table]);
+  return new Set(rows.map((r) => r.column_name));
+}
+
 /** Creates the table the way the Supabase CLI does (idempotent; columns added to older tables). */
 export async function ensureTrackingTable(client: pg.Client, t: TrackingTable): Promise<void> {
   if (await trackingExists(client, t)) {
-    const { rows } = await client.query<{ column_name: string }>(
-      'select column_name from information_schema.columns where table_schema = $1 and table_name = $2', [t.schema, t.table]);
-    const columns = new Set(rows.map((r) => r.column_name));
+    const columns = await columnsOf(client, t);
     if (columns.has('statements') && columns.has('name')) return;
   }
   await client.query('begin');
@@ -75,8 +80,11 @@ export async function ensureTrackingTable(client: pg.Client, t: TrackingTable): 
 /** Every applied migration, by version; none when the table does not exist yet. */
 export async function readApplied(client: pg.Client, t: TrackingTable): Promise<AppliedMigration[]> {
   if (!(await trackingExists(client, t))) return [];
+  const columns = await columnsOf(client, t);
+  const name = columns.has('name') ? "coalesce(name, '')" : "''";
+  const statements = columns.has('statements') ? 'statements' : 'null::text[]';
   const { rows } = await client.query<AppliedMigration>(
-    `select version, coalesce(name, '') as name, statements from ${sqlName(t)} order by version`);
+    `select version, ${name} as name, ${statements} as statements from ${sqlName(t)} order by version`);
   return rows;
 }
 

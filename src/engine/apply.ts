@@ -6,15 +6,22 @@
 import { writeFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { formatMs } from '../config/duration.js';
+import { backupStep, restoreStep } from '../steps/backup.js';
 import { checksStep, failedSummary, measureChecks } from '../steps/checks.js';
 import { deployStep } from '../steps/deploy.js';
+import { migrateStep } from '../steps/migrate.js';
 import { rollbackStep, rollbackTarget, rollbackTo } from '../steps/rollback.js';
 import { runStep } from '../steps/run.js';
 import type { RunContext, StepOutcome } from '../steps/step.js';
 import type { StepResult } from '../types.js';
 import type { PlannedStep } from './plan.js';
 
-const STEP_RUNNERS = { run: runStep, deploy: deployStep, checks: checksStep, rollback: rollbackStep } as const;
+const STEP_RUNNERS = {
+  run: runStep, deploy: deployStep, checks: checksStep, rollback: rollbackStep, migrate: migrateStep, backup: backupStep, restore: restoreStep,
+} as const;
+
+/** Steps that enforce their own timeout (a database step must cancel its statement, not be abandoned mid-way). */
+const SELF_TIMED = new Set<string>(['run', 'migrate', 'backup', 'restore']);
 
 /** Relative log path of a step inside the bundle. */
 function logPath(rc: RunContext, abs: string): string {
@@ -80,7 +87,7 @@ async function execute(rc: RunContext, step: PlannedStep, result: StepResult): P
 
 /** Bounds a non-command step by its timeout (command steps are killed by the runner itself). */
 async function withTimeout(rc: RunContext, step: PlannedStep, fn: () => Promise<StepOutcome>): Promise<StepOutcome> {
-  if (step.kind === 'run') return fn();
+  if (SELF_TIMED.has(step.kind)) return fn();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<StepOutcome>((resolve) => {
     timer = setTimeout(() => resolve({ ok: false, timedOut: true, error: `timed out after ${formatMs(step.timeoutMs)}` }), step.timeoutMs);

@@ -7,6 +7,7 @@ import { interpolate, scopeFor, type InterpolationScope } from '../config/interp
 import type { CheckConfig, Config, StepConfig, StepKind } from '../config/schema.js';
 import { STEP_KINDS } from '../config/schema.js';
 import { checkKind, checkName } from '../checks/index.js';
+import { databaseConfig, databaseGateCheck, withDatabaseDefaults } from '../db/database-config.js';
 import type { RunKind } from '../types.js';
 
 export interface PlannedCheck {
@@ -30,7 +31,12 @@ export interface PlannedStep {
   env: Record<string, string>;
   /** Why the step will not run in this environment, if it will not. */
   skip?: string;
+  /** The options of a migrate, backup or restore step (its object form, ${{ }} resolved). */
+  spec?: Record<string, unknown>;
 }
+
+/** Step kinds that work on the environment's database. */
+export const DATABASE_STEP_KINDS: readonly StepKind[] = ['migrate', 'backup', 'restore'];
 
 export interface Plan {
   project: string;
@@ -81,6 +87,13 @@ function stepName(step: StepConfig, kind: StepKind, command?: string): string {
   return kind;
 }
 
+/** Adds the DSN gate (a connect check) before pipelines with database steps that have no connect gate. */
+function withDatabaseGate(gates: PlannedCheck[], steps: PlannedStep[], config: Config, environment: string): PlannedCheck[] {
+  if (!steps.some((s) => !s.skip && DATABASE_STEP_KINDS.includes(s.kind)) || gates.some((g) => g.kind === 'connect')) return gates;
+  const spec = databaseGateCheck(databaseConfig(config, environment));
+  return [{ name: checkName(spec), kind: 'connect', spec }, ...gates];
+}
+
 /** Builds the plan for `environment`. Pure: no I/O. */
 export function buildPlan(config: Config, environment: string, input: PlanInput): Plan {
   const env = config.environments[environment];
@@ -90,7 +103,7 @@ export function buildPlan(config: Config, environment: string, input: PlanInput)
   const pipeline = env.pipeline ?? config.pipeline;
   const toChecks = (list: CheckConfig[], where: string) =>
     list.map((c, i) => {
-      const spec = resolveDeep(c, scope, `${where}[${i}]`);
+      const spec = withDatabaseDefaults(resolveDeep(c, scope, `${where}[${i}]`), env.database && databaseConfig(config, environment));
       return { name: checkName(spec), kind: checkKind(spec), spec };
     });
   const checks = toChecks(env.checks, `${base}.checks`);
@@ -113,6 +126,7 @@ export function buildPlan(config: Config, environment: string, input: PlanInput)
       env: resolveDeep(obj?.env ?? {}, scope, `pipeline[${index}].env`),
     };
     if (whenEnv && !whenEnv.includes(environment)) planned.skip = `only in ${whenEnv.join(', ')}`;
+    if (DATABASE_STEP_KINDS.includes(kind)) planned.spec = resolveDeep({ ...(obj?.[kind as 'migrate'] ?? {}) }, scope, `pipeline[${index}].${kind}`);
     return planned;
   });
   const targetKind = Object.keys(env.target).find((k) => (env.target as Record<string, unknown>)[k]) ?? 'local';
@@ -123,7 +137,7 @@ export function buildPlan(config: Config, environment: string, input: PlanInput)
     release: input.release,
     target: { kind: targetKind, config: (env.target as Record<string, Record<string, unknown>>)[targetKind] ?? {} },
     requires: env.requires,
-    gates: toChecks(env.gates, `${base}.gates`),
+    gates: withDatabaseGate(toChecks(env.gates, `${base}.gates`), steps, config, environment),
     checks,
     steps,
     onFailure: env.onFailure,

@@ -1,0 +1,29 @@
+/** The tables check: every listed table exists (schema.table, or table in schema public). */
+import { tablesCheckSchema, type TablesCheckConfig } from '../config/schema.js';
+import { runDbCheck } from '../db/check-session.js';
+import type { Measurement } from '../types.js';
+import type { CheckContext, CheckProvider } from './check.js';
+
+/** `orders` → `public.orders`; `app.jobs` stays. */
+export function qualify(name: string): string {
+  return name.includes('.') ? name : `public.${name}`;
+}
+
+/** The tables check provider. value = the tables that are missing. */
+export const tablesCheck: CheckProvider<TablesCheckConfig> = {
+  kind: 'tables',
+  run(ctx: CheckContext, raw: TablesCheckConfig): Promise<Measurement> {
+    return runDbCheck('tables', tablesCheckSchema, ctx, raw, async ({ spec, session }) => {
+      const wanted = spec.exist.map(qualify);
+      const { rows } = await session.client.query<{ name: string }>(
+        `select n.nspname || '.' || c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+          where c.relkind in ('r', 'p', 'v', 'm', 'f') and n.nspname || '.' || c.relname = any($1)`, [wanted]);
+      const found = new Set(rows.map((r) => r.name));
+      const missing = wanted.filter((t) => !found.has(t));
+      if (missing.length) {
+        return { phase: 'failed', value: missing, message: `missing: ${missing.join(', ')} (${found.size} of ${wanted.length} exist)` };
+      }
+      return { phase: 'successful', value: [], message: `${wanted.length} table(s) exist` };
+    });
+  },
+};

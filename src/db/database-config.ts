@@ -1,0 +1,71 @@
+/**
+ * An environment's database settings as the steps, checks and commands use them: the `database` block with its
+ * defaults, the migrate step's options, and the database URL — read only from the secrets Runway masks, so a URL
+ * in a variable that is not treated as secret is refused rather than risked in output.
+ */
+import {
+  databaseSchema, migrateStepSchema, type CheckConfig, type Config, type DatabaseConfig, type MigrateStepConfig,
+} from '../config/schema.js';
+import type { ProjectContext } from '../engine/context.js';
+import { dsnGate, type GateResult } from './dsn-gate.js';
+import type { MigrationSource } from './migration-files.js';
+
+/** The environment's `database` block with defaults filled in. */
+export function databaseConfig(config: Config, environment: string): DatabaseConfig {
+  return databaseSchema.parse(config.environments[environment]?.database ?? {});
+}
+
+/** Options of a migrate step (its object form, or the defaults for `- migrate`). */
+export function migrateOptions(spec: unknown): MigrateStepConfig {
+  return migrateStepSchema.parse(spec && typeof spec === 'object' ? spec : {});
+}
+
+/** The migrate step of an environment's pipeline (the first one), or the defaults when it has none. */
+export function environmentMigrate(config: Config, environment: string): MigrateStepConfig {
+  const pipeline = config.environments[environment]?.pipeline ?? config.pipeline;
+  for (const step of pipeline) {
+    if (step === 'migrate') return migrateOptions({});
+    if (typeof step === 'object' && step.migrate !== undefined) return migrateOptions(step.migrate);
+  }
+  return migrateOptions({});
+}
+
+/** Where the migration files of a migrate step are. */
+export function migrationSource(projectDir: string, m: MigrateStepConfig): MigrationSource {
+  return { projectDir, dir: m.dir, pattern: m.pattern, contract: m.contract };
+}
+
+/** The URL value and the gate's verdict on it. Messages name the variable, never the value. */
+export function databaseGate(
+  ctx: Pick<ProjectContext, 'secretEnv'>, db: DatabaseConfig, opts: { environment: string; purpose?: 'migrate' | 'connect'; env?: NodeJS.ProcessEnv },
+): GateResult & { name: string } {
+  const name = db.url;
+  const value = ctx.secretEnv[name];
+  const raw = (opts.env ?? process.env)[name];
+  if (value === undefined && raw) {
+    return {
+      name, warnings: [],
+      errors: [`${name} is set but Runway does not treat it as a secret, so it would not be masked: list it under secrets.names in runway.yaml`],
+    };
+  }
+  return { name, ...dsnGate(value, { name, via: db.via, purpose: opts.purpose, viaPath: `environments.${opts.environment}.database.via` }) };
+}
+
+const DB_CHECKS = ['sql', 'tables', 'rls', 'connect'] as const;
+
+/** Fills a database check's `url` (and the connect check's `via`) from the environment's database block. */
+export function withDatabaseDefaults(check: CheckConfig, db: DatabaseConfig | undefined): CheckConfig {
+  if (!db) return check;
+  const out: Record<string, unknown> = { ...check };
+  for (const kind of DB_CHECKS) {
+    const spec = check[kind] as Record<string, unknown> | undefined | null;
+    if (!spec || typeof spec !== 'object') continue;
+    out[kind] = { ...spec, url: spec.url ?? db.url, ...(kind === 'connect' && db.via && !spec.via ? { via: db.via } : {}) };
+  }
+  return out as CheckConfig;
+}
+
+/** The gate every pipeline with database steps gets before anything changes (unless it has a connect gate). */
+export function databaseGateCheck(db: DatabaseConfig): CheckConfig {
+  return { name: `database ${db.url}`, connect: { url: db.url, via: db.via, timeout: '10s' } } as CheckConfig;
+}
