@@ -277,6 +277,128 @@ export const databaseSchema = z
   })
   .strict();
 
+/** A secret or variable name: what a child process sees in its environment. */
+const secretVarName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'expected the name of an environment variable, e.g. SUPABASE_SERVICE_KEY' });
+
+/** Where secret values come from; sources are searched in order and the first one with a name wins. */
+export const secretSourceSchema = z
+  .union([
+    z.literal('env').describe('The environment Runway runs in (the shell, the CI job).'),
+    z
+      .object({
+        dotenv: z
+          .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+          .describe('Glob(s) of dotenv files relative to the project, e.g. "vault/${{ runway.env }}/*.env".'),
+      })
+      .strict(),
+    z
+      .object({
+        op: z
+          .record(secretVarName, z.string().regex(/^op:\/\/[^/]+\/.+\/.+/, { message: 'expected a 1Password secret reference such as op://vault/item/field' }))
+          .describe('Names and their 1Password secret references, each read with `op read`.'),
+        account: z.string().optional().describe('1Password account to use (op --account).'),
+      })
+      .strict(),
+    z
+      .object({
+        command: z.string().min(1).describe('A command that prints NAME=value lines on stdout, e.g. "sops -d secrets.env".'),
+        timeout: duration.default('30s').describe('Give up on the command after this long.'),
+      })
+      .strict(),
+  ])
+  .describe('A secret source: env, { dotenv: glob }, { op: { NAME: op://… } } or { command: "…" }.');
+
+const sinkNames = z
+  .array(secretVarName)
+  .optional()
+  .describe('Mirror only these names (each must be listed under required); default: every required name.');
+
+/** Where required secrets are mirrored by `runway secrets sync` (only through each service's official CLI). */
+export const secretSinksSchema = z
+  .object({
+    github: z
+      .object({
+        repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/, { message: 'expected OWNER/REPO' }).describe('Repository, OWNER/REPO.'),
+        env: z.string().min(1).describe('GitHub deployment environment whose secrets are set (gh secret set --env).'),
+        names: sinkNames,
+      })
+      .strict()
+      .optional()
+      .describe('GitHub Actions environment secrets (gh).'),
+    fly: z
+      .object({ app: z.string().min(1).describe('Fly app name (-a).'), names: sinkNames })
+      .strict()
+      .optional()
+      .describe('Fly.io app secrets, staged (fly secrets import --stage).'),
+    netlify: z
+      .object({
+        context: z.string().default('production').describe('Deploy context: production, deploy-preview, branch-deploy, dev or branch:NAME.'),
+        site: z.string().optional().describe('Site name or id (default: the site linked in the project directory).'),
+        secret: z.boolean().default(false).describe('Store as Netlify secret values (then `diff` can check presence only).'),
+        names: sinkNames,
+      })
+      .strict()
+      .optional()
+      .describe('Netlify environment variables (netlify env:set).'),
+    vercel: z
+      .object({
+        env: z.string().min(1).describe('Vercel environment: production, preview, development or a custom one.'),
+        cwd: z.string().optional().describe('Directory of the linked Vercel project, relative to the project (default: the project).'),
+        sensitive: z.boolean().default(false).describe('Add as sensitive variables (vercel env add --sensitive).'),
+        names: sinkNames,
+      })
+      .strict()
+      .optional()
+      .describe('Vercel environment variables (vercel env add).'),
+    dotenv: z
+      .object({
+        dir: z.string().min(1).describe('Directory of dotenv files (relative to the project or absolute), e.g. a mounted secrets volume.'),
+        file: z.string().default('runway.env').describe('File in dir that gets names not yet present in any file of dir.'),
+        names: sinkNames,
+      })
+      .strict()
+      .optional()
+      .describe('A local directory of dotenv files.'),
+  })
+  .strict();
+
+/** Per-environment secrets: each key given replaces the top-level one for this environment. */
+export const environmentSecretsSchema = z
+  .object({
+    from: z.array(secretSourceSchema).min(1).optional().describe('Sources for this environment (default: secrets.from).'),
+    required: z.array(secretVarName).optional().describe('Names this environment needs (default: secrets.required).'),
+    sinks: secretSinksSchema.optional().describe('Mirrors for this environment (default: secrets.sinks).'),
+  })
+  .strict();
+
+const flagValue = z.union([z.boolean(), z.string(), z.number()]);
+
+/** Feature flags of an environment and the parity policy they must follow. */
+export const flagsSchema = z
+  .object({
+    values: z.record(z.string(), flagValue).default({}).describe('Flag names and their values in this environment.'),
+    file: z
+      .string()
+      .optional()
+      .describe('A JSON file (relative to the project) of more flags, { "NAME": true, … }; values win over the file.'),
+    off: z.boolean().default(false).describe('Policy: every flag is false here, except the names under except.'),
+    matches: z.string().optional().describe('Policy: every flag equals its value in this environment, except the names under except.'),
+    except: z.array(z.string()).default([]).describe('Flag names the policy lets differ.'),
+  })
+  .strict();
+
+/** Built-in pre-flight gates, usable by name in `gates:`. */
+export const BUILTIN_GATES = ['secrets-present', 'secret-scan', 'parity'] as const;
+export type BuiltinGateName = (typeof BUILTIN_GATES)[number];
+
+/** A built-in gate named in `gates:`; parsed to `{ name, builtin }` so the plan shows it by name. */
+export const builtinGateSchema = z
+  .enum(BUILTIN_GATES)
+  .transform((gate) => ({ name: gate as string, builtin: gate }))
+  .describe('secrets-present: every required secret resolves; secret-scan: no secret in the working tree; parity: flags follow their policy.');
+
 export const environmentSchema = z
   .object({
     requires: z.array(z.string()).default([]).describe('Environments a release must have passed before this one.'),
@@ -284,7 +406,12 @@ export const environmentSchema = z
     url: z.string().url().optional().describe("Public URL of the environment (default: the target's URL)."),
     vars: stringMap.default({}).describe('Variables for this environment, overriding top-level vars.'),
     checks: z.array(checkSchema).default([]).describe('Checks run by the `checks` step.'),
-    gates: z.array(checkSchema).default([]).describe('Pre-flight checks run before anything changes.'),
+    gates: z
+      .array(z.union([builtinGateSchema, checkSchema]))
+      .default([])
+      .describe('Pre-flight gates run before anything changes: checks, or built-in gates by name (secrets-present, secret-scan, parity).'),
+    secrets: environmentSecretsSchema.optional().describe('Secret sources, required names and mirrors of this environment.'),
+    flags: flagsSchema.optional().describe('Feature flags of this environment and their parity policy.'),
     pipeline: z.array(stepSchema).optional().describe('Steps for this environment (default: the top-level pipeline).'),
     database: databaseSchema.optional().describe("The environment's application database (migrate, backup, database checks)."),
     rollback: z
@@ -326,9 +453,19 @@ export const configSchema = z
           .array(z.string())
           .default([])
           .describe('Secret names allowed to have values under 8 characters (masked, with a recorded warning).'),
+        from: z
+          .array(secretSourceSchema)
+          .min(1)
+          .default(['env'])
+          .describe('Where values come from, searched in order; the first source with a name wins (docs/secrets.md#sources).'),
+        required: z
+          .array(secretVarName)
+          .default([])
+          .describe('Names every environment needs: a run is refused (exit 3) while any is missing.'),
+        sinks: secretSinksSchema.default({}).describe('Where `runway secrets sync` mirrors the required names.'),
       })
       .strict()
-      .default({ names: [], allowShort: [] })
+      .default({ names: [], allowShort: [], from: ['env'], required: [], sinks: {} })
       .describe('Secret handling. Values are never stored in config.'),
     vars: stringMap.default({}).describe('Variables usable as ${{ vars.NAME }} in commands, paths and headers.'),
     journal: z.string().default('.runway/journal.md').describe('Markdown file that gets one entry per run.'),
@@ -375,6 +512,10 @@ export type MigrateStepConfig = z.output<typeof migrateStepSchema>;
 export type BackupStepConfig = z.output<typeof backupStepSchema>;
 export type RestoreStepConfig = z.output<typeof restoreStepSchema>;
 export type DatabaseConfig = z.output<typeof databaseSchema>;
+export type SecretSourceConfig = z.output<typeof secretSourceSchema>;
+export type SecretSinksConfig = z.output<typeof secretSinksSchema>;
+export type FlagsConfig = z.output<typeof flagsSchema>;
+export type BuiltinGateConfig = z.output<typeof builtinGateSchema>;
 
 /** JSON Schema of runway.yaml (for yaml-language-server and editors). */
 export function jsonSchema(): Record<string, unknown> {
