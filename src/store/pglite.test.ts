@@ -52,15 +52,20 @@ describe('pglite store across processes', () => {
         try {
           await store.use((db) => acquireLock(db, 'prod', { runId: 'run-' + process.pid, actor: 'p' + process.pid, command: 'x' }));
           console.log('won');
-          await new Promise((r) => setTimeout(r, 6000)); // keep holding while the others try
+          setTimeout(() => undefined, 120_000); // a winner stays alive (holding) until the test has every answer
         } catch (e) { console.log(e.exitCode === 3 ? 'locked' : 'error ' + e.message); }`;
-      const outputs = await Promise.all([1, 2, 3, 4].map(() => new Promise<string>((resolve) => {
-        const p = spawn(process.execPath, ['--input-type=module', '-e', script, stateDir]);
+      const children = [1, 2, 3, 4].map(() => spawn(process.execPath, ['--input-type=module', '-e', script, stateDir]));
+      const outputs = await Promise.all(children.map((p) => new Promise<string>((resolve) => {
         let out = '';
-        p.stdout.on('data', (d) => (out += d));
+        const done = () => resolve(out.trim());
+        p.stdout.on('data', (d) => {
+          out += d;
+          if (out.includes('\n')) done();
+        });
         p.stderr.on('data', (d) => (out += d));
-        p.on('exit', () => resolve(out.trim()));
+        p.on('exit', done);
       })));
+      for (const child of children) child.kill('SIGKILL');
       expect(outputs.sort()).toEqual(['locked', 'locked', 'locked', 'won']);
     } finally {
       rmSync(stateDir, { recursive: true, force: true });

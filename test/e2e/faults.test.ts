@@ -45,12 +45,18 @@ function walk(dir: string): string[] {
 
 describe('faults around a run', () => {
   it('runs exactly one of two concurrent deploys; the other is refused with the lock holder (exit 3)', async () => {
-    const p = withPipeline('  - run: sleep 3\n  - deploy\n  - checks\n');
-    const [a, b] = await Promise.all([p.runway(['deploy', 'staging']), p.runway(['deploy', 'staging'])]);
-    const codes = [a.code, b.code].sort();
-    expect(codes).toEqual([0, 3]);
-    const loser = a.code === 3 ? a : b;
-    expect(loser.stderr).toMatch(/staging is locked by run \d{8}T\d{6}Z-\w{4} \(started .* by e2e@runway\.test/);
+    // the first run holds the lock in a step that waits for a file the test writes once the second was refused
+    const p = withPipeline('  - run: while [ ! -f go ]; do sleep 0.1; done\n  - deploy\n  - checks\n');
+    p.write('.gitignore', `${p.read('.gitignore')}go\n`);
+    p.commit('ignore the go file');
+    const first = p.spawnRunway(['deploy', 'staging']);
+    await waitFor(first, 'run: while');
+    const second = await p.runway(['deploy', 'staging']);
+    p.write('go', '');
+    const done = await first.result;
+    expect(second.code).toBe(3);
+    expect(second.stderr).toMatch(/staging is locked by run \d{8}T\d{6}Z-\w{4} \(started .* by e2e@runway\.test/);
+    expect(done.code).toBe(0);
   });
 
   it('kill -9 of runway mid-deploy leaves the old or the new release serving, and the next deploy succeeds', async () => {
@@ -112,6 +118,31 @@ describe('faults around a run', () => {
     // everything Runway wrote: evidence, the embedded database files, agent state and logs, releases, journal
     const texts = [...p.outputs, ...walk(join(p.dir, '.runway')).map((f) => readFileSync(f, 'latin1')), p.read('deploy/journal.md')];
     for (const form of forms) for (const text of texts) expect(text.includes(form), `leaked form ${form.slice(0, 4)}…`).toBe(false);
+  });
+
+  it('retries a failing step, then escalates with its logs; nothing was deployed so the run is failed', async () => {
+    const p = withPipeline('  - run: echo "attempting smoke"; exit 3\n  - deploy\n');
+    const r = await p.runway(['deploy', 'staging']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('retrying (attempt 2 of 2)');
+    expect(r.stderr).toMatch(/failed · deploy staging/);
+    expect(r.stderr).toMatch(/escalated: run: echo "attempting smoke"; exit 3 failed after 2 attempt\(s\); logs: \.runway\/evidence\/staging\/[^/]+\/steps\/01-run\.log/);
+    const log = readFileSync(join(p.dir, /logs: (\S+)/.exec(r.stderr)![1]!), 'utf8');
+    expect(log.match(/attempting smoke/g)).toHaveLength(2);
+    expect(log).toContain('exit code 3');
+    expect((await statusOf(p)).staging!.release).toBeNull();
+  });
+
+  it('refuses a dirty tree unless --allow-dirty, which is recorded in the run', async () => {
+    const p = withPipeline('  - deploy\n');
+    p.write('notes.txt', 'uncommitted');
+    const refused = await p.runway(['deploy', 'staging']);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain('refused: the working tree has uncommitted changes (1 files: notes.txt)');
+    const allowed = await p.runway(['deploy', 'staging', '--allow-dirty', '--json']);
+    expect(allowed.code).toBe(0);
+    const run = JSON.parse(allowed.stdout) as { allowDirty: boolean; release: { dirty: boolean } };
+    expect(run).toMatchObject({ allowDirty: true, release: { dirty: true } });
   });
 
   it('reports every config error at once with positions, exit 2 and no stack trace', async () => {
