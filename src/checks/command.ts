@@ -1,12 +1,15 @@
 /**
  * The command check: a shell command whose exit code is the verdict. The expected exit code → successful,
  * another exit code → failed; a timeout, a cancel, a signal or a command that cannot start → error.
+ * With `metric`, a number read from the output is then judged by a condition (no match → inconclusive).
  */
 import { formatMs, toMs } from '../config/duration.js';
 import { commandCheckSchema, type CommandCheckConfig } from '../config/schema.js';
 import { processRunner, type ProcessResult, type Runner } from '../exec/runner.js';
 import type { Measurement } from '../types.js';
 import type { CheckContext, CheckProvider } from './check.js';
+import { evaluateCondition, parseCondition } from './evaluate.js';
+import { readQuantity } from './quantity.js';
 
 /** Lines of output kept in the measurement's metadata. */
 export const OUTPUT_TAIL_LINES = 20;
@@ -25,6 +28,32 @@ function lastLine(output: string): string | undefined {
   const line = lastLines(output, 1).trim();
   if (!line) return undefined;
   return line.length > 200 ? `${line.slice(0, 199)}…` : line;
+}
+
+/**
+ * Finds the metric in a command's output: the first group (or the whole match) of the last match of `pattern`
+ * (multi-line: `^` and `$` match at line ends). Undefined when nothing matches.
+ */
+export function findMetric(pattern: string, output: string): string | undefined {
+  let last: RegExpMatchArray | undefined;
+  for (const match of output.matchAll(new RegExp(pattern, 'gm'))) {
+    last = match;
+    if (match[0] === '') break; // an empty match would repeat forever at the same spot
+  }
+  return last ? (last[1] ?? last[0]) : undefined;
+}
+
+// Judges the number a successful command printed; the exit code already passed.
+function judgeMetric(metric: NonNullable<CommandCheckConfig['metric']>, output: string, exit: string, metadata: Record<string, unknown>): Verdict {
+  const cond = parseCondition(metric.condition);
+  const text = findMetric(metric.pattern, output);
+  if (text === undefined) {
+    return { phase: 'inconclusive', value: null, message: `${exit}, but no match for /${metric.pattern}/ in the output`, metadata };
+  }
+  const value = readQuantity(text, cond.unit);
+  metadata.metric = text.trim();
+  const e = evaluateCondition(cond, value ?? text.trim());
+  return { phase: e.phase, value: value ?? text.trim(), message: `${e.message} (${exit})`, metadata };
 }
 
 // Reads the process result as a verdict.
@@ -49,6 +78,7 @@ function judge(spec: CommandCheckConfig, result: ProcessResult): Verdict {
   const expected = spec.expect.exitCode;
   if (result.exitCode === expected) {
     const message = `exit ${result.exitCode} in ${formatMs(result.durationMs)}`;
+    if (spec.metric) return judgeMetric(spec.metric, result.output, message, metadata);
     return { phase: 'successful', message, value: result.exitCode, metadata };
   }
   const message = `exit ${result.exitCode}, expected ${expected}${last ? ` (last output: ${last})` : ''}`;
@@ -88,5 +118,5 @@ export function createCommandCheck(runner: Runner): CheckProvider<CommandCheckCo
   };
 }
 
-/** The command check provider, running commands for real. value = exit code; metadata has the last 20 lines. */
+/** The command check provider, running commands for real. value = exit code (or the metric); metadata has the last 20 lines. */
 export const commandCheck: CheckProvider<CommandCheckConfig> = createCommandCheck(processRunner);

@@ -5,9 +5,13 @@
 import { CHECK_KINDS, type CheckConfig } from '../config/schema.js';
 import type { CheckResult, Measurement } from '../types.js';
 import type { CheckContext, CheckProvider } from './check.js';
+import { browserCheck } from './browser.js';
 import { commandCheck } from './command.js';
 import { connectCheck } from './connect.js';
 import { displayUrl, httpCheck } from './http.js';
+import { withRepetition } from './http-series.js';
+import { jsonCheck } from './json.js';
+import { prometheusCheck } from './prometheus.js';
 import { rlsCheck } from './rls.js';
 import { sqlCheck } from './sql.js';
 import { tablesCheck } from './tables.js';
@@ -20,7 +24,8 @@ export type CheckProviders = { [K in CheckKind]: CheckProvider<NonNullable<Check
 
 /** The built-in providers. */
 export const providers: CheckProviders = {
-  http: httpCheck, command: commandCheck, sql: sqlCheck, tables: tablesCheck, rls: rlsCheck, connect: connectCheck,
+  http: withRepetition(httpCheck), command: commandCheck, sql: sqlCheck, tables: tablesCheck, rls: rlsCheck, connect: connectCheck,
+  prometheus: prometheusCheck, json: jsonCheck, browser: browserCheck,
 };
 
 // The provider keys present on a check (a valid check has exactly one).
@@ -56,6 +61,13 @@ export function checkName(check: CheckConfig): string {
   if (kind === 'tables') return `tables ${(check.tables!.exist ?? []).join(', ')}`;
   if (kind === 'rls') return `rls ${(check.rls!.tables ?? []).join(', ')}`;
   if (kind === 'connect') return `connect ${check.connect!.url ?? 'DATABASE_URL'}`;
+  if (kind === 'prometheus') return `prometheus ${short(String(check.prometheus!.query ?? ''))} ${check.prometheus!.condition ?? ''}`.trim();
+  if (kind === 'json') {
+    const json = check.json!;
+    const where = json.url ? displayUrl(json.url) : (json.path ?? '/');
+    return `json ${where} ${json.jsonPath ?? ''}`.trim();
+  }
+  if (kind === 'browser') return `browser ${check.browser!.url ? displayUrl(check.browser!.url) : (check.browser!.path ?? '/')}`;
   return 'check';
 }
 
@@ -101,6 +113,15 @@ export async function runCheck(
         break;
       case 'connect':
         measurement = await using.connect.run(ctx, check.connect!);
+        break;
+      case 'prometheus':
+        measurement = await using.prometheus.run(ctx, check.prometheus!);
+        break;
+      case 'json':
+        measurement = await using.json.run(ctx, check.json!);
+        break;
+      case 'browser':
+        measurement = await using.browser.run(ctx, check.browser!);
         break;
     }
     return { name, kind, measurement };

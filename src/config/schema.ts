@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { DURATION_PATTERN } from './duration.js';
+import { parseCondition } from '../checks/evaluate.js';
 
 const duration = z
   .union([
@@ -43,8 +44,40 @@ export const httpCheckSchema = z
       .describe('What the response must look like.'),
     under: duration.optional().describe('Latency budget: the response must arrive within this time, e.g. 300ms.'),
     timeout: duration.default('10s').describe('Give up (phase error) after this long.'),
+    count: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .optional()
+      .describe('Send this many requests and report p50/p95/p99 latency; every one must pass.'),
+    every: duration.optional().describe('Time between the starts of repeated requests (with count; default 1s).'),
   })
   .strict();
+
+/** A condition on a measured value, such as `< 0.1%`, `< 3s`, `>= 1` or `== ok` (checked when the config loads). */
+const condition = z
+  .string()
+  .superRefine((text, ctx) => {
+    try {
+      parseCondition(text);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+  })
+  .describe('A condition on the measured value: < <= > >= == != and a number (units %, ms, s, m, h) or text.');
+
+/** A regular expression (checked when the config loads). */
+const regex = z
+  .string()
+  .min(1)
+  .superRefine((text, ctx) => {
+    try {
+      new RegExp(text);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: `invalid regular expression: ${(error as Error).message}` });
+    }
+  });
 
 /** Command check: a command whose exit code is the verdict. */
 export const commandCheckSchema = z
@@ -55,6 +88,99 @@ export const commandCheckSchema = z
       .strict()
       .default({ exitCode: 0 }),
     timeout: duration.default('1m').describe('Kill the command (phase error) after this long.'),
+    metric: z
+      .object({
+        pattern: regex.describe('Regular expression finding the number in the output; its first group (or the whole match) is read.'),
+        condition: condition.describe('Condition on that number, e.g. "< 300ms" (a bare number is in the condition\'s unit).'),
+      })
+      .strict()
+      .optional()
+      .describe('Also read a number from the output and judge it (after the exit code passed).'),
+  })
+  .strict();
+
+/** Header values and URLs of the API-reading providers may reference environment variables as ${NAME}. */
+const apiUrl = z.string().min(1).describe('http(s) URL; may reference environment variables as ${NAME} (e.g. for API keys).');
+const apiHeaders = stringMap.optional().describe('Request headers; values may reference environment variables as ${NAME}.');
+
+/** Prometheus check: an instant PromQL query whose result is judged by a condition. */
+export const prometheusCheckSchema = z
+  .object({
+    url: apiUrl.describe('Prometheus server URL, e.g. http://127.0.0.1:9090 (may use ${NAME} references).'),
+    query: z.string().min(1).describe('Instant PromQL query, e.g. sum(rate(http_requests_total{code=~"5.."}[1m])) / sum(rate(http_requests_total[1m])).'),
+    condition: condition.describe('Condition every returned sample must meet, e.g. "< 0.1%" (seconds and ratios, as Prometheus reports).'),
+    headers: apiHeaders,
+    timeout: duration.default('10s').describe('Give up (phase error) after this long.'),
+  })
+  .strict();
+
+/** JSON check: any HTTP JSON API, a JSON path, and a condition and/or a freshness window on the value found. */
+export const jsonCheckSchema = z
+  .object({
+    url: apiUrl.optional().describe('URL of the JSON API (may use ${NAME} references). Use `path` for the environment URL.'),
+    path: z.string().optional().describe('Path on the environment URL instead of `url`, e.g. /api/stats.'),
+    method: z.enum(['GET', 'POST']).default('GET').describe('HTTP method.'),
+    headers: apiHeaders,
+    body: z.string().optional().describe('Request body (e.g. a JSON query for POST).'),
+    jsonPath: z.string().min(1).describe('Where the value is, e.g. $.results[0].timestamp or $.data.errorRate.'),
+    each: z
+      .string()
+      .optional()
+      .describe('When jsonPath finds an array of objects: the path of the value inside each element, e.g. $.timestamp.'),
+    condition: condition
+      .optional()
+      .describe('Condition on the value (an array is judged by its length), e.g. ">= 1" or "< 0.1%".'),
+    within: duration
+      .optional()
+      .describe('Freshness: the value (or the newest of an array) is a timestamp no older than this, e.g. 10m.'),
+    timeout: duration.default('10s').describe('Give up (phase error) after this long.'),
+  })
+  .strict()
+  .superRefine((spec, ctx) => {
+    if (spec.condition === undefined && spec.within === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'give a condition, a freshness window (within), or both' });
+    }
+    if (spec.url !== undefined && spec.path !== undefined) {
+      ctx.addIssue({ code: 'custom', message: 'give either url or path, not both' });
+    }
+  });
+
+/** One click of a browser check's click path, with what must be visible afterwards. */
+const browserClickSchema = z.union([
+  z.string().min(1),
+  z
+    .object({
+      selector: z.string().min(1).describe('Element to click.'),
+      visible: z.array(z.string().min(1)).default([]).describe('Selectors that must be visible after the click.'),
+    })
+    .strict(),
+]);
+
+/** Browser check: load a page in headless Chromium and judge console errors, failed requests and selectors. */
+export const browserCheckSchema = z
+  .object({
+    path: z.string().optional().describe('Path on the environment URL, e.g. /dashboard.'),
+    url: z.string().url().optional().describe('Full URL to load instead of the environment URL + path.'),
+    visible: z.array(z.string().min(1)).default([]).describe('Selectors that must be visible once the page loaded.'),
+    hidden: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('Selectors that must not be visible, e.g. .tile .no-data or .error-banner.'),
+    click: z.array(browserClickSchema).default([]).describe('Click path, in order: a selector, or { selector, visible }.'),
+    consoleErrors: z.boolean().default(false).describe('Allow console errors and uncaught page errors (default: any fails the check).'),
+    failedRequests: z.boolean().default(false).describe('Allow failed requests and responses >= 400 (default: any fails the check).'),
+    ignore: z
+      .array(regex)
+      .default([])
+      .describe('Regular expressions: console messages and request URLs matching one are not counted.'),
+    screenshot: z.boolean().default(true).describe('Save a screenshot of the page into the evidence.'),
+    viewport: z
+      .object({ width: z.number().int().min(200).max(4000), height: z.number().int().min(200).max(4000) })
+      .strict()
+      .default({ width: 1280, height: 800 })
+      .describe('Window size.'),
+    wait: duration.default('5s').describe('How long a selector may take to become visible (or hidden).'),
+    timeout: duration.default('30s').describe('Give up (phase error) when loading and checking the page takes longer.'),
   })
   .strict();
 
@@ -128,11 +254,14 @@ export const checkSchema = z
     tables: tablesCheckSchema.optional().describe('Tables-exist check against the database.'),
     rls: rlsCheckSchema.optional().describe('Row level security check against the database.'),
     connect: connectCheckSchema.optional().describe('Database connection check (DSN gate + latency).'),
+    prometheus: prometheusCheckSchema.optional().describe('PromQL query with a condition.'),
+    json: jsonCheckSchema.optional().describe('JSON API value with a condition or a freshness window.'),
+    browser: browserCheckSchema.optional().describe('Page in headless Chromium: no console errors, selectors visible.'),
   })
   .strict()
   .describe('A check with a verdict. Exactly one provider key.');
 
-export const CHECK_KINDS = ['http', 'command', 'sql', 'tables', 'rls', 'connect'] as const;
+export const CHECK_KINDS = ['http', 'command', 'sql', 'tables', 'rls', 'connect', 'prometheus', 'json', 'browser'] as const;
 
 /** Condition on a step. */
 export const whenSchema = z
