@@ -3,21 +3,28 @@
  * went live — the environment's onFailure (roll back to known-good). The only place with side effects
  * besides the targets. The caller holds the environment lock.
  */
-import { writeFile } from 'node:fs/promises';
+import { appendFile, writeFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { formatMs } from '../config/duration.js';
+import type { BuiltinGateName } from '../config/schema.js';
+import { parityMeasurement } from '../parity/gate.js';
+import { presenceMeasurement } from '../secrets/resolve.js';
+import { secretScanMeasurement } from '../secrets/scan/gate.js';
 import { backupStep, restoreStep } from '../steps/backup.js';
 import { checksStep, failedSummary, measureChecks } from '../steps/checks.js';
 import { deployStep } from '../steps/deploy.js';
 import { migrateStep } from '../steps/migrate.js';
+import { monitorStep } from '../steps/monitor.js';
 import { rollbackStep, rollbackTarget, rollbackTo } from '../steps/rollback.js';
 import { runStep } from '../steps/run.js';
+import { notifyRun } from '../notify/run-events.js';
 import type { RunContext, StepOutcome } from '../steps/step.js';
-import type { StepResult } from '../types.js';
+import type { CheckResult, StepResult } from '../types.js';
 import type { PlannedStep } from './plan.js';
 
 const STEP_RUNNERS = {
   run: runStep, deploy: deployStep, checks: checksStep, rollback: rollbackStep, migrate: migrateStep, backup: backupStep, restore: restoreStep,
+  monitor: monitorStep,
 } as const;
 
 /** Steps that enforce their own timeout (a database step must cancel its statement, not be abandoned mid-way). */
@@ -36,7 +43,7 @@ export async function runGates(rc: RunContext): Promise<string | undefined> {
   const started = performance.now();
   const logFile = rc.bundle.stepLogPath(0, 'gates');
   await writeFile(logFile, '');
-  const results = await measureChecks(rc, rc.plan.gates, logFile);
+  const results = await measureGates(rc, logFile);
   const ok = results.every((r) => r.measurement.phase === 'successful');
   const durationMs = performance.now() - started;
   rc.run.steps.unshift({
@@ -45,6 +52,31 @@ export async function runGates(rc: RunContext): Promise<string | undefined> {
   });
   rc.ctx.reporter.taskEnd(label, ok ? 'successful' : 'failed', durationMs, ok ? undefined : failedSummary(results));
   return ok ? undefined : `pre-flight gate failed: ${failedSummary(results)}`;
+}
+
+/** Measures the gates in order: built-in gates by name (secrets-present, secret-scan, parity), checks by provider. */
+async function measureGates(rc: RunContext, logFile: string): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  for (const gate of rc.plan.gates) {
+    if (rc.signal.aborted) break;
+    const builtin = (gate.spec as { builtin?: BuiltinGateName }).builtin;
+    if (!builtin) {
+      results.push(...(await measureChecks(rc, [gate], logFile)));
+      continue;
+    }
+    const { ctx, plan } = rc;
+    const measurement =
+      builtin === 'secret-scan' ? await secretScanMeasurement(ctx.loaded.config, ctx.projectDir, ctx.maskedSecrets)
+        : builtin === 'parity' ? await parityMeasurement(ctx.loaded.config, plan.environment, ctx.projectDir)
+          : presenceMeasurement(ctx.secrets(plan.environment));
+    const result: CheckResult = { name: gate.name, kind: builtin, measurement };
+    results.push(result);
+    rc.checkResults.push(result);
+    const line = ctx.redactor.redact(`${measurement.phase.padEnd(12)} ${gate.name}: ${measurement.message}`);
+    ctx.reporter.output(`${line}\n`);
+    await appendFile(logFile, `${measurement.finishedAt} ${line}\n`);
+  }
+  return results;
 }
 
 /** Runs one step with its attempts; fills `result`. */
@@ -85,17 +117,30 @@ async function execute(rc: RunContext, step: PlannedStep, result: StepResult): P
   return outcome;
 }
 
-/** Bounds a non-command step by its timeout (command steps are killed by the runner itself). */
+/**
+ * Bounds a non-command step by its timeout (command steps are killed by the runner itself): the step sees an
+ * AbortSignal that fires on timeout or cancellation, so a target can stop what it started.
+ */
 async function withTimeout(rc: RunContext, step: PlannedStep, fn: () => Promise<StepOutcome>): Promise<StepOutcome> {
-  if (SELF_TIMED.has(step.kind)) return fn();
+  if (step.kind === 'run') return fn();
+  const runSignal = rc.signal;
+  const controller = new AbortController();
+  const cancel = () => controller.abort();
+  runSignal.addEventListener('abort', cancel, { once: true });
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<StepOutcome>((resolve) => {
-    timer = setTimeout(() => resolve({ ok: false, timedOut: true, error: `timed out after ${formatMs(step.timeoutMs)}` }), step.timeoutMs);
+    timer = setTimeout(() => {
+      controller.abort();
+      resolve({ ok: false, timedOut: true, error: `timed out after ${formatMs(step.timeoutMs)}` });
+    }, step.timeoutMs);
   });
+  rc.signal = controller.signal;
   try {
     return await Promise.race([fn(), timeout]);
   } finally {
     clearTimeout(timer);
+    runSignal.removeEventListener('abort', cancel);
+    rc.signal = runSignal;
   }
 }
 
@@ -137,8 +182,14 @@ export async function applySteps(rc: RunContext): Promise<void> {
       step: step.name, attempts: result.attempts, error: outcome.error ?? 'failed',
       logs: [result.log!].filter(Boolean),
     };
-    if (rc.deployed && plan.onFailure === 'rollback' && step.kind !== 'rollback') {
-      await autoRollback(rc, `${step.name} failed: ${outcome.error ?? 'failed'}`);
+    notifyRun(rc.ctx, run, step.kind === 'monitor' ? 'breach.detected' : 'step.escalated', {
+      step: step.name, attempts: result.attempts, error: outcome.error ?? 'failed', reason: outcome.error ?? 'failed',
+    });
+    // A monitor's breach follows its onBreach (it may roll back when onFailure is stop); other failures follow onFailure.
+    const breach = step.kind === 'monitor' ? (outcome.details?.onBreach as string | undefined) : undefined;
+    if (rc.deployed && (breach ?? plan.onFailure) === 'rollback' && step.kind !== 'rollback') {
+      await autoRollback(rc, breach ? `${step.name}: ${outcome.error ?? 'breach'}` : `${step.name} failed: ${outcome.error ?? 'failed'}`,
+        breach ? 'onBreach' : 'onFailure');
     }
   }
   if (rc.signal.aborted) run.outcome = 'cancelled';
@@ -146,12 +197,12 @@ export async function applySteps(rc: RunContext): Promise<void> {
   else run.outcome = failed ? 'failed' : 'successful';
 }
 
-/** The environment's onFailure: roll back to known-good, recorded as a step of the run. */
-async function autoRollback(rc: RunContext, trigger: string): Promise<void> {
+/** The environment's onFailure (or a monitor's onBreach): roll back to known-good, recorded as a step of the run. */
+async function autoRollback(rc: RunContext, trigger: string, policy: 'onFailure' | 'onBreach' = 'onFailure'): Promise<void> {
   rc.run.rollbackTrigger = trigger;
   const to = await rollbackTarget(rc);
   const index = Math.max(0, ...rc.run.steps.map((s) => s.index)) + 1;
-  const label = to ? `rollback to ${to.id} (onFailure)` : 'rollback (onFailure)';
+  const label = to ? `rollback to ${to.id} (${policy})` : `rollback (${policy})`;
   const result: StepResult = { index, name: label, kind: 'rollback', status: 'running', attempts: 1, startedAt: new Date().toISOString() };
   rc.run.steps.push(result);
   rc.ctx.reporter.taskStart(label);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { get, makeProject, statusOf, type TestProject } from './project.js';
 
-describe('deploy, promote, roll back (shop-dashboard)', () => {
+describe('deploy, promote, roll back (shop-dashboard)', { timeout: 240_000 }, () => {
   let p: TestProject;
   let v1 = '';
 
