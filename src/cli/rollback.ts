@@ -12,13 +12,16 @@ export function register(program: Command, io: CliIO): void {
     .argument('<env>', 'environment name')
     .option('--to <release>', 'roll back to this release instead of the known-good one')
     .option('--reason <text>', 'why (required; recorded in the run, the audit log and the journal)')
+    .option('--restore-db', 'also restore the database backup taken before the migrations being rolled back', false)
     .option('--json', 'print the run record as JSON on stdout', false)
     .addHelpText('after', '\nExit codes: 0 successful, 1 failed, 2 bad input, 3 locked or refused.')
-    .action(async (env: string, opts: { to?: string; reason?: string; json: boolean }, cmd: Command) => {
+    .action(async (env: string, opts: { to?: string; reason?: string; json: boolean; restoreDb: boolean }, cmd: Command) => {
       const ctx = await openFromCommand(cmd, io);
       const interrupt = interruptSignal(io);
       try {
-        const run = await rollback(ctx, env, { to: opts.to, reason: opts.reason, command: commandLine(cmd), signal: interrupt.signal });
+        const run = await rollback(ctx, env, {
+          to: opts.to, reason: opts.reason, command: commandLine(cmd), signal: interrupt.signal, restoreDb: opts.restoreDb,
+        });
         finishRunOutput(io, run, opts.json);
       } finally {
         interrupt.dispose();

@@ -35,20 +35,36 @@ export function migrationSource(projectDir: string, m: MigrateStepConfig): Migra
   return { projectDir, dir: m.dir, pattern: m.pattern, contract: m.contract };
 }
 
+// The URL of an environment by variable name, and whether Runway masks it.
+function urlValue(ctx: Pick<ProjectContext, 'secretEnv' | 'secrets'>, environment: string, name: string): { value?: string; masked: boolean } {
+  try {
+    const found = ctx.secrets(environment).values.get(name);
+    if (found) return { value: found.value.reveal(), masked: found.masked };
+  } catch {
+    // Secrets of this environment were not resolved by this command: use the run's own.
+  }
+  const value = ctx.secretEnv[name];
+  return { value, masked: value !== undefined };
+}
+
 /** The URL value and the gate's verdict on it. Messages name the variable, never the value. */
 export function databaseGate(
-  ctx: Pick<ProjectContext, 'secretEnv'>, db: DatabaseConfig, opts: { environment: string; purpose?: 'migrate' | 'connect'; env?: NodeJS.ProcessEnv },
+  ctx: Pick<ProjectContext, 'secretEnv' | 'secrets'>, db: DatabaseConfig, opts: { environment: string; purpose?: 'migrate' | 'connect' },
 ): GateResult & { name: string } {
   const name = db.url;
-  const value = ctx.secretEnv[name];
-  const raw = (opts.env ?? process.env)[name];
-  if (value === undefined && raw) {
+  const { value, masked } = urlValue(ctx, opts.environment, name);
+  if (value !== undefined && !masked) {
     return {
       name, warnings: [],
       errors: [`${name} is set but Runway does not treat it as a secret, so it would not be masked: list it under secrets.names in runway.yaml`],
     };
   }
   return { name, ...dsnGate(value, { name, via: db.via, purpose: opts.purpose, viaPath: `environments.${opts.environment}.database.via` }) };
+}
+
+/** The database URL of an environment, revealed (for a child process's DATABASE_URL only). */
+export function databaseUrlValue(ctx: Pick<ProjectContext, 'secretEnv' | 'secrets'>, environment: string, db: DatabaseConfig): string | undefined {
+  return urlValue(ctx, environment, db.url).value;
 }
 
 const DB_CHECKS = ['sql', 'tables', 'rls', 'connect'] as const;

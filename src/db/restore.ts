@@ -49,7 +49,8 @@ export function readToc(list: string): { schemas: string[]; tables: string[] } {
   const schemas = new Set<string>();
   const tables: string[] = [];
   for (const line of list.split('\n')) {
-    const m = /^\d+;\s+\d+\s+\d+\s+(SCHEMA|TABLE) (\S+) (\S+)/.exec(line);
+    // `216; 1259 16490 TABLE public orders owner` (TABLE DATA entries are the rows of a table, not another table).
+    const m = /^\d+;\s+\d+\s+\d+\s+(SCHEMA|TABLE) (?!DATA )(\S+) (\S+)/.exec(line);
     if (!m) continue;
     if (m[1] === 'SCHEMA') schemas.add(m[3]!);
     else {

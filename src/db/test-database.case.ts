@@ -3,13 +3,16 @@
  * example migrations folder, the reference `psql -f` apply and a comparable schema dump. Used by tests only.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestPostgres } from '../../test/support/postgres.js';
 import { withSession } from './client.js';
 import { parseDsn, type Dsn } from './dsn.js';
+import { readMigrations } from './migration-files.js';
+import { applyMigrations } from './migrations.js';
+import { trackingTable } from './tracking.js';
 
 /** A made-up password: the test server trusts loopback, so it is never checked — only grepped for in outputs. */
 export const FAKE_PASSWORD = 'Runway-Test-Pw-7f3a9c';
@@ -62,4 +65,21 @@ export function schemaDump(pg: TestPostgres, database: string, exclude: string[]
 /** One value from a query. */
 export async function queryValue<T>(dsn: Dsn, sql: string): Promise<T> {
   return withSession(dsn, async (s) => (await s.client.query({ text: sql, rowMode: 'array' })).rows[0]?.[0] as T);
+}
+
+/** A fresh database with the example migrations applied and one shop with one product. */
+export async function exampleDatabase(pg: TestPostgres): Promise<{ name: string; url: string; dsn: Dsn }> {
+  const db = await freshDatabase(pg);
+  const { dir } = exampleProject();
+  try {
+    const files = await readMigrations({ projectDir: dir, dir: 'supabase/migrations' });
+    const result = await applyMigrations({ dsn: db.dsn, files, table: trackingTable(), log: () => undefined });
+    if (!result.ok) throw new Error(result.error);
+    await withSession(db.dsn, (s) => s.client.query(
+      `insert into shops (domain) values ('demo-shop.myshopify.com');
+       insert into products (shop_id, title, price_cents) select id, 'Mug', 1200 from shops;`));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return db;
 }

@@ -2,6 +2,8 @@
  * `runway rollback`: put an environment back on its known-good release (or `--to` one). A warm version is a
  * pointer switch; otherwise that release's build is redeployed. The checks run again; the reason is recorded.
  */
+import { planDatabaseRollback, usesDatabase } from '../db/rollback-database.js';
+import { restorePlanStep } from '../db/restore-run.js';
 import { ConfigError, GateError } from '../errors.js';
 import { findRelease } from '../store/releases.js';
 import { knownGood, listEnvironments } from '../store/runs.js';
@@ -15,6 +17,8 @@ export interface RollbackOptions {
   reason?: string;
   command: string;
   signal?: AbortSignal;
+  /** Also restore the backup taken before the migrations being rolled back (`--restore-db`). */
+  restoreDb?: boolean;
 }
 
 /** Rolls `environment` back and returns the run. */
@@ -33,13 +37,17 @@ export async function rollback(ctx: ProjectContext, environment: string, opts: R
   });
   if (!target) throw new GateError(`refused: ${environment} has no known-good release other than the current one to roll back to`);
   if (target.id === current) throw new GateError(`refused: ${environment} already serves ${target.id}`);
+  const restore = Boolean(opts.restoreDb) || ctx.loaded.config.environments[environment]?.rollback?.database === 'restore';
+  const database = usesDatabase(ctx, environment) ? await planDatabaseRollback(ctx, environment, target, { restore }) : undefined;
+  if (database) ctx.reporter.info(`database: ${database.note}`);
   const base = buildPlan(ctx.loaded.config, environment, { kind: 'rollback', release: target });
+  const restoreSteps = database?.backup ? [restorePlanStep(1, database.backup.id)] : [];
   const plan = {
     ...base,
     gates: [],
-    steps: [{
-      index: 1, name: `rollback to ${target.id}`, kind: 'rollback' as const, timeoutMs: 10 * 60_000, attempts: 1,
-      when: { status: 'always' as const }, continueOnError: false, env: {},
+    steps: [...restoreSteps, {
+      index: restoreSteps.length + 1, name: `rollback to ${target.id}`, kind: 'rollback' as const, timeoutMs: 10 * 60_000, attempts: 1,
+      when: { status: 'success' as const }, continueOnError: false, env: {},
     }],
   };
   ctx.reporter.info(`rolling ${environment} back from ${current ?? 'nothing'} to ${target.id}: ${opts.reason}`);

@@ -7,7 +7,7 @@
 import { toMs } from '../config/duration.js';
 import type { MigrateStepConfig } from '../config/schema.js';
 import { withSession } from '../db/client.js';
-import { databaseConfig, databaseGate, migrateOptions, migrationSource } from '../db/database-config.js';
+import { databaseConfig, databaseGate, databaseUrlValue, migrateOptions, migrationSource } from '../db/database-config.js';
 import type { Dsn } from '../db/dsn.js';
 import { readMigrations } from '../db/migration-files.js';
 import { applyMigrations, type ApplyResult } from '../db/migrations.js';
@@ -105,7 +105,7 @@ async function commandMigration(
   rc: RunContext, step: PlannedStep, m: MigrateStepConfig, table: TrackingTable, dsn: Dsn, logFile: string, log: StepLog,
 ): Promise<StepOutcome> {
   const db = databaseConfig(rc.ctx.loaded.config, rc.plan.environment);
-  const value = rc.ctx.secretEnv[db.url]!;
+  const value = databaseUrlValue(rc.ctx, rc.plan.environment, db)!;
   const deadline = stepDeadline(rc, step.timeoutMs);
   let backup: string | undefined;
   try {
