@@ -6,7 +6,7 @@
 import {
   databaseSchema, migrateStepSchema, type CheckConfig, type Config, type DatabaseConfig, type MigrateStepConfig,
 } from '../config/schema.js';
-import type { ProjectContext } from '../engine/context.js';
+import type { EnvironmentSecrets } from '../secrets/resolve.js';
 import { dsnGate, type GateResult } from './dsn-gate.js';
 import type { MigrationSource } from './migration-files.js';
 
@@ -35,10 +35,16 @@ export function migrationSource(projectDir: string, m: MigrateStepConfig): Migra
   return { projectDir, dir: m.dir, pattern: m.pattern, contract: m.contract };
 }
 
+/** Where the database URL is read from: the project's resolved secrets (per environment) or a run's own. */
+export interface SecretsSource {
+  secretEnv: Record<string, string>;
+  secrets?(environment: string): EnvironmentSecrets;
+}
+
 // The URL of an environment by variable name, and whether Runway masks it.
-function urlValue(ctx: Pick<ProjectContext, 'secretEnv' | 'secrets'>, environment: string, name: string): { value?: string; masked: boolean } {
+function urlValue(ctx: SecretsSource, environment: string, name: string): { value?: string; masked: boolean } {
   try {
-    const found = ctx.secrets(environment).values.get(name);
+    const found = ctx.secrets?.(environment).values.get(name);
     if (found) return { value: found.value.reveal(), masked: found.masked };
   } catch {
     // Secrets of this environment were not resolved by this command: use the run's own.
@@ -49,7 +55,7 @@ function urlValue(ctx: Pick<ProjectContext, 'secretEnv' | 'secrets'>, environmen
 
 /** The URL value and the gate's verdict on it. Messages name the variable, never the value. */
 export function databaseGate(
-  ctx: Pick<ProjectContext, 'secretEnv' | 'secrets'>, db: DatabaseConfig, opts: { environment: string; purpose?: 'migrate' | 'connect' },
+  ctx: SecretsSource, db: DatabaseConfig, opts: { environment: string; purpose?: 'migrate' | 'connect' },
 ): GateResult & { name: string } {
   const name = db.url;
   const { value, masked } = urlValue(ctx, opts.environment, name);
@@ -63,7 +69,7 @@ export function databaseGate(
 }
 
 /** The database URL of an environment, revealed (for a child process's DATABASE_URL only). */
-export function databaseUrlValue(ctx: Pick<ProjectContext, 'secretEnv' | 'secrets'>, environment: string, db: DatabaseConfig): string | undefined {
+export function databaseUrlValue(ctx: SecretsSource, environment: string, db: DatabaseConfig): string | undefined {
   return urlValue(ctx, environment, db.url).value;
 }
 

@@ -122,7 +122,7 @@ async function execute(rc: RunContext, step: PlannedStep, result: StepResult): P
  * AbortSignal that fires on timeout or cancellation, so a target can stop what it started.
  */
 async function withTimeout(rc: RunContext, step: PlannedStep, fn: () => Promise<StepOutcome>): Promise<StepOutcome> {
-  if (step.kind === 'run') return fn();
+  if (SELF_TIMED.has(step.kind)) return fn();
   const runSignal = rc.signal;
   const controller = new AbortController();
   const cancel = () => controller.abort();
