@@ -107,4 +107,22 @@ export interface RunRecord {
   steps: StepResult[];
   /** Relative path of the evidence bundle from the project root. */
   evidence?: string;
+  /** What each notification target was sent and whether it got it (a failed delivery never fails the run). */
+  notifications?: NotificationRecord[];
+}
+
+/** One notification: an event sent (or not) to one target, after its retries. */
+export interface NotificationRecord {
+  /** Event type, e.g. `run.finished`. */
+  event: string;
+  /** The target's name, e.g. `slack hooks.slack.com` (never its URL, which may hold a token). */
+  target: string;
+  status: 'delivered' | 'failed';
+  attempts: number;
+  /** When the event was emitted. */
+  at: string;
+  durationMs: number;
+  /** HTTP status of the last attempt, when there was a response. */
+  httpStatus?: number;
+  error?: string;
 }

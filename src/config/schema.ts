@@ -528,6 +528,54 @@ export const builtinGateSchema = z
   .transform((gate) => ({ name: gate as string, builtin: gate }))
   .describe('secrets-present: every required secret resolves; secret-scan: no secret in the working tree; parity: flags follow their policy.');
 
+/** Events a notification target can be sent. */
+export const NOTIFY_EVENTS = [
+  'run.started', 'step.escalated', 'gate.refused', 'breach.detected', 'run.rolled_back', 'run.promoted', 'run.finished',
+] as const;
+
+const notifyUrl = z
+  .string()
+  .min(1)
+  .describe('Webhook URL; keep it in the environment and reference it as ${NAME}, e.g. ${SLACK_WEBHOOK_URL}.');
+
+/** One notification target: a Slack-compatible incoming webhook or a generic JSON webhook. */
+export const notifyTargetSchema = z
+  .object({
+    name: z.string().optional().describe('Name shown in the run record (default: the kind and the host).'),
+    slack: z
+      .object({
+        url: notifyUrl,
+        channel: z.string().optional().describe('Channel override (only webhooks that allow it honour it).'),
+        username: z.string().optional().describe('Sender name override.'),
+      })
+      .strict()
+      .optional()
+      .describe('Slack-compatible incoming webhook (Slack, Mattermost, Rocket.Chat, …).'),
+    webhook: z
+      .object({
+        url: notifyUrl,
+        headers: stringMap.optional().describe('Request headers; values may reference environment variables as ${NAME}.'),
+      })
+      .strict()
+      .optional()
+      .describe('Generic webhook: the event is POSTed as JSON.'),
+    on: z.array(z.enum(NOTIFY_EVENTS)).min(1).optional().describe('Events sent to this target (default: all).'),
+    retries: z.number().int().min(0).max(10).default(3).describe('Extra attempts after a failed delivery.'),
+    backoff: duration.default('500ms').describe('Wait before the first retry; it doubles for each later one.'),
+    timeout: duration.default('5s').describe('Give up on one attempt after this long.'),
+  })
+  .strict()
+  .superRefine((target, ctx) => {
+    const kinds = (['slack', 'webhook'] as const).filter((k) => target[k] !== undefined);
+    if (kinds.length !== 1) {
+      ctx.addIssue({ code: 'custom', message: `a notification target needs exactly one of slack, webhook (found ${kinds.length ? kinds.join(' and ') : 'none'})` });
+    }
+  });
+
+const notifyList = z
+  .array(notifyTargetSchema)
+  .describe('Where run events are sent. A failing target never fails a run; it is recorded in the run.');
+
 export const environmentSchema = z
   .object({
     requires: z.array(z.string()).default([]).describe('Environments a release must have passed before this one.'),
@@ -553,6 +601,7 @@ export const environmentSchema = z
       .strict()
       .optional()
       .describe('How `runway rollback` treats the database.'),
+    notify: notifyList.optional().describe('Notification targets for this environment, in addition to the top-level ones.'),
     onFailure: z
       .enum(['rollback', 'stop'])
       .default('rollback')
@@ -598,6 +647,7 @@ export const configSchema = z
       .describe('Secret handling. Values are never stored in config.'),
     vars: stringMap.default({}).describe('Variables usable as ${{ vars.NAME }} in commands, paths and headers.'),
     journal: z.string().default('.runway/journal.md').describe('Markdown file that gets one entry per run.'),
+    notify: notifyList.default([]),
     state: z
       .object({
         url: z
@@ -645,6 +695,11 @@ export type SecretSourceConfig = z.output<typeof secretSourceSchema>;
 export type SecretSinksConfig = z.output<typeof secretSinksSchema>;
 export type FlagsConfig = z.output<typeof flagsSchema>;
 export type BuiltinGateConfig = z.output<typeof builtinGateSchema>;
+export type PrometheusCheckConfig = z.output<typeof prometheusCheckSchema>;
+export type JsonCheckConfig = z.output<typeof jsonCheckSchema>;
+export type BrowserCheckConfig = z.output<typeof browserCheckSchema>;
+export type NotifyTargetConfig = z.output<typeof notifyTargetSchema>;
+export type NotifyEventType = (typeof NOTIFY_EVENTS)[number];
 
 /** JSON Schema of runway.yaml (for yaml-language-server and editors). */
 export function jsonSchema(): Record<string, unknown> {

@@ -7,6 +7,7 @@ import { relative } from 'node:path';
 import { GateError } from '../errors.js';
 import { EvidenceBundle } from '../evidence/bundle.js';
 import { appendJournal } from '../evidence/journal.js';
+import { finishRunNotifications, notifyRefusal, notifyRun, startRunNotifications } from '../notify/run-events.js';
 import { appendAudit } from '../store/audit.js';
 import { self } from '../store/liveness.js';
 import { finishRun, insertRun, listEnvironments, passedIn, setCurrent, setLastRun } from '../store/runs.js';
@@ -34,17 +35,16 @@ export interface RunOptions {
 }
 
 /** Refuses a release that has not passed every environment `environment` requires. */
-export async function checkRequires(ctx: ProjectContext, environment: string, release: Release): Promise<void> {
+export async function checkRequires(ctx: ProjectContext, environment: string, release: Release, kind: RunKind = 'deploy'): Promise<void> {
   const requires = ctx.loaded.config.environments[environment]?.requires ?? [];
   for (const required of requires) {
     const passed = await ctx.store.use((db) => passedIn(db, required, release.id));
     if (!passed) {
       await ctx.store.use((db) =>
         appendAudit(db, { actor: ctx.actor, action: 'gate.refused', environment, releaseId: release.id, details: { requires: required } }));
-      throw new GateError(
-        `refused: ${environment} requires ${required}, and release ${release.id} has no successful run in ${required} ` +
-          `(deploy it there first: runway deploy ${required}, then runway promote ${required} ${environment})`,
-      );
+      const reason = `${environment} requires ${required}, and release ${release.id} has no successful run in ${required}`;
+      await notifyRefusal(ctx, { environment, kind, reason, release });
+      throw new GateError(`refused: ${reason} (deploy it there first: runway deploy ${required}, then runway promote ${required} ${environment})`);
     }
   }
 }
@@ -74,6 +74,7 @@ export async function executeRun(ctx: ProjectContext, opts: RunOptions): Promise
     throw err;
   }
   if (tookOver) ctx.reporter.warn(`took over the stale lock of run ${tookOver.runId} (runway pid ${tookOver.pid} is gone); that run is recorded as abandoned`);
+  startRunNotifications(ctx, run);
   const bundle = await EvidenceBundle.create({ stateDir: ctx.stateDir, environment, runId: run.id, redact: (s) => ctx.redactor.redact(s) });
   run.evidence = relative(ctx.projectDir, bundle.dir);
   const controller = new AbortController();
@@ -89,6 +90,7 @@ export async function executeRun(ctx: ProjectContext, opts: RunOptions): Promise
     if (refusal) {
       run.outcome = 'refused';
       run.reason = run.reason ? `${run.reason}; ${refusal}` : refusal;
+      notifyRun(ctx, run, 'gate.refused', { reason: refusal });
     } else {
       await applySteps(rc);
     }
@@ -96,6 +98,8 @@ export async function executeRun(ctx: ProjectContext, opts: RunOptions): Promise
     run.outcome = 'failed';
     run.escalation = { step: 'runway', attempts: 1, error: err instanceof Error ? err.message : String(err), logs: [] };
   } finally {
+    // Pending notifications are flushed (bounded) first, so the record and the evidence say who was told.
+    await finishRunNotifications(ctx, run, bundle).catch(() => undefined);
     await record(ctx, rc).finally(() => lock.release());
   }
   return run;

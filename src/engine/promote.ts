@@ -4,6 +4,7 @@
  * environment the release skipped.
  */
 import { GateError } from '../errors.js';
+import { notifyRefusal } from '../notify/run-events.js';
 import { appendAudit } from '../store/audit.js';
 import { findRelease } from '../store/releases.js';
 import { listRuns, passedIn } from '../store/runs.js';
@@ -50,9 +51,10 @@ export async function promote(ctx: ProjectContext, from: string, to: string, opt
   if (refusal || !release) {
     await ctx.store.use((db) =>
       appendAudit(db, { actor: ctx.actor, action: 'promote.refused', environment: to, releaseId: release?.id, details: { from, reason: refusal } }));
+    await notifyRefusal(ctx, { environment: to, kind: 'promote', reason: `promotion ${from} → ${to}: ${refusal}`, release });
     throw new GateError(`refused: promotion ${from} → ${to}: ${refusal}`);
   }
-  await checkRequires(ctx, to, release);
+  await checkRequires(ctx, to, release, 'promote');
   ctx.reporter.info(`promoting release ${release.id} (${release.sha.slice(0, 7)}) from ${from} to ${to}`);
   return executeRun(ctx, { kind: 'promote', environment: to, release, command: opts.command, signal: opts.signal });
 }

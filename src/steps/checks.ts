@@ -1,5 +1,6 @@
 /** `checks` step: runs the environment's checks against its URL; every one must be successful. */
-import { appendFile } from 'node:fs/promises';
+import { appendFile, rm } from 'node:fs/promises';
+import { basename, dirname, isAbsolute } from 'node:path';
 import { runCheck } from '../checks/index.js';
 import type { PlannedCheck, PlannedStep } from '../engine/plan.js';
 import type { CheckResult } from '../types.js';
@@ -26,6 +27,7 @@ export async function measureChecks(
   for (const check of checks) {
     if (rc.signal.aborted) break;
     const result = await runCheck({ baseUrl, cwd: rc.ctx.projectDir, env, signal: rc.signal }, check.spec);
+    await keepScreenshot(rc, result);
     results.push(result);
     rc.checkResults.push(result);
     const line = rc.ctx.redactor.redact(`${result.measurement.phase.padEnd(12)} ${check.name}: ${result.measurement.message}`);
@@ -33,6 +35,26 @@ export async function measureChecks(
     await appendFile(logFile, `${result.measurement.finishedAt} ${line}\n`);
   }
   return results;
+}
+
+/**
+ * Moves a screenshot a check left in a temp folder (browser checks) into the evidence bundle as
+ * `screenshots/NN-<check>.png`, and points the measurement at it.
+ */
+async function keepScreenshot(rc: RunContext, result: CheckResult): Promise<void> {
+  const shot = result.measurement.metadata?.screenshot;
+  if (typeof shot !== 'string' || !isAbsolute(shot)) return;
+  const slug = result.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'check';
+  const name = `screenshots/${String(rc.checkResults.length + 1).padStart(2, '0')}-${slug}.png`;
+  try {
+    await rc.bundle.addFile(name, shot);
+    result.measurement.metadata!.screenshot = name;
+  } catch (error) {
+    result.measurement.metadata!.screenshot = `not kept: ${(error as Error).message}`;
+  } finally {
+    // Only the provider's own temp folder goes; a screenshot elsewhere is left where it was.
+    if (basename(dirname(shot)).startsWith('runway-screenshot-')) await rm(dirname(shot), { recursive: true, force: true }).catch(() => undefined);
+  }
 }
 
 /** Summarises the checks that did not succeed, e.g. `http GET /health: status 500, expected 200`. */
