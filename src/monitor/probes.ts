@@ -1,0 +1,72 @@
+/**
+ * Synthetic probes: GET requests to the environment that fill in while real traffic is too low for the
+ * minimum-sample guard. On the local target they go through Runway's proxy, so they are measured like any
+ * request; elsewhere their own results are reported.
+ */
+import { request } from 'undici';
+import type { RequestSample } from './window.js';
+
+/** How probes are sent. */
+export interface ProbeOptions {
+  /** Environment URL, e.g. http://127.0.0.1:41235. */
+  baseUrl: string;
+  path: string;
+  /** Probes per second while traffic is below it. */
+  rate: number;
+  /** Real requests seen in the last second; no probe is sent while it reaches `rate`. */
+  recentRequests: () => number;
+  /** A probe was sent (for the series). */
+  onSent?: () => void;
+  /** The answer of a probe, when the caller measures probes itself. */
+  onResult?: (sample: RequestSample) => void;
+  signal: AbortSignal;
+  /** Per-probe timeout (default 5s). */
+  timeoutMs?: number;
+}
+
+const MAX_IN_FLIGHT = 4;
+
+/** Sends probes until `signal` aborts; resolves when the last one finished. */
+export async function runProbes(options: ProbeOptions): Promise<void> {
+  const gapMs = 1000 / options.rate;
+  const url = new URL(options.path, options.baseUrl).toString();
+  const pending = new Set<Promise<void>>();
+  while (!options.signal.aborted) {
+    if (pending.size < MAX_IN_FLIGHT && options.recentRequests() < options.rate) {
+      const probe = sendProbe(url, options).finally(() => pending.delete(probe));
+      pending.add(probe);
+    }
+    await pause(gapMs, options.signal);
+  }
+  await Promise.all(pending);
+}
+
+// One GET; its outcome goes to onResult (a socket error becomes status 0 with the error's code).
+async function sendProbe(url: string, options: ProbeOptions): Promise<void> {
+  options.onSent?.();
+  const started = performance.now();
+  const timeoutMs = options.timeoutMs ?? 5000;
+  try {
+    const res = await request(url, {
+      method: 'GET', headers: { 'user-agent': 'runway-monitor-probe' }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs,
+    });
+    await res.body.dump();
+    options.onResult?.({ status: res.statusCode, durationMs: performance.now() - started });
+  } catch (err) {
+    const e = err as { code?: string; message?: string };
+    options.onResult?.({ status: 0, durationMs: performance.now() - started, error: e.code ?? e.message ?? String(err) });
+  }
+}
+
+// Waits `ms`, or less when the signal aborts.
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
