@@ -75,7 +75,7 @@ const regex = z
     try {
       new RegExp(text);
     } catch (error) {
-      ctx.addIssue({ code: 'custom', message: `invalid regular expression: ${(error as Error).message}` });
+      ctx.addIssue({ code: 'custom', message: `invalid regular expression: ${(error as Error).message.replace(/^Invalid regular expression: /, '')}` });
     }
   });
 
