@@ -127,6 +127,36 @@ export function storeContract(name: string, makeStore: () => Promise<Store>, cle
       expect(await store.use((db) => getLock(db, 'lock'))).toBeUndefined();
     });
 
+    it('store.lock: one holder per environment, named in the refusal, free again after release', async () => {
+      const held = await store.lock('slock', { runId: 'run-a', actor: 'alice', command: 'runway deploy slock' });
+      expect(held.tookOver).toBeUndefined();
+      const err = await store.lock('slock', { runId: 'run-b', actor: 'bob', command: 'x' }).catch((e) => e);
+      expect(err.exitCode).toBe(3);
+      expect(err.message).toMatch(/^slock is locked by run run-a \(started .+ by alice on .+, pid \d+: runway deploy slock\)$/);
+      await held.release();
+      const again = await store.lock('slock', { runId: 'run-c', actor: 'bob', command: 'x' });
+      await again.release();
+    });
+
+    it('rolls a transaction back when it throws, nested transactions included', async () => {
+      const rel = fakeRelease('9999999tttt');
+      const err = await store.use((db) => db.transaction(async (tx) => {
+        await saveRelease(tx, rel, 'tx');
+        await tx.transaction(async (inner) => appendAudit(inner, { actor: 'x', action: 'tx.inner' }));
+        throw new Error('boom');
+      })).catch((e) => e);
+      expect(err.message).toBe('boom');
+      const after = await store.use(async (db) => ({
+        release: await findRelease(db, rel.id),
+        inner: (await listAudit(db)).some((a) => a.action === 'tx.inner'),
+        committed: await db.transaction(async (tx) => {
+          await saveRelease(tx, rel, 'tx');
+          return findRelease(tx, rel.id);
+        }),
+      }));
+      expect(after).toMatchObject({ release: undefined, inner: false, committed: { id: rel.id } });
+    });
+
     it('breaks a lock by hand and audits it; the audit log is append-only', async () => {
       const rel = fakeRelease('fffffff6666');
       const run = fakeRun('brk', rel, 'running');
