@@ -6,6 +6,7 @@
  */
 import { scopeFor } from '../config/interpolate.js';
 import type { Config, SecretSinksConfig, SecretSourceConfig } from '../config/schema.js';
+import type { Measurement } from '../types.js';
 import { collectSecrets, looksSecret, MIN_SECRET_LENGTH, type SecretEntry } from './names.js';
 import { Sensitive } from './sensitive.js';
 import { createSource, readSource, type SourceContext, type SourceResult } from './sources/index.js';
@@ -105,7 +106,11 @@ export async function resolveSecrets(config: Config, environment: string, ctx: R
     missing: settings.required.filter((name) => !winners.has(name)),
     searched: sources.map((s, i) => ({ kind: s.kind, label: s.label, found: results[i]!.values.size, detail: results[i]!.detail, problem: results[i]!.problem })),
     warnings: [...new Set([...results.flatMap((r) => r.warnings), ...collected.warnings])],
-    errors: collected.errors.map((e) => `environment ${environment}: ${e}`),
+    // A value from Runway's own environment is the same for every environment: name the file only for vault values.
+    errors: collected.errors.map((e) => {
+      const w = winners.get(/^secret (\S+) /.exec(e)?.[1] ?? '');
+      return w?.vault ? `${e} (${w.where ?? w.source})` : e;
+    }),
     secrets: collected.secrets,
     env: () => Object.fromEntries([...winners].map(([n, w]) => [n, w.value])),
   };
@@ -128,4 +133,19 @@ export function presenceProblem(resolved: EnvironmentSecrets): string | undefine
     `  searched: ${describeSearched(resolved.searched)}`,
     `  fix: add ${missing.length === 1 ? 'it' : 'them'} to one of these sources (see \`runway secrets list ${environment}\`), or remove ${missing.length === 1 ? 'it' : 'them'} from secrets.required`,
   ].join('\n');
+}
+
+/** The built-in `secrets-present` gate as a measurement: `failed` lists the missing names and sources searched. */
+export function presenceMeasurement(resolved: EnvironmentSecrets): Measurement {
+  const at = new Date().toISOString();
+  const problem = presenceProblem(resolved);
+  if (!problem) {
+    const n = resolved.required.length;
+    return { phase: 'successful', value: 0, message: `${n} required secret${n === 1 ? '' : 's'} present`, startedAt: at, finishedAt: at };
+  }
+  return {
+    phase: 'failed', value: resolved.missing.length, startedAt: at, finishedAt: at,
+    message: `missing ${resolved.missing.join(', ')} (searched: ${describeSearched(resolved.searched)})`,
+    metadata: { missing: resolved.missing },
+  };
 }

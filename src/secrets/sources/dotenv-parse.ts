@@ -10,6 +10,8 @@ export interface DotenvEntry {
   name: string;
   value: string;
   line: number;
+  /** Last line of the assignment (a quoted value may span lines). */
+  endLine: number;
 }
 
 /** What a dotenv text holds: its assignments in order and the lines that could not be read. */
@@ -49,12 +51,12 @@ export function parseDotenv(text: string): DotenvDocument {
         problems.push(`line ${lineNo}: ${name} has an unclosed ${quote} quote`);
         break;
       }
-      entries.push({ name, value: quoted.value, line: lineNo });
+      entries.push({ name, value: quoted.value, line: lineNo, endLine: quoted.endLine + 1 });
       i = quoted.endLine;
       continue;
     }
     // Unquoted: an inline comment starts at " #"; surrounding spaces are not part of the value.
-    entries.push({ name, value: rawValue.replace(/\s+#.*$/, '').trim(), line: lineNo });
+    entries.push({ name, value: rawValue.replace(/\s+#.*$/, '').trim(), line: lineNo, endLine: lineNo });
   }
   return { entries, problems };
 }

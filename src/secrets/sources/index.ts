@@ -1,7 +1,7 @@
 /** The one place that knows every source kind: turns a `secrets.from` entry into a source. */
 import { toMs } from '../../config/duration.js';
-import { interpolate, type InterpolationScope } from '../../config/interpolate.js';
-import type { SecretSourceConfig } from '../../config/schema.js';
+import { interpolate, scopeFor, type InterpolationScope } from '../../config/interpolate.js';
+import type { Config, SecretSourceConfig } from '../../config/schema.js';
 import { commandSource } from './command.js';
 import { dotenvSource } from './dotenv.js';
 import { envSource } from './env.js';
@@ -21,4 +21,19 @@ export function createSource(config: SecretSourceConfig, scope: InterpolationSco
     return onePasswordSource({ refs, account: config.account });
   }
   return commandSource(resolve(config.command, 'command'), toMs(config.timeout));
+}
+
+/** Every dotenv glob of every environment's sources (`${{ }}` resolved): the vault files the leak scan skips. */
+export function vaultGlobs(config: Config): string[] {
+  const globs = new Set<string>();
+  for (const environment of Object.keys(config.environments)) {
+    const own = config.environments[environment]?.secrets?.from;
+    const scope = scopeFor(config, environment);
+    (own ?? config.secrets.from).forEach((entry, i) => {
+      if (typeof entry === 'object' && 'dotenv' in entry) {
+        for (const glob of [entry.dotenv].flat()) globs.add(interpolate(glob, scope, `secrets.from[${i}].dotenv`));
+      }
+    });
+  }
+  return [...globs];
 }
