@@ -24,11 +24,26 @@ function adapt(pg: PGlite | Transaction): Db {
   };
 }
 
+/** How long an idle database stays open (and the file lock held) for the next unit of work of this process. */
+const LINGER_MS = 150;
+
 /** Opens the embedded store under `stateDir`. */
 export function pgliteStore(stateDir: string): Store {
   const dataDir = join(stateDir, 'state');
   let queue: Promise<unknown> = Promise.resolve();
   let migrated = false;
+  let open: { pg: PGlite; db: Db; release: () => Promise<void>; timer?: NodeJS.Timeout } | undefined;
+
+  // Closes the database and frees the file lock for other processes.
+  const shut = async () => {
+    const current = open;
+    open = undefined;
+    if (!current) return;
+    clearTimeout(current.timer);
+    await current.pg.close().catch(() => undefined);
+    await current.release();
+  };
+
   const store: Store = {
     kind: 'pglite',
     location: dataDir,
@@ -41,20 +56,33 @@ export function pgliteStore(stateDir: string): Store {
     },
     use<T>(fn: (db: Db) => Promise<T>): Promise<T> {
       const next = queue.then(async () => {
-        await mkdir(stateDir, { recursive: true });
-        const release = await acquireFileLock(join(stateDir, 'state.lock'));
-        let pg: PGlite | undefined;
+        if (open) clearTimeout(open.timer);
+        else {
+          await mkdir(stateDir, { recursive: true });
+          const release = await acquireFileLock(join(stateDir, 'state.lock'));
+          try {
+            const pg = await PGlite.create(dataDir);
+            open = { pg, db: adapt(pg), release };
+          } catch (err) {
+            await release();
+            throw err;
+          }
+        }
+        const current = open!;
         try {
-          pg = await PGlite.create(dataDir);
-          const db = adapt(pg);
           if (!migrated) {
-            await migrateState(db);
+            await migrateState(current.db);
             migrated = true;
           }
-          return await fn(db);
-        } finally {
-          await pg?.close().catch(() => undefined);
-          await release();
+          const result = await fn(current.db);
+          // a unit of work that follows soon reuses the open database; otherwise it closes
+          current.timer = setTimeout(() => {
+            queue = queue.then(() => (open === current ? shut() : undefined));
+          }, LINGER_MS);
+          return result;
+        } catch (err) {
+          await shut();
+          throw err;
         }
       });
       queue = next.catch(() => undefined);
@@ -62,6 +90,7 @@ export function pgliteStore(stateDir: string): Store {
     },
     async close() {
       await queue;
+      await shut();
     },
   };
   return store;
