@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, postgresAvailability, startPostgres, type TestPostgres } from '../../test/support/postgres.js';
-import { listAudit } from './audit.js';
+import { appendAudit, listAudit } from './audit.js';
 import { getLock } from './locks.js';
 import { loadStateMigrations } from './migrate.js';
 import { postgresStore } from './postgres.js';
@@ -196,6 +196,44 @@ describe.skipIf(!availability.available)('postgres store', () => {
     expect(versions.rows.map((r) => r.version)).toEqual((await loadStateMigrations()).map((m) => m.version));
     expect(await store.use((db) => getLock(db, 'production'))).toBeUndefined();
     await store.close();
+  });
+
+  it('runs as a user without CREATE on a schema its owner migrated (search_path from the URL)', async () => {
+    const name = `runway_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: server.url });
+    await admin.connect();
+    for (const role of [`${name}_owner`, `${name}_app`]) await admin.query(`create role ${role} login`);
+    await admin.query(`create database ${name} owner ${name}_owner`);
+    await admin.end();
+    const setup = new pg.Client({ connectionString: server.urlFor(name) });
+    await setup.connect();
+    for (const sql of [
+      'revoke create on schema public from public',
+      `create schema runway authorization ${name}_owner`,
+      `grant usage on schema runway to ${name}_app`,
+      `alter default privileges for role ${name}_owner in schema runway grant select, insert, update, delete on tables to ${name}_app`,
+      `alter default privileges for role ${name}_owner in schema runway grant usage, select on sequences to ${name}_app`,
+    ]) await setup.query(sql);
+    await setup.end();
+    const url = (user: string) => `postgres://${user}@127.0.0.1:${server.port}/${name}?options=-c%20search_path%3Drunway`;
+    const app = postgresStore(url(`${name}_app`));
+    const refused = await app.use(async () => undefined).catch((e) => e);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.message).toMatch(/^cannot apply the state migrations to postgres:\/\/\w+@127\.0\.0\.1:\d+\/\w+: permission denied for schema runway: run `runway state migrate` once as a user who may create tables/);
+    const owner = postgresStore(url(`${name}_owner`));
+    expect((await owner.migrate()).length).toBeGreaterThan(0);
+    await owner.close();
+    const held = await app.lock('production', { runId: 'run-1', actor: 'ci', command: 'c' });
+    const rel = fakeRelease('0123456789a');
+    await app.use(async (db) => {
+      await saveRelease(db, rel, 'g');
+      await appendAudit(db, { actor: 'ci', action: 'test' });
+    });
+    await held.release();
+    const tables = await app.use((db) => db.query<{ schema: string }>(`select schemaname::text as schema from pg_tables where tablename = 'releases'`));
+    expect(tables.rows).toEqual([{ schema: 'runway' }]);
+    await expect(app.use((db) => db.query('delete from audit'))).rejects.toThrow(/append-only/);
+    await app.close();
   });
 
   it('logs a lock connection dropped by the server and keeps going', async () => {

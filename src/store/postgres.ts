@@ -140,6 +140,10 @@ export function postgresStore(url: string, opts: PostgresStoreOptions = {}): Pos
       return db.transaction(async (tx) => {
         await tx.query('select pg_advisory_xact_lock($1, $2)', MIGRATION_KEY);
         return migrateState(tx);
+      }).catch((err) => {
+        if ((err as { code?: string }).code !== '42501') throw err;
+        throw new ConfigError(`cannot apply the state migrations to ${location}: ${describeError(err)}: run \`runway state migrate\` ` +
+          'once as a user who may create tables there (see docs/state.md)');
       });
     });
     migrations.set(url, done);
