@@ -5,7 +5,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, postgresAvailability, startPostgres, type TestPostgres } from '../../test/support/postgres.js';
 import { appendAudit, listAudit } from './audit.js';
-import { getLock } from './locks.js';
+import { breakLock, getLock } from './locks.js';
 import { loadStateMigrations } from './migrate.js';
 import { postgresStore } from './postgres.js';
 import { saveRelease } from './releases.js';
@@ -118,6 +118,11 @@ describe.skipIf(!availability.available)('postgres store', () => {
       expect(err.message).toMatch(new RegExp(`^staging is locked by run run-a \\(started .+ by alice on ${hostname()}, pid ${process.pid}: runway deploy staging\\)$`));
       const other = await b.lock('production', { runId: 'run-b', actor: 'bob', command: 'x' });
       await other.release();
+      // `runway unlock` removes the record, but the live holder keeps the server's lock
+      await b.use((db) => breakLock(db, 'staging', 'carol', 'testing'));
+      const still = await b.lock('staging', { runId: 'run-b', actor: 'bob', command: 'x' }).catch((e) => e);
+      expect(still.exitCode).toBe(3);
+      expect(still.message).toMatch(/^staging is locked by another runway process that has no lock record/);
       await held.release();
       await held.release(); // twice is harmless
       expect(await a.use((db) => getLock(db, 'staging'))).toBeUndefined();

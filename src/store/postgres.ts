@@ -239,7 +239,8 @@ async function serverLock(req: ServerLockRequest): Promise<HeldLock> {
     if (!rows[0]?.ok) {
       const info = await getLock(db, environment);
       throw new LockError(info ? lockedMessage(info)
-        : `${environment} is locked by another run (it has not recorded its details yet); try again in a moment`);
+        : `${environment} is locked by another runway process that has no lock record (it is just starting, or the ` +
+          'record was removed by `runway unlock` while it still runs); try again later, see docs/state.md#locks');
     }
     const stale = await db.transaction(async (tx) => {
       const existing = await getLock(tx, environment);
