@@ -6,8 +6,10 @@ import { join, resolve } from 'node:path';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { ConfigError } from '../errors.js';
 import { processRunner, type Runner } from '../exec/runner.js';
-import { collectSecrets } from '../secrets/names.js';
+import { collectSecrets, type SecretEntry } from '../secrets/names.js';
 import { Redactor } from '../secrets/redact.js';
+import { resolveSecrets, type EnvironmentSecrets } from '../secrets/resolve.js';
+import { execTools, type ToolRunner } from '../secrets/sinks/tool.js';
 import type { Store } from '../store/db.js';
 import { pgliteStore } from '../store/pglite.js';
 import { localTarget } from '../targets/local/index.js';
@@ -20,9 +22,21 @@ export interface ProjectContext {
   stateDir: string;
   loaded: LoadedConfig;
   store: Store;
+  /** Masks every secret of every environment this command resolved, and those of Runway's own environment. */
   redactor: Redactor;
-  /** Secret values found in the environment, passed to steps only as environment variables. */
+  /**
+   * Secret values of the environment a run works on (see `useEnvironment`), passed to steps only as environment
+   * variables. Before a run starts: the secrets found in Runway's own environment.
+   */
   secretEnv: Record<string, string>;
+  /** Every secret the redactor masks, with its value: only for the leak scan, never to be printed. */
+  maskedSecrets: SecretEntry[];
+  /** Runs official CLIs (op, gh, fly, netlify, vercel) as argument arrays. */
+  tools: ToolRunner;
+  /** The resolved secrets of an environment: values with their source, missing required names, sources searched. */
+  secrets(environment: string): EnvironmentSecrets;
+  /** Makes `secretEnv` the secrets of `environment` (a run calls this before its gates and steps). */
+  useEnvironment(environment: string): void;
   actor: string;
   runner: Runner;
   reporter: Reporter;
@@ -39,6 +53,9 @@ export interface OpenOptions {
   runner?: Runner;
   env?: NodeJS.ProcessEnv;
   store?: Store;
+  tools?: ToolRunner;
+  /** Environments whose secrets are resolved (default: all); the redactor knows the secrets of each. */
+  environments?: string[];
 }
 
 /** Loads the project's config and opens its state; throws ConfigError for bad input. */
@@ -47,12 +64,22 @@ export async function openProject(opts: OpenOptions = {}): Promise<ProjectContex
   const env = opts.env ?? process.env;
   const loaded = await loadConfig({ dir: projectDir, file: opts.config });
   const stateDir = join(projectDir, '.runway');
-  const found = collectSecrets(env, { declared: loaded.config.secrets.names, allowShort: loaded.config.secrets.allowShort });
-  if (found.errors.length) throw new ConfigError(found.errors.map((e) => `${loaded.label} secrets: ${e}`).join('\n'));
-  const redactor = new Redactor(found.secrets);
+  const tools = opts.tools ?? execTools;
+  const names = opts.environments ?? Object.keys(loaded.config.environments);
+  for (const name of names) environmentConfig({ loaded }, name);
+  // Children inherit Runway's own environment whatever the sources are, so its secrets are always masked.
+  const own = collectSecrets(env, { declared: loaded.config.secrets.names, allowShort: loaded.config.secrets.allowShort });
+  const cache = new Map();
+  const resolved = new Map<string, EnvironmentSecrets>();
+  for (const name of names) resolved.set(name, await resolveSecrets(loaded.config, name, { projectDir, env, tools, cache }));
+  const errors = [...new Set([...resolved.values()].flatMap((r) => r.errors))];
+  if (errors.length) throw new ConfigError(errors.map((e) => `${loaded.label} secrets: ${e}`).join('\n'));
+  const all: SecretEntry[] = [...own.secrets, ...[...resolved.values()].flatMap((r) => r.secrets)];
+  const redactor = new Redactor(all);
   const reporter = opts.reporter ?? memoryReporter();
-  for (const w of found.warnings) reporter.warn(w);
-  const secretEnv = Object.fromEntries(found.secrets.map((s) => [s.name, s.value]));
+  const warnings = [...own.warnings, ...[...resolved.values()].flatMap((r) => r.warnings)];
+  for (const w of new Set(warnings)) reporter.warn(w);
+  const secretEnv = Object.fromEntries(own.secrets.map((s) => [s.name, s.value]));
   const targets = new Map<string, Target>();
   const ctx: ProjectContext = {
     projectDir,
@@ -61,6 +88,17 @@ export async function openProject(opts: OpenOptions = {}): Promise<ProjectContex
     store: opts.store ?? pgliteStore(stateDir),
     redactor,
     secretEnv,
+    maskedSecrets: all,
+    tools,
+    secrets(environment) {
+      const found = resolved.get(environment);
+      if (found) return found;
+      environmentConfig(ctx, environment);
+      throw new ConfigError(`the secrets of environment "${environment}" were not resolved by this command`);
+    },
+    useEnvironment(environment) {
+      ctx.secretEnv = { ...ctx.secrets(environment).env() };
+    },
     actor: resolveActor(projectDir, env),
     runner: opts.runner ?? processRunner,
     reporter,
@@ -76,7 +114,7 @@ export async function openProject(opts: OpenOptions = {}): Promise<ProjectContex
     targetContext(environment, signal) {
       return {
         projectDir, stateDir, environment, config: environmentConfig(ctx, environment),
-        log: (line) => reporter.info(redactor.redact(line)), env: { ...secretEnv }, signal,
+        log: (line) => reporter.info(redactor.redact(line)), env: { ...(resolved.get(environment)?.env() ?? ctx.secretEnv) }, signal,
       };
     },
   };

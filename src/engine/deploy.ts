@@ -7,6 +7,7 @@ import { relative } from 'node:path';
 import { GateError } from '../errors.js';
 import { EvidenceBundle } from '../evidence/bundle.js';
 import { appendJournal } from '../evidence/journal.js';
+import { describeSearched, presenceProblem } from '../secrets/resolve.js';
 import { finishRunNotifications, notifyRefusal, notifyRun, startRunNotifications } from '../notify/run-events.js';
 import { appendAudit } from '../store/audit.js';
 import { self } from '../store/liveness.js';
@@ -49,9 +50,25 @@ export async function checkRequires(ctx: ProjectContext, environment: string, re
   }
 }
 
+/**
+ * The presence gate: refuses (exit 3, before the lock and before anything changes) while any required secret of
+ * `environment` is missing, listing every missing name and the sources searched — never a value.
+ */
+export async function checkSecretsPresent(ctx: ProjectContext, environment: string, release: Release): Promise<void> {
+  const resolved = ctx.secrets(environment);
+  const problem = presenceProblem(resolved);
+  if (!problem) return;
+  await ctx.store.use((db) =>
+    appendAudit(db, { actor: ctx.actor, action: 'gate.refused', environment, releaseId: release.id,
+      details: { gate: 'secrets-present', missing: resolved.missing, searched: describeSearched(resolved.searched) } }));
+  throw new GateError(`refused: ${problem}`);
+}
+
 /** Executes one run under the environment lock and records everything it did. */
 export async function executeRun(ctx: ProjectContext, opts: RunOptions): Promise<RunRecord> {
   const { environment, release } = opts;
+  await checkSecretsPresent(ctx, environment, release);
+  ctx.useEnvironment(environment);
   const plan = opts.plan ?? buildPlan(ctx.loaded.config, environment, { kind: opts.kind, release });
   const run: RunRecord = {
     id: newRunId(), kind: opts.kind, environment, release, actor: ctx.actor, command: opts.command,

@@ -89,7 +89,12 @@ describe('resolveSecrets', () => {
 
   it('refuses a required value too short to mask, naming it but not its value', async () => {
     const r = await resolveSecrets(config, 'staging', ctx({ SESSION_SECRET: 'abc' }));
-    expect(r.errors).toEqual(['environment staging: secret SESSION_SECRET is 3 characters; values under 8 characters cannot be masked safely — use a longer value or list it under secrets.allowShort']);
+    write('vault/short/app.env', 'SHOP_API_KEY=abc\n');
+    const cfg = parseConfig('project: shop\nsecrets: { from: [{ dotenv: vault/short/*.env }], required: [SHOP_API_KEY] }\nenvironments:\n  a: { target: { local: { start: x } } }\n', 'runway.yaml');
+    expect((await resolveSecrets(cfg, 'a', ctx())).errors).toEqual([
+      'secret SHOP_API_KEY is 3 characters; values under 8 characters cannot be masked safely — use a longer value or list it under secrets.allowShort (vault/short/app.env:1)',
+    ]);
+    expect(r.errors).toEqual(['secret SESSION_SECRET is 3 characters; values under 8 characters cannot be masked safely — use a longer value or list it under secrets.allowShort']);
   });
 
   it('reads a source once per command when environments share it', async () => {

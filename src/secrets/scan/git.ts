@@ -58,7 +58,7 @@ export async function reachableBlobs(dir: string): Promise<{ blobs: HistoryBlob[
 export async function readBlobs(dir: string, shas: string[], onBlob: (sha: string, content: Buffer) => void): Promise<void> {
   if (shas.length === 0) return;
   const child = spawn('git', ['cat-file', '--batch'], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
-  let pending = Buffer.alloc(0);
+  let pending: Buffer = Buffer.alloc(0);
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   child.stdout.on('data', (chunk: Buffer) => {
