@@ -6,13 +6,16 @@ import { register as schema } from './schema.js';
 import { register as validate } from './validate.js';
 import { register as evidence } from './evidence.js';
 import { register as history } from './history.js';
+import { register as parity } from './parity.js';
 import { register as plan } from './plan.js';
 import { register as promote } from './promote.js';
 import { register as rollback } from './rollback.js';
+import { register as scan } from './scan.js';
+import { register as secrets } from './secrets.js';
 import { register as status } from './status.js';
 import { register as unlock } from './unlock.js';
 import { register as up } from './up.js';
 
 export type Register = (program: Command, io: CliIO) => void;
 
-export const COMMANDS: Register[] = [validate, schema, plan, deploy, promote, rollback, status, history, unlock, up, evidence];
+export const COMMANDS: Register[] = [validate, schema, plan, deploy, promote, rollback, status, history, unlock, up, evidence, secrets, scan, parity];
