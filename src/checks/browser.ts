@@ -129,10 +129,13 @@ async function measure(ctx: CheckContext, raw: unknown): Promise<Verdict> {
   const profile = await mkdtemp(join(tmpdir(), 'runway-chromium-'));
   const stage = { now: 'starting Chromium' };
   let context: BrowserContext | undefined;
+  let closing: Promise<void> | undefined;
+  // Playwright's second close() returns at once; everyone awaits the first, so the profile outlives Chromium.
+  const close = (): Promise<void> => (context ? (closing ??= context.close().catch(() => undefined)) : Promise.resolve());
   let stopped: 'timeout' | 'cancelled' | undefined;
   const stop = (why: 'timeout' | 'cancelled') => {
     stopped ??= why;
-    void context?.close().catch(() => undefined);
+    void close();
   };
   const timer = setTimeout(() => stop('timeout'), timeoutMs);
   const onAbort = () => stop('cancelled');
@@ -174,8 +177,8 @@ async function measure(ctx: CheckContext, raw: unknown): Promise<Verdict> {
   } finally {
     clearTimeout(timer);
     ctx.signal?.removeEventListener('abort', onAbort);
-    await context?.close().catch(() => undefined);
-    await rm(profile, { recursive: true, force: true }).catch(() => undefined);
+    await close();
+    await rm(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }).catch(() => undefined);
   }
 }
 
