@@ -27,8 +27,8 @@ export function register(program: Command, io: CliIO): void {
       else {
         for (const f of report.findings) io.out(`${paint(io, 'red', '✗')} ${formatFinding(f)}\n`);
         const scope = `${report.files} files${report.blobs !== undefined ? `, ${report.blobs} blobs in ${report.commits} commits` : ''}`;
-        const names = new Set(ctx.maskedSecrets.map((s) => s.name)).size;
-        io.err(`scanned ${scope} for ${names} secret values (all encoded forms), inline-password URLs and key formats` +
+        const values = new Set(ctx.maskedSecrets.map((s) => s.value)).size;
+        io.err(`scanned ${scope} for ${values} secret values (all encoded forms), inline-password URLs and key formats` +
           `${report.git ? '' : ' (not a git repository: every file but .runway/, node_modules/ and vault files)'}\n`);
         if (opts.history && !report.git) io.err('--history: not a git repository, so there is no history to scan\n');
       }
