@@ -19,7 +19,7 @@ describe('client tool commands are argument arrays', () => {
   it('pg_dump: custom format, no password prompt, the file, schema filters', () => {
     expect(pgDumpArgs({ file: '/b/x.dump' })).toEqual(['--format=custom', '--no-password', '--file=/b/x.dump']);
     expect(pgDumpArgs({ file: '/b/x.dump', schemas: ['public', 'app'], excludeSchemas: ['audit'] })).toEqual([
-      '--format=custom', '--no-password', '--file=/b/x.dump', '--schema=public', '--schema=app', '--exclude-schema=audit',
+      '--format=custom', '--no-password', '--file=/b/x.dump', '--schema=public', '--schema=app', '--extension=*', '--exclude-schema=audit',
     ]);
   });
 
@@ -38,6 +38,8 @@ describe('client tool commands are argument arrays', () => {
       "COMMENT ON SCHEMA public IS 'standard public schema';", '',
     ].join('\n'));
     expect(restorePrelude({ schemas: ['public'], serverVersionNum: 140010, bootstrapRole: 'admin' })).toContain('CREATE SCHEMA public AUTHORIZATION "admin";\nGRANT ALL ON SCHEMA public TO PUBLIC;');
+    // pg_dump --schema=public writes CREATE SCHEMA public itself.
+    expect(restorePrelude({ schemas: ['public'], serverVersionNum: 150018, archiveCreatesPublic: true })).toBe('DROP SCHEMA IF EXISTS "public" CASCADE;\n');
   });
 
   it('reads schemas and tables from a table of contents', () => {

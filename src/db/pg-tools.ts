@@ -79,11 +79,16 @@ export function versionProblem(tool: PgTool, serverVersionNum: number, serverVer
     `install postgresql-client-${Math.floor(server)} or point database.tools at its bin folder`;
 }
 
-/** `pg_dump` arguments for a custom-format backup of the database in PGDATABASE. */
+/**
+ * `pg_dump` arguments for a custom-format backup of the database in PGDATABASE. A backup limited to schemas also
+ * takes every extension (`--extension=*`): `--schema` alone leaves them out, and a restore that drops a schema
+ * drops the extensions installed in it.
+ */
 export function pgDumpArgs(o: { file: string; schemas?: string[]; excludeSchemas?: string[] }): string[] {
   return [
     '--format=custom', '--no-password', `--file=${o.file}`,
     ...(o.schemas ?? []).map((s) => `--schema=${s}`),
+    ...(o.schemas?.length ? ['--extension=*'] : []),
     ...(o.excludeSchemas ?? []).map((s) => `--exclude-schema=${s}`),
   ];
 }

@@ -63,11 +63,12 @@ export function readToc(list: string): { schemas: string[]; tables: string[] } {
 
 /**
  * SQL run before the archive, in the same transaction: drops the schemas being replaced and recreates `public`
- * the way a new database has it (the archive only records how its public schema differs from that).
+ * the way a new database has it (an archive of the whole database only records how its public schema differs
+ * from that; one made with `--schema=public` creates it itself, so then it is only dropped).
  */
-export function restorePrelude(o: { schemas: string[]; serverVersionNum: number; bootstrapRole?: string }): string {
+export function restorePrelude(o: { schemas: string[]; serverVersionNum: number; bootstrapRole?: string; archiveCreatesPublic?: boolean }): string {
   const lines = o.schemas.map((s) => `DROP SCHEMA IF EXISTS ${quoteIdent(s)} CASCADE;`);
-  if (o.schemas.includes('public')) {
+  if (o.schemas.includes('public') && !o.archiveCreatesPublic) {
     if (o.serverVersionNum >= 150000) {
       lines.push('CREATE SCHEMA public AUTHORIZATION pg_database_owner;', 'GRANT USAGE ON SCHEMA public TO PUBLIC;');
     } else {
@@ -113,7 +114,8 @@ export async function restoreArchive(o: RestoreOptions): Promise<RestoreResult> 
   const dir = await mkdtemp(join(tmpdir(), 'runway-restore-'));
   try {
     const prelude = join(dir, 'prelude.sql');
-    await writeFile(prelude, restorePrelude({ schemas, serverVersionNum: server.num, bootstrapRole: server.bootstrapRole }));
+    const archiveCreatesPublic = Boolean(o.schemas?.includes('public'));
+    await writeFile(prelude, restorePrelude({ schemas, serverVersionNum: server.num, bootstrapRole: server.bootstrapRole, archiveCreatesPublic }));
     const r = await runPipe(
       { tool: tools.pgRestore, args: pgRestoreScriptArgs(o.archive) },
       { tool: tools.psql, args: psqlRestoreArgs(prelude) },

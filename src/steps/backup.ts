@@ -7,7 +7,7 @@ import { isAbsolute, join, relative } from 'node:path';
 import { backupStepSchema, restoreStepSchema } from '../config/schema.js';
 import { addBackupMigrations, getBackup, insertBackup, newBackupId, type BackupRecord } from '../db/backup-records.js';
 import { BackupError, takeBackup, type VerifyMode } from '../db/backup.js';
-import { databaseConfig, databaseGate } from '../db/database-config.js';
+import { databaseConfig, databaseGate, environmentMigrate } from '../db/database-config.js';
 import { ToolError } from '../db/pg-tools.js';
 import { restoreArchive, RestoreError } from '../db/restore.js';
 import { stepDeadline, stepLogger, type StepLog } from '../db/step-support.js';
@@ -40,14 +40,17 @@ export async function runBackup(
   const dir = dirSetting ? (isAbsolute(dirSetting) ? dirSetting : join(rc.ctx.projectDir, dirSetting)) : join(rc.bundle.dir, 'backup');
   const file = join(dir, `${rc.plan.environment}-${id}.dump`);
   const verify = opts.verify ?? db.backup.verify;
+  // A backup limited to some schemas still takes the tracking table, so a restore puts back what is applied.
+  const tracking = environmentMigrate(rc.ctx.loaded.config, rc.plan.environment).table.split('.')[0]!;
+  const schemas = db.backup.schemas ? [...new Set([...db.backup.schemas, tracking])] : undefined;
   try {
     const result = await takeBackup({
-      dsn: gate.dsn!, file, schemas: db.backup.schemas, excludeSchemas: db.backup.excludeSchemas, verify, toolsDir: db.tools,
+      dsn: gate.dsn!, file, schemas, excludeSchemas: db.backup.excludeSchemas, verify, toolsDir: db.tools,
       timeoutMs: opts.timeoutMs, signal: opts.signal, log,
     });
     const record: BackupRecord = {
       id, environment: rc.plan.environment, runId: rc.run.id, releaseId: rc.release.id, path: file, sha256: result.sha256,
-      size: result.size, database: result.database, schemas: db.backup.schemas, serverVersion: result.serverVersion,
+      size: result.size, database: result.database, schemas, serverVersion: result.serverVersion,
       toolVersion: result.pgDumpVersion, verified: result.verify?.ok ? 'restore' : undefined, migrations: [],
       createdAt: new Date().toISOString(),
     };
@@ -62,10 +65,15 @@ export async function runBackup(
   }
 }
 
-/** The backup taken earlier in this run by a successful backup step, if any. */
-export function backupOfThisRun(rc: RunContext): string | undefined {
-  const step = rc.run.steps.find((s) => s.kind === 'backup' && s.status === 'successful' && s.details?.backup);
-  return (step?.details?.backup as { id?: string } | undefined)?.id;
+/** The newest backup taken earlier in this run (by a backup step, or by a migrate step before migrating), if any. */
+export function backupOfThisRun(rc: RunContext, opts: { backupStepsOnly?: boolean } = {}): string | undefined {
+  const ids = rc.run.steps.flatMap((s) => {
+    const b = s.details?.backup as { id?: string } | string | null | undefined;
+    if (s.kind === 'backup' && s.status === 'successful' && typeof b === 'object' && b?.id) return [b.id];
+    if (!opts.backupStepsOnly && s.kind === 'migrate' && typeof b === 'string') return [b];
+    return [];
+  });
+  return ids.at(-1);
 }
 
 /** Records that `migrations` were applied after backup `id`. */

@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresAvailability, startPostgres, type TestPostgres } from '../../test/support/postgres.js';
 import { listBackups } from '../db/backup-records.js';
+import { readMigrations } from '../db/migration-files.js';
+import { applyMigrations } from '../db/migrations.js';
+import { trackingTable } from '../db/tracking.js';
 import { EXAMPLE_MIGRATIONS, FAKE_PASSWORD, freshDatabase, queryValue } from '../db/test-database.case.js';
 import { openProject, type ProjectContext } from '../engine/context.js';
 import { executeRun } from '../engine/deploy.js';
@@ -153,6 +156,23 @@ describe.skipIf(!available)('migrate and backup steps in a run', () => {
     const log = readFileSync(join(bundle, migrateStep.log!), 'utf8');
     expect(log).toContain('migrated [REDACTED:DATABASE_URL]');
     expect(log).toContain('backup before migrating: bk-');
+    await ctx.store.close();
+  });
+
+  it('a restore step puts back the backup taken earlier in the run, tracking table included when schemas are limited', async () => {
+    const db = await freshDatabase(pg);
+    const dir = project('[migrate, restore]', '    database: { backup: { schemas: [public] } }');
+    const files = await readMigrations({ projectDir: dir, dir: 'supabase/migrations' });
+    await applyMigrations({ dsn: db.dsn, files: files.slice(0, 3), table: trackingTable(), log: () => undefined });
+    const { run, ctx } = await deploy(dir, db.url);
+    expect(run.outcome, JSON.stringify(run.steps.map((s) => s.error))).toBe('successful');
+    expect(run.migrations).toEqual(['20240215080000_fulfillment', '20240301120000_drop_legacy_sku']);
+    const [backup] = await ctx.store.use((s) => listBackups(s, 'staging'));
+    expect(backup!.schemas).toEqual(['public', 'supabase_migrations']);
+    expect(run.steps[2]!.details!.restored).toMatchObject({ backup: backup!.id, undid: run.migrations, schemas: ['public', 'supabase_migrations'] });
+    expect(await queryValue(db.dsn, "select string_agg(version, ',' order by version) from supabase_migrations.schema_migrations"))
+      .toBe('20240105090000,20240118143000,20240202101500');
+    expect(await queryValue(db.dsn, "select count(*)::int from information_schema.columns where table_name = 'products' and column_name = 'legacy_sku'")).toBe(1);
     await ctx.store.close();
   });
 });

@@ -30,7 +30,7 @@ async function backupFirst(rc: RunContext, m: MigrateStepConfig, log: StepLog, s
     log('no backup before migrating (turned off in config)');
     return undefined;
   }
-  const earlier = backupOfThisRun(rc);
+  const earlier = backupOfThisRun(rc, { backupStepsOnly: true });
   if (earlier) {
     log(`backup before migrating: ${earlier} (taken earlier in this run)`);
     return earlier;
