@@ -1,0 +1,137 @@
+// Lock latency: how long taking and releasing an environment lock costs (acquire + release), on the shared store
+// (a temporary PostgreSQL 15 on loopback, session advisory lock + lock row) and on the embedded PGlite store
+// (file lock, open the database, lock row, close). Writes bench/results/lock-latency.json.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pgliteStore } from '../dist/store/pglite.js';
+import { postgresStore } from '../dist/store/postgres.js';
+import { mdTable, percentile, writeResult } from './result.js';
+
+const SHARED_ROUNDS = 1000;
+const EMBEDDED_ROUNDS = 100;
+const EMBEDDED_COLD_ROUNDS = 20;
+const WARMUP = 10;
+
+// A free loopback port.
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+// Runs a server binary, as the postgres user when we are root (initdb refuses root).
+function asPostgres(bin, args) {
+  const root = process.getuid?.() === 0;
+  const r = root ? spawnSync('runuser', ['-u', 'postgres', '--', bin, ...args], { encoding: 'utf8' }) : spawnSync(bin, args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${bin} ${args.join(' ')} failed: ${r.stderr || r.stdout}`);
+}
+
+// Starts a throwaway PostgreSQL server (same way as test/support/postgres.ts); returns its URL and stop().
+async function startPostgres() {
+  const bindir = execFileSync('pg_config', ['--bindir'], { encoding: 'utf8' }).trim();
+  if (!existsSync(join(bindir, 'initdb'))) throw new Error(`initdb not found in ${bindir} (apt-get install postgresql-15)`);
+  const base = mkdtempSync(join(tmpdir(), 'runway-bench-pg-'));
+  if (process.getuid?.() === 0) {
+    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }));
+    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }));
+    chownSync(base, uid, gid);
+  }
+  chmodSync(base, 0o700);
+  const data = join(base, 'data');
+  asPostgres(join(bindir, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync']);
+  const port = await freePort();
+  const o = `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${base} -c fsync=off`;
+  asPostgres(join(bindir, 'pg_ctl'), ['-D', data, '-o', o, '-l', join(base, 'server.log'), '-w', '-t', '60', 'start']);
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    stop() {
+      try {
+        asPostgres(join(bindir, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      } finally {
+        rmSync(base, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+// Times `rounds` lock + release cycles on one environment; returns milliseconds per cycle.
+async function measure(store, rounds) {
+  const holder = (i) => ({ runId: `bench-${i}`, actor: 'bench', command: 'lock-latency' });
+  for (let i = 0; i < WARMUP; i++) await (await store.lock('production', holder(i))).release();
+  const times = [];
+  for (let i = 0; i < rounds; i++) {
+    const start = performance.now();
+    const held = await store.lock('production', holder(i));
+    await held.release();
+    times.push(performance.now() - start);
+  }
+  return times;
+}
+
+// Times lock + release on a new embedded store each round, closed afterwards: what a fresh runway process pays.
+async function measureCold(stateDir, rounds) {
+  const times = [];
+  for (let i = 0; i < rounds; i++) {
+    const store = pgliteStore(stateDir);
+    const start = performance.now();
+    const held = await store.lock('production', { runId: `cold-${i}`, actor: 'bench', command: 'lock-latency' });
+    await held.release();
+    times.push(performance.now() - start);
+    await store.close();
+  }
+  return times;
+}
+
+// p50 / p99 / mean / max of a sample, rounded to 0.01 ms.
+function summary(times) {
+  const r = (v) => Math.round(v * 100) / 100;
+  return { rounds: times.length, p50: r(percentile(times, 50)), p99: r(percentile(times, 99)), mean: r(times.reduce((a, b) => a + b, 0) / times.length), max: r(Math.max(...times)) };
+}
+
+const server = await startPostgres();
+const stateDir = mkdtempSync(join(tmpdir(), 'runway-bench-pglite-'));
+let shared;
+let embedded;
+let cold;
+try {
+  const store = postgresStore(server.url);
+  shared = summary(await measure(store, SHARED_ROUNDS));
+  await store.close();
+  const local = pgliteStore(stateDir);
+  embedded = summary(await measure(local, EMBEDDED_ROUNDS));
+  await local.close();
+  cold = summary(await measureCold(stateDir, EMBEDDED_COLD_ROUNDS));
+} finally {
+  server.stop();
+  rmSync(stateDir, { recursive: true, force: true });
+}
+
+const results = {
+  shared: { store: 'postgres 15 (loopback)', ...shared },
+  embedded: { store: 'pglite, one store instance', ...embedded },
+  embeddedCold: { store: 'pglite, a new store instance per lock', ...cold },
+};
+const row = (name, s) => [name, String(s.rounds), `${s.p50} ms`, `${s.p99} ms`, `${s.mean} ms`, `${s.max} ms`];
+const markdown = [
+  'Environment lock acquire + release, one process, no contention: what every run pays once around its work.',
+  '',
+  mdTable(['store', 'rounds', 'p50', 'p99', 'mean', 'max'], [
+    row('shared: PostgreSQL 15 on loopback', shared),
+    row('embedded: PGlite, database kept open between units of work', embedded),
+    row('embedded: PGlite, opened afresh (a new process)', cold),
+  ]),
+  '',
+  'The shared store opens a dedicated connection per lock (the advisory lock lives as long as that session).',
+  'The embedded store holds a file lock while its database is open; one process reuses the open database for',
+  'units of work that follow each other closely, while a new process first opens (and checks the migrations of) the database.',
+].join('\n');
+writeResult('lock-latency', 'Lock latency: shared Postgres vs embedded PGlite', results, markdown);
