@@ -329,6 +329,77 @@ export const restoreStepSchema = z
   })
   .strict();
 
+/** A monitor threshold: a condition, or false to switch a default one off. */
+const monitorThreshold = z.union([condition, z.literal(false)]);
+
+/**
+ * `monitor:` of an environment, and the overrides of a `monitor` step: watch the release's own traffic after a
+ * deploy and judge a sliding window every `every`. Defaults are applied when the plan is built, so a step can
+ * override single keys of the environment's block.
+ */
+export const monitorSchema = z
+  .object({
+    for: duration.optional().describe('How long to watch after the deploy (default 10m).'),
+    every: duration.optional().describe('How often the sliding window is judged (default 1s).'),
+    window: duration.optional().describe('Length of the sliding window, made of 1 s buckets (default 10s).'),
+    minRequests: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe('Fewest requests a window needs for a verdict; with fewer it is inconclusive, not failed (default 20).'),
+    errorRate: monitorThreshold.optional().describe('Condition on 5xx responses and socket errors over requests (default "< 0.1%"; false: off).'),
+    p50: monitorThreshold.optional().describe('Condition on the median latency, e.g. "< 500ms" (default off).'),
+    p95: monitorThreshold.optional().describe('Condition on the 95th percentile latency (default "< 3s"; false: off).'),
+    p99: monitorThreshold.optional().describe('Condition on the 99th percentile latency (default off).'),
+    crashes: monitorThreshold.optional().describe('Condition on crashes of the release since monitoring began (default "== 0"; false: off).'),
+    failureLimit: z.number().int().min(0).optional().describe('Failed evaluations of one metric tolerated (default 0).'),
+    consecutiveErrorLimit: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe('Evaluations in a row that could not measure a metric, tolerated (default 4).'),
+    inconclusiveLimit: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe('Inconclusive evaluations of one metric tolerated (default: no limit; a metric never measured is still inconclusive).'),
+    onBreach: z
+      .enum(['rollback', 'pause', 'notify'])
+      .optional()
+      .describe('What a failed or inconclusive verdict does: rollback (default when onFailure is rollback), pause (wait for `runway resume`), notify (warn, keep the release).'),
+    probes: z
+      .union([
+        z.literal(false),
+        z
+          .object({
+            path: z.string().optional().describe("Path to probe (default: the target's health path)."),
+            rate: z.number().positive().max(100).optional().describe('Probes per second while real traffic is below it (default: minRequests / window).'),
+          })
+          .strict(),
+      ])
+      .optional()
+      .describe('Synthetic probes that fill in while real traffic is too low for a verdict (default on; false: off).'),
+    checks: z
+      .union([
+        z.boolean(),
+        z
+          .object({
+            only: z.array(z.string()).optional().describe("Names of the environment's checks to run (default: all)."),
+            every: duration.optional().describe('Time between two runs of the checks (default 30s).'),
+          })
+          .strict(),
+      ])
+      .optional()
+      .describe("Also run the environment's checks at an interval while monitoring (default off)."),
+    pauseTimeout: duration
+      .optional()
+      .describe('How long a paused run waits for `runway resume` before the environment\'s onFailure applies (default 1h).'),
+  })
+  .strict();
+
 /** A pipeline step in object form. Exactly one kind key: run, deploy, checks, rollback. */
 export const stepObjectSchema = z
   .object({
@@ -344,15 +415,19 @@ export const stepObjectSchema = z
     migrate: migrateStepSchema.nullable().optional().describe("Apply pending migrations to the environment's database."),
     backup: backupStepSchema.nullable().optional().describe("Back up the environment's database (pg_dump)."),
     restore: restoreStepSchema.nullable().optional().describe("Restore a backup into the environment's database."),
+    monitor: monitorSchema
+      .nullable()
+      .optional()
+      .describe("Watch the release's traffic with the environment's monitor block (these keys override it)."),
     ...stepOptions,
   })
   .strict();
 
-export const STEP_KINDS = ['run', 'deploy', 'checks', 'rollback', 'migrate', 'backup', 'restore'] as const;
+export const STEP_KINDS = ['run', 'deploy', 'checks', 'rollback', 'migrate', 'backup', 'restore', 'monitor'] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
 export const stepSchema = z
-  .union([z.enum(['deploy', 'checks', 'rollback', 'migrate', 'backup', 'restore']), stepObjectSchema])
+  .union([z.enum(['deploy', 'checks', 'rollback', 'migrate', 'backup', 'restore', 'monitor']), stepObjectSchema])
   .describe('A step: "deploy", "checks", "rollback", or an object with one of run/deploy/checks/rollback.');
 
 /** The built-in local target: the app runs on this machine behind Runway's proxy. */
@@ -601,6 +676,9 @@ export const environmentSchema = z
       .strict()
       .optional()
       .describe('How `runway rollback` treats the database.'),
+    monitor: monitorSchema
+      .optional()
+      .describe('Monitoring after a deploy: error rate, latency percentiles and crashes of the release\'s own traffic.'),
     notify: notifyList.optional().describe('Notification targets for this environment, in addition to the top-level ones.'),
     onFailure: z
       .enum(['rollback', 'stop'])
@@ -695,6 +773,7 @@ export type SecretSourceConfig = z.output<typeof secretSourceSchema>;
 export type SecretSinksConfig = z.output<typeof secretSinksSchema>;
 export type FlagsConfig = z.output<typeof flagsSchema>;
 export type BuiltinGateConfig = z.output<typeof builtinGateSchema>;
+export type MonitorConfig = z.output<typeof monitorSchema>;
 export type PrometheusCheckConfig = z.output<typeof prometheusCheckSchema>;
 export type JsonCheckConfig = z.output<typeof jsonCheckSchema>;
 export type BrowserCheckConfig = z.output<typeof browserCheckSchema>;

@@ -7,6 +7,8 @@ import { interpolate, scopeFor, type InterpolationScope } from '../config/interp
 import type { CheckConfig, Config, StepConfig, StepKind } from '../config/schema.js';
 import { STEP_KINDS } from '../config/schema.js';
 import { checkKind, checkName } from '../checks/index.js';
+import { ConfigError } from '../errors.js';
+import { resolveMonitor, type MonitorSpec } from '../monitor/spec.js';
 import { databaseConfig, databaseGateCheck, withDatabaseDefaults } from '../db/database-config.js';
 import type { RunKind } from '../types.js';
 
@@ -33,6 +35,8 @@ export interface PlannedStep {
   skip?: string;
   /** The options of a migrate, backup or restore step (its object form, ${{ }} resolved). */
   spec?: Record<string, unknown>;
+  /** For a `monitor` step: the resolved monitor (environment block, step overrides, defaults). */
+  monitor?: MonitorSpec;
 }
 
 /** Step kinds that work on the environment's database. */
@@ -94,6 +98,20 @@ function withDatabaseGate(gates: PlannedCheck[], steps: PlannedStep[], config: C
   return [{ name: checkName(spec), kind: 'connect', spec }, ...gates];
 }
 
+/** Resolves a monitor step's spec; its default timeout covers the monitoring (and a pause) with a margin. */
+function planMonitor(planned: PlannedStep, env: Config['environments'][string], obj: Exclude<StepConfig, string> | undefined,
+  checks: PlannedCheck[], base: string, index: number): void {
+  const where = obj?.monitor ? `pipeline[${index}].monitor` : `${base}.monitor`;
+  const spec = resolveMonitor(env.monitor, obj?.monitor, { where, healthPath: env.target.local?.health, onFailure: env.onFailure });
+  const unknown = spec.checks?.only?.filter((name) => !checks.some((c) => c.name === name)) ?? [];
+  if (unknown.length) {
+    throw new ConfigError(`${where}.checks.only: unknown check ${unknown.map((n) => `"${n}"`).join(', ')} ` +
+      `(the checks of this environment: ${checks.map((c) => `"${c.name}"`).join(', ') || 'none'})`);
+  }
+  planned.monitor = spec;
+  if (!obj?.timeout) planned.timeoutMs = spec.forMs + (spec.onBreach === 'pause' ? spec.pauseTimeoutMs : 0) + 120_000;
+}
+
 /** Builds the plan for `environment`. Pure: no I/O. */
 export function buildPlan(config: Config, environment: string, input: PlanInput): Plan {
   const env = config.environments[environment];
@@ -107,7 +125,9 @@ export function buildPlan(config: Config, environment: string, input: PlanInput)
       return { name: checkName(spec), kind: checkKind(spec), spec };
     });
   const checks = toChecks(env.checks, `${base}.checks`);
-  const steps = pipeline.map((step, index): PlannedStep => {
+  // An environment with a monitor block monitors after its pipeline unless the pipeline places the step itself.
+  const monitored = env.monitor && !pipeline.some((step) => stepKind(step) === 'monitor') ? [...pipeline, 'monitor' as const] : pipeline;
+  const steps = monitored.map((step, index): PlannedStep => {
     const kind = stepKind(step);
     const obj = typeof step === 'string' ? undefined : step;
     const command = obj?.run ? interpolate(obj.run, scope, `pipeline[${index}].run`) : undefined;
@@ -126,6 +146,7 @@ export function buildPlan(config: Config, environment: string, input: PlanInput)
       env: resolveDeep(obj?.env ?? {}, scope, `pipeline[${index}].env`),
     };
     if (whenEnv && !whenEnv.includes(environment)) planned.skip = `only in ${whenEnv.join(', ')}`;
+    if (kind === 'monitor') planMonitor(planned, env, obj, checks, base, index);
     if (DATABASE_STEP_KINDS.includes(kind)) planned.spec = resolveDeep({ ...(obj?.[kind as 'migrate'] ?? {}) }, scope, `pipeline[${index}].${kind}`);
     return planned;
   });

@@ -28,6 +28,7 @@ export function renderReport(run: RunRecord, checks: CheckResult[]): string {
     summary(run),
     section('Steps', steps(run.steps)),
     section('Checks', checkTable(checks)),
+    ...monitoring(run.steps),
     section('Migrations Applied', run.migrations?.length ? run.migrations.map((m) => `- ${code(m)}`).join('\n') : 'none'),
     section('Rollback', rollback(run)),
   ];
@@ -73,6 +74,25 @@ function checkTable(checks: CheckResult[]): string {
   if (!checks.length) return 'none';
   const rows = checks.map((c) => [cell(c.name), c.measurement.phase, value(c.measurement.value), cell(c.measurement.message)]);
   return table(['Check', 'Phase', 'Value', 'Message'], rows);
+}
+
+// One "Monitoring" section per monitor step that left a chart: the chart, the verdict and its reasons.
+function monitoring(list: StepResult[]): string[] {
+  return list.filter((s) => s.kind === 'monitor' && typeof s.details?.chart === 'string').map((s) => {
+    const d = s.details as { chart: string; data?: string; verdict?: string; reasons?: string[]; decidedAfterMs?: number;
+      monitoredMs?: number; onBreach?: string; decision?: string; decidedBy?: string };
+    const after = d.decidedAfterMs ?? d.monitoredMs;
+    const lines = [
+      `![monitor](${d.chart.replace(/ /g, '%20')})`,
+      '',
+      `- Verdict: **${d.verdict ?? 'unknown'}**${after !== undefined ? ` after ${formatMs(after)}` : ''}` +
+        `${d.onBreach && d.verdict !== 'successful' ? ` (onBreach ${d.onBreach})` : ''}`,
+      ...(d.reasons ?? []).map((r) => `- ${cell(r)}`),
+    ];
+    if (d.decision) lines.push(`- Decision: ${d.decision} by ${cell(d.decidedBy)}`);
+    if (d.data) lines.push(`- Time series: [${cell(d.data)}](${d.data.replace(/ /g, '%20')})`);
+    return section('Monitoring', lines.join('\n'));
+  });
 }
 
 // Rollback trigger and target, or "none".

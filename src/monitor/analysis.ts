@@ -164,7 +164,7 @@ export class MonitorAnalysis {
     const high = condition.op === '<' || condition.op === '<=' || condition.op === '==';
     const value = condition.op === '==' || condition.op === '!=' ? values.at(-1)! : high ? Math.max(...values) : Math.min(...values);
     const relation = value > condition.target ? '>' : value < condition.target ? '<' : '=';
-    return `${metric} ${formatValue(value, condition.unit)} ${relation} ${condition.operand}`;
+    return `${metric} ${shortValue(value, condition.unit)} ${relation} ${condition.operand}`;
   }
 
   // `errorRate, p95, crashes passed in 600 windows`.
@@ -173,6 +173,13 @@ export class MonitorAnalysis {
     const windows = Math.max(...[...this.history.values()].map((l) => l.length));
     return `${names.join(', ')} passed (${windows} window${windows === 1 ? '' : 's'})`;
   }
+}
+
+// A value as people read it in a reason: `5.12%`, `3.4s`, `412ms`, `3`.
+function shortValue(value: number, unit: Condition['unit']): string {
+  if (unit === '%') return `${Number((value * 100).toPrecision(3))}%`;
+  if (unit === '') return String(Number(value.toPrecision(4)));
+  return value < 1000 ? `${Math.round(value)}ms` : formatValue(value, unit);
 }
 
 // True when an inconclusiveLimit is set and exceeded.

@@ -9,7 +9,7 @@ import type { SeriesPoint } from './window.js';
 
 const WIDTH = 760;
 const LEFT = 64;
-const RIGHT = 24;
+const RIGHT = 56;
 const PLOT_W = WIDTH - LEFT - RIGHT;
 const PANEL_H = 130;
 const TOP1 = 58;
@@ -28,20 +28,22 @@ export function renderChart(result: MonitorResult): string {
     text(LEFT, 20, `${result.environment} · release ${result.releaseId} · ${result.verdict}`, 'font-size="14" font-weight="600"'),
     text(LEFT, 38, result.reasons[0] ?? '', `fill="${result.verdict === 'successful' ? '#2b7a2b' : COLORS.breach}"`),
   ];
-  parts.push(...trafficPanel(series, x));
+  parts.push(...trafficPanel(result, series, x));
   parts.push(...latencyPanel(result, series, x));
   parts.push(...timeAxis(seconds, x));
   if (result.decidedAtMs !== undefined) {
     const bx = x(result.decidedAtMs / 1000).toFixed(1);
     parts.push(`<line x1="${bx}" y1="${TOP1 - 6}" x2="${bx}" y2="${TOP2 + PANEL_H}" stroke="${COLORS.breach}" stroke-width="1.5" stroke-dasharray="5 3"/>`);
-    parts.push(text(Number(bx) + 4, TOP1 + 4, `breach at ${formatMs(result.decidedAtMs)}`, `fill="${COLORS.breach}"`));
+    const label = `breach at ${formatMs(result.decidedAtMs)}`;
+    const leftOfLine = Number(bx) > LEFT + PLOT_W - 110;
+    parts.push(text(Number(bx) + (leftOfLine ? -4 : 4), TOP1 + 10, label, `fill="${COLORS.breach}"${leftOfLine ? ' text-anchor="end"' : ''}`));
   }
   parts.push('</svg>');
   return `${parts.join('\n')}\n`;
 }
 
-// Requests per second (bars) with errors per second (red bars) and the panel's frame.
-function trafficPanel(series: SeriesPoint[], x: (t: number) => number): string[] {
+// Requests and errors per second (bars), the error rate per second on a right-hand axis, its threshold dashed.
+function trafficPanel(result: MonitorResult, series: SeriesPoint[], x: (t: number) => number): string[] {
   const max = niceMax(Math.max(1, ...series.map((p) => p.requests)));
   const y = (v: number) => TOP1 + PANEL_H - (v / max) * PANEL_H;
   const barW = Math.max(1, x(1) - x(0) - 1);
@@ -50,7 +52,23 @@ function trafficPanel(series: SeriesPoint[], x: (t: number) => number): string[]
     if (p.requests > 0) out.push(rect(x(p.t), y(p.requests), barW, TOP1 + PANEL_H - y(p.requests), COLORS.requests));
     if (p.errors > 0) out.push(rect(x(p.t), y(p.errors), barW, TOP1 + PANEL_H - y(p.errors), COLORS.errors));
   }
-  out.push(...legend(TOP1 + PANEL_H + 16, [['requests', COLORS.requests], ['errors (5xx, socket)', COLORS.errors]]));
+  const condition = result.spec.thresholds.errorRate ? parseCondition(result.spec.thresholds.errorRate) : undefined;
+  const limit = typeof condition?.target === 'number' ? condition.target : undefined;
+  const rates = series.map((p) => p.errorRate).filter(Number.isFinite);
+  const rateMax = niceMax(Math.max(0.001, ...rates, (limit ?? 0) * 1.2) * 100) / 100;
+  const ry = (v: number) => TOP1 + PANEL_H - (Math.min(v, rateMax) / rateMax) * PANEL_H;
+  const percent = (v: number) => `${Number((v * 100).toPrecision(3))}%`;
+  out.push(text(LEFT + PLOT_W + 6, TOP1 + 4, percent(rateMax), `fill="${COLORS.errors}"`));
+  out.push(text(LEFT + PLOT_W + 6, TOP1 + PANEL_H, '0%', `fill="${COLORS.errors}"`));
+  const points = series.filter((p) => Number.isFinite(p.errorRate)).map((p) => `${(x(p.t) + barW / 2).toFixed(1)},${ry(p.errorRate).toFixed(1)}`);
+  if (points.length) out.push(`<polyline fill="none" stroke="${COLORS.errors}" stroke-width="1.5" points="${points.join(' ')}"/>`);
+  if (limit !== undefined) {
+    const ty = ry(limit).toFixed(1);
+    out.push(`<line x1="${LEFT}" y1="${ty}" x2="${LEFT + PLOT_W}" y2="${ty}" stroke="${COLORS.errors}" stroke-dasharray="2 3"/>`);
+    out.push(text(LEFT + 4, Number(ty) - 3, `errorRate ${result.spec.thresholds.errorRate}`, `fill="${COLORS.errors}"`));
+  }
+  out.push(...legend(TOP1 + PANEL_H + 16, [['requests', COLORS.requests], ['errors (5xx, socket)', COLORS.errors],
+    ['error rate (right axis)', COLORS.errors]]));
   return out;
 }
 
@@ -97,7 +115,7 @@ function timeAxis(seconds: number, x: (t: number) => number): string[] {
   const step = niceMax(seconds / 6);
   const out: string[] = [];
   for (let t = 0; t <= seconds; t += step) {
-    out.push(text(x(t), TOP2 + PANEL_H + 34, formatMs(t * 1000), 'text-anchor="middle" fill="#57606a"'));
+    out.push(text(x(t), TOP2 + PANEL_H + 34, t < 60 ? `${t}s` : formatMs(t * 1000), 'text-anchor="middle" fill="#57606a"'));
   }
   out.push(text(LEFT + PLOT_W, TOP2 + PANEL_H + 48, 'time since monitoring began', 'text-anchor="end" fill="#57606a"'));
   return out;

@@ -1,0 +1,126 @@
+/**
+ * `monitor` step: watch the release's own traffic through Runway's proxy for `for` and judge it. A failed (or
+ * inconclusive) verdict does what `onBreach` says: rollback (a failed step; the engine switches back to the warm
+ * known-good version), pause (wait for `runway resume`), or notify (warn and keep the release). The time series,
+ * the chart and the verdict go into the evidence bundle.
+ */
+import { appendFile } from 'node:fs/promises';
+import { runCheck } from '../checks/index.js';
+import { formatMs, toMs } from '../config/duration.js';
+import type { PlannedStep } from '../engine/plan.js';
+import { nonInteractiveEnv } from '../exec/env.js';
+import { notifyRun } from '../notify/run-events.js';
+import { renderChart } from '../monitor/chart.js';
+import { progressLine, verdictLines } from '../monitor/format.js';
+import { runMonitor, type MonitorResult } from '../monitor/monitor.js';
+import { waitForAnswer, writePause } from '../monitor/pause.js';
+import { localSources } from '../monitor/sources.js';
+import { describeMonitor, type MonitorSpec } from '../monitor/spec.js';
+import { appendAudit } from '../store/audit.js';
+import { findAgent } from '../targets/local/agent-client.js';
+import type { CheckResult } from '../types.js';
+import { environmentUrl } from './checks.js';
+import { rollbackTarget } from './rollback.js';
+import { stepEnv, type RunContext, type StepOutcome } from './step.js';
+
+const PROGRESS_EVERY_MS = 5000;
+
+/** Monitors the run's release in its environment. */
+export async function monitorStep(rc: RunContext, step: PlannedStep, logFile: string): Promise<StepOutcome> {
+  const { ctx, plan, release } = rc;
+  const spec = step.monitor!;
+  const environment = plan.environment;
+  const note = async (line: string) => {
+    const safe = ctx.redactor.redact(line);
+    ctx.reporter.output(`${safe}\n`);
+    await appendFile(logFile, `${new Date().toISOString()} ${safe}\n`);
+  };
+  const target = ctx.target(environment);
+  if (target.kind !== 'local') return { ok: false, error: `monitoring reads Runway's proxy; the ${target.kind} target has none yet` };
+  const client = await findAgent(ctx.stateDir);
+  if (!client) return { ok: false, error: `the runway agent is not running, so nothing serves ${environment} (runway up)` };
+  // Known-good is looked up before monitoring (not during: opening the store costs CPU the app's latency would
+  // show), so a breach rolls back without waiting for the state store.
+  if (spec.onBreach !== 'notify' && !rc.rollbackTo) rc.rollbackTo = await rollbackTarget(rc).catch(() => undefined);
+  const hold = ctx.loaded.config.environments[environment]?.target.local?.hold;
+  if (hold !== undefined && toMs(hold) < spec.forMs) {
+    ctx.reporter.warn(`${environment}: target.local.hold (${formatMs(toMs(hold))}) is shorter than monitor.for ` +
+      `(${formatMs(spec.forMs)}); a late rollback will redeploy instead of switching back`);
+  }
+  await note(`monitoring ${release.id}: ${describeMonitor(spec)}`);
+  let printed = -PROGRESS_EVERY_MS;
+  const result = await runMonitor({
+    spec, environment, releaseId: release.id, sources: localSources(client, environment, release.id),
+    baseUrl: await environmentUrl(rc), signal: rc.signal, runChecks: checksRunner(rc, step, spec),
+    onEvaluation: (e, verdict) => {
+      if (verdict === 'running' && e.t - printed < PROGRESS_EVERY_MS) return;
+      printed = e.t;
+      void note(progressLine(e, verdict));
+    },
+  });
+  for (const line of verdictLines(result)) await note(line);
+  const details = await writeEvidence(rc, result);
+  if (result.verdict === 'cancelled') return { ok: false, cancelled: true, error: 'cancelled', details };
+  if (result.verdict === 'successful') return { ok: true, details };
+  const why = result.reasons.join('; ');
+  if (spec.onBreach === 'rollback') return { ok: false, error: why, details: { ...details, onBreach: 'rollback' } };
+  if (spec.onBreach === 'notify') {
+    notifyRun(ctx, rc.run, 'breach.detected', { reason: why });
+    ctx.reporter.warn(ctx.redactor.redact(`monitor ${result.verdict} in ${environment} (onBreach notify, ${release.id} keeps serving): ${why}`));
+    return { ok: true, details: { ...details, onBreach: 'notify' } };
+  }
+  return pause(rc, spec, result, details, note);
+}
+
+// Waits for `runway resume` after a breach; the answer decides between keeping the release and rolling back.
+async function pause(rc: RunContext, spec: MonitorSpec, result: MonitorResult, details: Record<string, unknown>,
+  note: (line: string) => Promise<void>): Promise<StepOutcome> {
+  const { ctx, plan, release, run } = rc;
+  const env = plan.environment;
+  const why = result.reasons.join('; ');
+  notifyRun(ctx, run, 'breach.detected', { reason: `${why} (paused: runway resume ${env} [--rollback])` });
+  await writePause(ctx.stateDir, { runId: run.id, environment: env, releaseId: release.id, reasons: result.reasons,
+    pausedAt: new Date().toISOString(), until: new Date(Date.now() + spec.pauseTimeoutMs).toISOString() });
+  ctx.reporter.warn(`paused: monitor ${result.verdict} in ${env}. Keep ${release.id} with \`runway resume ${env}\`, ` +
+    `or roll back with \`runway resume ${env} --rollback\` (waiting up to ${formatMs(spec.pauseTimeoutMs)})`);
+  await note(`paused, waiting for runway resume ${env}`);
+  const answer = await waitForAnswer(ctx.stateDir, env, run.id, { timeoutMs: spec.pauseTimeoutMs, signal: rc.signal });
+  if (!answer) {
+    if (rc.signal.aborted) return { ok: false, cancelled: true, error: 'cancelled while paused', details };
+    return { ok: false, error: `no answer within ${formatMs(spec.pauseTimeoutMs)} while paused: ${why}`, details: { ...details, onBreach: 'pause' } };
+  }
+  const decided = { ...details, onBreach: 'pause', decision: answer.decision, decidedBy: answer.actor, decisionReason: answer.reason };
+  await note(`${answer.decision} chosen by ${answer.actor}${answer.reason ? `: ${answer.reason}` : ''}`);
+  await ctx.store.use((db) => appendAudit(db, { actor: answer.actor, action: `monitor.${answer.decision}`, environment: env,
+    releaseId: release.id, runId: run.id, details: { reasons: result.reasons, reason: answer.reason } })).catch(() => undefined);
+  if (answer.decision === 'resume') return { ok: true, details: decided };
+  return { ok: false, error: `${why} (rollback chosen by ${answer.actor})`, details: { ...decided, onBreach: 'rollback' } };
+}
+
+// Runs the environment's checks named by spec.checks (not added to the run's checks.json: monitor.json has them).
+function checksRunner(rc: RunContext, step: PlannedStep, spec: MonitorSpec): (() => Promise<CheckResult[]>) | undefined {
+  if (!spec.checks) return undefined;
+  const wanted = rc.plan.checks.filter((c) => !spec.checks!.only || spec.checks!.only.includes(c.name));
+  if (wanted.length === 0) return undefined;
+  return async () => {
+    const baseUrl = await environmentUrl(rc);
+    const env = { ...nonInteractiveEnv(), ...rc.ctx.secretEnv, ...stepEnv(rc, step) };
+    const results: CheckResult[] = [];
+    for (const check of wanted) results.push(await runCheck({ baseUrl, cwd: rc.ctx.projectDir, env, signal: rc.signal }, check.spec));
+    return results;
+  };
+}
+
+// Writes monitor.json and monitor.svg (monitor-<n>.* for a second monitor step) and returns the step details.
+async function writeEvidence(rc: RunContext, result: MonitorResult): Promise<Record<string, unknown>> {
+  const earlier = rc.run.steps.filter((s) => s.kind === 'monitor' && s.details?.chart).length;
+  const base = earlier ? `monitor-${earlier + 1}` : 'monitor';
+  await rc.bundle.writeJson(`${base}.json`, result);
+  await rc.bundle.writeText(`${base}.svg`, renderChart(result));
+  const details: Record<string, unknown> = {
+    verdict: result.verdict, reasons: result.reasons, chart: `${base}.svg`, data: `${base}.json`, totals: result.totals,
+    monitoredMs: result.durationMs,
+  };
+  if (result.decidedAtMs !== undefined) details.decidedAfterMs = result.decidedAtMs;
+  return details;
+}
