@@ -71,15 +71,25 @@ async function route(agent: Agent, req: IncomingMessage, res: ServerResponse): P
     case 'POST deploy': {
       const body = parseDeploy(await readJson(req));
       if (typeof body === 'string') return send(res, 400, { error: body });
-      return stream(res, (log, signal) => agent.environment(name).deploy(body, log, signal));
+      const before = known?.current?.releaseId;
+      const asked = Date.now();
+      return stream(res, async (log, signal) => {
+        const result = await agent.environment(name).deploy(body, log, signal);
+        if (result.releaseId !== before) agent.metrics.observeSwitch(name, Math.max(0, Date.parse(result.switchedAt) - asked) / 1000);
+        return result;
+      });
     }
     case 'POST switch': {
       const body = (await readJson(req)) as { releaseId?: unknown };
       if (typeof body?.releaseId !== 'string') return send(res, 400, { error: 'releaseId is required' });
       const releaseId = body.releaseId;
-      return stream(res, async (log) => known
-        ? known.switchTo(releaseId, log)
-        : { switched: false, reason: `release ${releaseId} is not running in ${name}` });
+      return stream(res, async (log) => {
+        if (!known) return { switched: false, reason: `release ${releaseId} is not running in ${name}` };
+        const before = known.current?.releaseId;
+        const result = await known.switchTo(releaseId, log);
+        if (result.switched && before !== releaseId) agent.metrics.observeRollback(name, (result.durationMs ?? 0) / 1000);
+        return result;
+      });
     }
     case 'POST stop':
       return stream(res, async (log) => (await known?.stop(log), { stopped: true }));

@@ -32,7 +32,8 @@ async function run(): Promise<void> {
     process.stdout.write(`${new Date().toISOString()} ${(err as Error).message}\n`);
     process.exit(err instanceof AgentRunningError ? 0 : 1);
   }
-  process.stdout.write(`${new Date().toISOString()} runway agent started (pid ${process.pid}, api 127.0.0.1:${agent.info!.port})\n`);
+  process.stdout.write(`${new Date().toISOString()} runway agent started (pid ${process.pid}, api 127.0.0.1:${agent.info!.port}, ` +
+    `metrics http://127.0.0.1:${agent.info!.adminPort}/metrics)\n`);
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(signal, () => void agent.shutdown());
   // Keep serving: an unexpected error in one request must not take every environment down.
   process.on('uncaughtException', (err) => process.stdout.write(`${new Date().toISOString()} unexpected error: ${err.stack ?? err}\n`));

@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { acquireLock, agentPaths, isAlive, readState, releaseLock, writeJsonAtomic, type AgentInfo, type AgentPaths,
   type AgentStateFile } from './agent-state.js';
 import { createApiServer } from './agent-api.js';
+import { AgentMetrics, metricsPort, startMetricsServer, type EnvironmentSnapshot } from '../../monitor/prometheus.js';
 import { EnvironmentRuntime } from './environment.js';
 import { LOOPBACK } from './ports.js';
 import { SerialQueue } from './serial-queue.js';
@@ -48,11 +49,15 @@ export class Agent {
   /** Resolves once every remembered environment was brought back (or failed to). */
   restored: Promise<void> = Promise.resolve();
   restoring = false;
-  info?: AgentInfo;
+  /** What agent.json holds, plus the admin port serving `GET /metrics`. */
+  info?: AgentInfo & { adminPort?: number };
+  /** Requests, switches and rollbacks of every environment, for `/metrics`. */
+  readonly metrics = new AgentMetrics();
   private readonly environments = new Map<string, EnvironmentRuntime>();
   private readonly listeners = new Set<(event: AgentEvent) => void>();
   private readonly persistQueue = new SerialQueue();
   private server?: Server;
+  private adminServer?: Server;
   private closing?: Promise<void>;
   private readonly exitGuard = () => this.killNow();
   private resolveClosed!: () => void;
@@ -82,13 +87,16 @@ export class Agent {
         agent.server!.listen(0, LOOPBACK, resolve);
       });
       const port = (agent.server.address() as AddressInfo).port;
-      agent.info = { pid: process.pid, port, token, startedAt: agent.startedAt, projectDir: options.projectDir };
+      agent.adminServer = await startMetricsServer(() => agent.metricsText(), Number(process.env.RUNWAY_METRICS_PORT ?? 0));
+      agent.info = { pid: process.pid, port, token, startedAt: agent.startedAt, projectDir: options.projectDir,
+        adminPort: metricsPort(agent.adminServer) };
       await writeJsonAtomic(agent.paths.info, agent.info, 0o600);
       process.on('exit', agent.exitGuard);
       agent.restored = agent.restoreAll(state);
       return agent;
     } catch (err) {
       agent.server?.close();
+      agent.adminServer?.close();
       await releaseLock(agent.paths);
       throw err;
     }
@@ -112,6 +120,18 @@ export class Agent {
   /** Every environment the agent knows, by name. */
   list(): EnvironmentRuntime[] {
     return [...this.environments.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Runway's own metrics in the Prometheus text format (what the admin port serves at `/metrics`). */
+  metricsText(): string {
+    const snapshot: EnvironmentSnapshot[] = this.list().map((env) => ({
+      environment: env.name,
+      liveRelease: env.current?.releaseId,
+      versions: env.releases().map((v) => ({ releaseId: v.releaseId, state: v.state, restarts: v.restarts, crashes: v.crashes,
+        inFlight: env.proxy.inFlight(v.releaseId) })),
+    }));
+    this.metrics.prune(snapshot);
+    return this.metrics.render(snapshot);
   }
 
   /** Subscribes to agent events; returns the unsubscribe function. */
@@ -146,6 +166,11 @@ export class Agent {
       const server = this.server;
       await Promise.all(this.list().map((env) => env.shutdown()));
       await this.persist().catch(() => undefined);
+      const admin = this.adminServer;
+      if (admin) {
+        admin.closeAllConnections();
+        await new Promise<void>((resolve) => admin.close(() => resolve()));
+      }
       if (server) {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
@@ -171,12 +196,14 @@ export class Agent {
 
   // Builds an environment runtime wired to this agent's events and persistence.
   private runtime(name: string, saved?: AgentStateFile['environments'][string]): EnvironmentRuntime {
-    return new EnvironmentRuntime(name, {
+    const runtime = new EnvironmentRuntime(name, {
       paths: this.paths,
       baseEnv: process.env,
       event: (line) => this.emit(line, name),
       changed: () => void this.persist().catch((err: Error) => this.emit(`cannot write state.json: ${err.message}`)),
     }, saved);
+    runtime.proxy.onRequest((record) => this.metrics.observeRequest(record));
+    return runtime;
   }
 
   // Starts every remembered live release again; a failure is reported and retried at the next start.
