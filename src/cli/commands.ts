@@ -7,6 +7,7 @@ import { register as validate } from './validate.js';
 import { register as evidence } from './evidence.js';
 import { register as history } from './history.js';
 import { register as parity } from './parity.js';
+import { register as monitor } from './monitor.js';
 import { register as plan } from './plan.js';
 import { register as promote } from './promote.js';
 import { register as rollback } from './rollback.js';
@@ -18,4 +19,4 @@ import { register as up } from './up.js';
 
 export type Register = (program: Command, io: CliIO) => void;
 
-export const COMMANDS: Register[] = [validate, schema, plan, deploy, promote, rollback, status, history, unlock, up, evidence, secrets, scan, parity];
+export const COMMANDS: Register[] = [validate, schema, plan, deploy, promote, rollback, monitor, status, history, unlock, up, evidence, secrets, scan, parity];
