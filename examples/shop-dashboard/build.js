@@ -5,5 +5,6 @@ const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 
 const template = readFileSync(new URL('./src/index.html', import.meta.url), 'utf8');
 mkdirSync(new URL('./dist/', import.meta.url), { recursive: true });
 writeFileSync(new URL('./dist/index.html', import.meta.url), template.replaceAll('{{version}}', pkg.version));
-writeFileSync(new URL('./dist/build.json', import.meta.url), JSON.stringify({ version: pkg.version }));
+// A "fault" in package.json is a build flag for Runway's monitoring demo (see fault.js); normal builds have none.
+writeFileSync(new URL('./dist/build.json', import.meta.url), JSON.stringify({ version: pkg.version, ...(pkg.fault ? { fault: pkg.fault } : {}) }));
 console.log(`built shop-dashboard ${pkg.version}`);
