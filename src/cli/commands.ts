@@ -13,10 +13,11 @@ import { register as promote } from './promote.js';
 import { register as rollback } from './rollback.js';
 import { register as scan } from './scan.js';
 import { register as secrets } from './secrets.js';
+import { register as state } from './state.js';
 import { register as status } from './status.js';
 import { register as unlock } from './unlock.js';
 import { register as up } from './up.js';
 
 export type Register = (program: Command, io: CliIO) => void;
 
-export const COMMANDS: Register[] = [validate, schema, plan, deploy, promote, rollback, monitor, status, history, unlock, up, evidence, secrets, scan, parity];
+export const COMMANDS: Register[] = [validate, schema, plan, deploy, promote, rollback, monitor, status, history, unlock, up, evidence, secrets, scan, parity, state];

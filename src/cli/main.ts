@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { RunwayError } from '../errors.js';
 import { processIO, type CliIO } from './io.js';
 import { COMMANDS } from './commands.js';
+import { closeOpenStores } from '../engine/context.js';
 
 /** Builds the commander program with every command registered. */
 export function buildProgram(io: CliIO): Command {
@@ -36,6 +37,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     return reportError(io, err);
+  } finally {
+    await closeOpenStores();
   }
 }
 

@@ -11,7 +11,8 @@ import { Redactor } from '../secrets/redact.js';
 import { resolveSecrets, type EnvironmentSecrets } from '../secrets/resolve.js';
 import { execTools, type ToolRunner } from '../secrets/sinks/tool.js';
 import type { Store } from '../store/db.js';
-import { pgliteStore } from '../store/pglite.js';
+import { selectStore } from '../store/select.js';
+import { interpolate } from '../config/interpolate.js';
 import { localTarget } from '../targets/local/index.js';
 import type { Target, TargetContext } from '../targets/target.js';
 import { resolveActor } from './actor.js';
@@ -85,7 +86,7 @@ export async function openProject(opts: OpenOptions = {}): Promise<ProjectContex
     projectDir,
     stateDir,
     loaded,
-    store: opts.store ?? pgliteStore(stateDir),
+    store: opts.store ?? openStateStore(stateDir, loaded.config, env),
     redactor,
     secretEnv,
     maskedSecrets: all,
@@ -132,4 +133,23 @@ export function environmentConfig(ctx: Pick<ProjectContext, 'loaded'>, environme
     );
   }
   return found;
+}
+
+/** The state store: RUNWAY_STATE_URL, else `state.url` (with ${{ vars.* }} resolved), else embedded PGlite. */
+function openStateStore(stateDir: string, config: LoadedConfig['config'], env: NodeJS.ProcessEnv): Store {
+  const url = config.state.url
+    ? interpolate(config.state.url, { vars: config.vars, runway: { project: config.project } }, 'state.url')
+    : undefined;
+  const store = selectStore(stateDir, { state: { url } }, env);
+  openStores.add(store);
+  return store;
+}
+
+const openStores = new Set<Store>();
+
+/** Closes every store opened by openProject in this process (the CLI calls it before exiting). */
+export async function closeOpenStores(): Promise<void> {
+  const stores = [...openStores];
+  openStores.clear();
+  await Promise.all(stores.map((s) => s.close().catch(() => undefined)));
 }
