@@ -35,6 +35,7 @@ export async function monitorStep(rc: RunContext, step: PlannedStep, logFile: st
     ctx.reporter.output(`${safe}\n`);
     await appendFile(logFile, `${new Date().toISOString()} ${safe}\n`);
   };
+  if (!rc.deployed) return { ok: false, error: 'a monitor step watches the release its run deployed: put it after the deploy step (runway monitor watches what is live)' };
   const target = ctx.target(environment);
   if (target.kind !== 'local') return { ok: false, error: `monitoring reads Runway's proxy; the ${target.kind} target has none yet` };
   const client = await findAgent(ctx.stateDir);
