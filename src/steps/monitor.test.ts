@@ -22,7 +22,7 @@ const CONFIG = `project: monitor-test
 environments:
   production:
     target: { local: { start: node app.mjs, health: /health, startTimeout: 10s, drainTimeout: 2s, hold: 5m } }
-    monitor: { for: 3s, every: 250ms, window: 2s, minRequests: 10, errorRate: "< 1%", p95: "< 300ms", failureLimit: 1, probes: false }
+    monitor: { for: 3s, every: 250ms, window: 2s, minRequests: 10, errorRate: "< 1%", p95: "< 450ms", failureLimit: 1, probes: false }
 pipeline: [deploy]
 `;
 let ctx: ProjectContext;
@@ -98,10 +98,10 @@ describe('monitor step in a deploy', () => {
     expect(data.totals.errors).toBeGreaterThan(0);
   }, 60_000);
 
-  it('a p95 breach rolls back too: `p95 600ms > 300ms`', async () => {
+  it('a p95 breach rolls back too: `p95 600ms > 450ms`', async () => {
     const { run } = await deployUnderTraffic(releases.v3!);
     expect(run.outcome).toBe('rolled_back');
-    expect(run.rollbackTrigger).toMatch(/^monitor: p95 6\d\dms > 300ms in 2 of \d+ windows \(failureLimit 1\)$/);
+    expect(run.rollbackTrigger).toMatch(/^monitor: p95 (\d+ms|\d+\.\ds) > 450ms in 2 of \d+ windows \(failureLimit 1\)$/);
     expect(await serving()).toBe('v1');
   }, 60_000);
 
