@@ -44,11 +44,11 @@ function asPostgres(bin, args) {
 }
 
 /**
- * Starts a server and creates `database`. Returns `{ available: true, url, port, bindir, stop() }`, where `url`
- * is the app's DATABASE_URL (postgres://postgres@127.0.0.1:PORT/<database>), or `{ available: false, reason }`.
- * `settings` are extra server settings (e.g. { max_wal_size: '4GB' }).
+ * Starts a server and creates `database` and `extraDatabases`. Returns `{ available: true, url, urlFor(name), port,
+ * bindir, stop() }`, where `url` is the app's DATABASE_URL (postgres://postgres@127.0.0.1:PORT/<database>), or
+ * `{ available: false, reason }`. `settings` are extra server settings (e.g. { max_wal_size: '4GB' }).
  */
-export async function startDemoDatabase({ database = 'shop', settings = {} } = {}) {
+export async function startDemoDatabase({ database = 'shop', extraDatabases = [], settings = {} } = {}) {
   const { bindir, reason } = postgresBinaries();
   if (!bindir) return { available: false, reason };
   const base = mkdtempSync(join(tmpdir(), 'runway-demo-pg-'));
@@ -66,11 +66,13 @@ export async function startDemoDatabase({ database = 'shop', settings = {} } = {
     const options = Object.entries(all).map(([k, v]) => `-c ${k}=${v}`).join(' ');
     asPostgres(join(bindir, 'pg_ctl'), ['-D', data, '-o', options, '-l', join(base, 'server.log'), '-w', '-t', '60', 'start']);
     const env = { ...process.env, PGHOST: '127.0.0.1', PGPORT: String(port), PGUSER: 'postgres', PGDATABASE: 'postgres' };
-    execFileSync(join(bindir, 'createdb'), [database], { env, stdio: 'ignore' });
+    for (const name of [database, ...extraDatabases]) execFileSync(join(bindir, 'createdb'), [name], { env, stdio: 'ignore' });
+    const urlFor = (name) => `postgres://postgres@127.0.0.1:${port}/${name}`;
     let stopped = false;
     return {
       available: true,
-      url: `postgres://postgres@127.0.0.1:${port}/${database}`,
+      url: urlFor(database),
+      urlFor,
       port,
       bindir,
       async stop() {

@@ -26,8 +26,9 @@ describe('client tool commands are argument arrays', () => {
   it('pg_restore lists or writes a script; psql runs prelude + script in one transaction', () => {
     expect(pgRestoreListArgs('/b/x.dump')).toEqual(['--list', '/b/x.dump']);
     expect(pgRestoreScriptArgs('/b/x.dump')).toEqual(['--no-password', '--file=-', '/b/x.dump']);
-    expect(psqlRestoreArgs('/t/prelude.sql')).toEqual([
+    expect(psqlRestoreArgs('/t/prelude.sql', '/t/postlude.sql')).toEqual([
       '--no-psqlrc', '--no-password', '--quiet', '--set=ON_ERROR_STOP=1', '--single-transaction', '--file=/t/prelude.sql', '--file=-',
+      '--file=/t/postlude.sql',
     ]);
   });
 

@@ -50,7 +50,10 @@ function urlValue(ctx: SecretsSource, environment: string, name: string): { valu
     // Secrets of this environment were not resolved by this command: use the run's own.
   }
   const value = ctx.secretEnv[name];
-  return { value, masked: value !== undefined };
+  if (value !== undefined) return { value, masked: true };
+  // Set, but neither declared nor named like a secret: Runway would not mask it.
+  const raw = process.env[name];
+  return raw ? { value: raw, masked: false } : { masked: true };
 }
 
 /** The URL value and the gate's verdict on it. Messages name the variable, never the value. */

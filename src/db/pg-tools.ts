@@ -103,9 +103,12 @@ export function pgRestoreScriptArgs(archive: string): string[] {
   return ['--no-password', '--file=-', archive];
 }
 
-/** `psql` arguments that run the prelude and then stdin as one transaction, stopping at the first error. */
-export function psqlRestoreArgs(prelude: string): string[] {
-  return ['--no-psqlrc', '--no-password', '--quiet', '--set=ON_ERROR_STOP=1', '--single-transaction', `--file=${prelude}`, '--file=-'];
+/** `psql` arguments that run the prelude, stdin and the postlude as one transaction, stopping at the first error. */
+export function psqlRestoreArgs(prelude: string, postlude: string): string[] {
+  return [
+    '--no-psqlrc', '--no-password', '--quiet', '--set=ON_ERROR_STOP=1', '--single-transaction',
+    `--file=${prelude}`, '--file=-', `--file=${postlude}`,
+  ];
 }
 
 export interface RunToolOptions {
@@ -125,7 +128,7 @@ function execOptions(opts: RunToolOptions) {
 
 // The evidence of one finished execa run.
 function toResult(tool: PgTool, args: string[], r: { exitCode?: number; signal?: string; timedOut?: boolean; isCanceled?: boolean; durationMs?: number; stderr?: unknown }): ToolResult {
-  const stderr = typeof r.stderr === 'string' ? r.stderr : '';
+  const stderr = typeof r.stderr === 'string' ? r.stderr : r.stderr instanceof Uint8Array ? Buffer.from(r.stderr).toString('utf8') : '';
   return {
     command: [tool.path, ...args].join(' '), exitCode: r.exitCode ?? null, ...(r.signal ? { signal: r.signal } : {}),
     timedOut: Boolean(r.timedOut), cancelled: Boolean(r.isCanceled), durationMs: Math.round(r.durationMs ?? 0),
@@ -137,28 +140,6 @@ function toResult(tool: PgTool, args: string[], r: { exitCode?: number; signal?:
 export async function runTool(tool: PgTool, args: string[], opts: RunToolOptions): Promise<ToolResult & { stdout: string }> {
   const r = await execa(tool.path, args, execOptions(opts));
   return { ...toResult(tool, args, r), stdout: typeof r.stdout === 'string' ? r.stdout : '' };
-}
-
-/**
- * Runs `from | to` (stdout into stdin) and returns both results. The destination's stdin is closed only after
- * the source exited 0; when the source fails the destination is killed instead, so a `psql --single-transaction`
- * never commits a truncated script.
- */
-export async function runPipe(
-  from: { tool: PgTool; args: string[] }, to: { tool: PgTool; args: string[] }, opts: RunToolOptions,
-): Promise<{ from: ToolResult; to: ToolResult }> {
-  const options = execOptions(opts);
-  const source = execa(from.tool.path, from.args, { ...options, buffer: { stdout: false, stderr: true } });
-  const dest = execa(to.tool.path, to.args, { ...options, stdin: 'pipe' });
-  source.stdout!.pipe(dest.stdin!, { end: false });
-  // psql stopping early closes its stdin; the source then gets EPIPE, which its own exit code reports.
-  dest.stdin!.on('error', () => undefined);
-  source.stdout!.on('error', () => undefined);
-  const a = await source;
-  if (a.exitCode === 0) dest.stdin!.end();
-  else dest.kill('SIGKILL');
-  const b = await dest;
-  return { from: toResult(from.tool, from.args, a), to: toResult(to.tool, to.args, b) };
 }
 
 /** One line explaining a failed tool run, from its last stderr lines. */

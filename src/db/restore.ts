@@ -8,11 +8,13 @@ import { createReadStream, existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { quoteIdent, withSession } from './client.js';
+import { randomInt } from 'node:crypto';
+import { openSession, quoteIdent, withSession } from './client.js';
 import { describeDsn, pgEnv, type Dsn } from './dsn.js';
 import {
-  findTool, pgRestoreListArgs, pgRestoreScriptArgs, psqlRestoreArgs, runPipe, runTool, toolFailure, versionProblem, type PgTool,
+  findTool, pgRestoreListArgs, pgRestoreScriptArgs, psqlRestoreArgs, runTool, toolFailure, versionProblem, type PgTool,
 } from './pg-tools.js';
+import { runGatedPipe } from './tool-pipe.js';
 
 export interface RestoreOptions {
   dsn: Dsn;
@@ -112,18 +114,30 @@ export async function restoreArchive(o: RestoreOptions): Promise<RestoreResult> 
   const schemas = [...scope].sort();
   o.log(`restoring ${toc.tables.length} table(s) into ${describeDsn(o.dsn)}, replacing schema(s) ${schemas.join(', ')}`);
   const dir = await mkdtemp(join(tmpdir(), 'runway-restore-'));
+  // psql may commit only once pg_restore exited 0: its last file waits for an advisory lock held until then.
+  const key = randomInt(1, 2 ** 47);
+  const guard = await openSession(o.dsn);
   try {
+    await guard.client.query('select pg_advisory_lock($1)', [key]);
     const prelude = join(dir, 'prelude.sql');
+    const postlude = join(dir, 'postlude.sql');
     const archiveCreatesPublic = Boolean(o.schemas?.includes('public'));
     await writeFile(prelude, restorePrelude({ schemas, serverVersionNum: server.num, bootstrapRole: server.bootstrapRole, archiveCreatesPublic }));
-    const r = await runPipe(
+    await writeFile(postlude, `SELECT pg_advisory_lock(${key});\nSELECT pg_advisory_unlock(${key});\n`);
+    const r = await runGatedPipe(
       { tool: tools.pgRestore, args: pgRestoreScriptArgs(o.archive) },
-      { tool: tools.psql, args: psqlRestoreArgs(prelude) },
-      { env, timeoutMs: o.timeoutMs, signal: o.signal },
+      { tool: tools.psql, args: psqlRestoreArgs(prelude, postlude) },
+      {
+        env, timeoutMs: o.timeoutMs, signal: o.signal,
+        afterSource: async (ok) => {
+          if (ok) await guard.client.query('select pg_advisory_unlock($1)', [key]);
+        },
+      },
     );
     if (r.from.exitCode !== 0) throw new RestoreError(`restore rolled back: ${toolFailure(r.from)}`);
     if (r.to.exitCode !== 0) throw new RestoreError(`restore rolled back: ${toolFailure(r.to)}`);
   } finally {
+    await guard.close();
     await rm(dir, { recursive: true, force: true });
   }
   const restored = await withSession(o.dsn, async (s) => {
