@@ -1,7 +1,9 @@
 /** The registry of CLI commands: each command file exports `register(program, io)`. */
 import type { Command } from 'commander';
 import type { CliIO } from './io.js';
+import { register as backup } from './backup.js';
 import { register as deploy } from './deploy.js';
+import { register as migrate } from './migrate.js';
 import { register as schema } from './schema.js';
 import { register as validate } from './validate.js';
 import { register as evidence } from './evidence.js';
@@ -20,4 +22,4 @@ import { register as up } from './up.js';
 
 export type Register = (program: Command, io: CliIO) => void;
 
-export const COMMANDS: Register[] = [validate, schema, plan, deploy, promote, rollback, monitor, status, history, unlock, up, evidence, secrets, scan, parity, state];
+export const COMMANDS: Register[] = [validate, schema, plan, deploy, promote, rollback, monitor, status, history, unlock, up, evidence, secrets, scan, parity, state, migrate, backup];
