@@ -10,6 +10,9 @@ import type { CheckContext } from './check.js';
 import { expectWellFormed } from './contract.case.js';
 import { createCommandCheck } from './command.js';
 import { checkKind, checkName, providers, runCheck } from './index.js';
+import { CHECK_KINDS, STEP_KINDS, STRING_STEP_KINDS } from '../config/schema.js';
+const STRING_STEPS = STRING_STEP_KINDS.join(', ');
+
 
 // Parses a check the way the config loader does.
 function check(input: Record<string, unknown>): CheckConfig {
@@ -76,9 +79,9 @@ describe('runCheck', () => {
 
   it('never throws: no provider, two providers, a provider that throws', async () => {
     const none = await runCheck(ctx, check({}));
-    expect(none).toMatchObject({ kind: 'unknown', measurement: { phase: 'error', message: 'a check needs exactly one of http, command (found none)' } });
+    expect(none).toMatchObject({ kind: 'unknown', measurement: { phase: 'error', message: `a check needs exactly one of ${CHECK_KINDS.join(', ')} (found none)` } });
     const both = await runCheck(ctx, check({ http: { path: '/' }, command: { run: 'true' } }));
-    expect(both.measurement).toMatchObject({ phase: 'error', message: 'a check needs exactly one of http, command (found http and command)' });
+    expect(both.measurement).toMatchObject({ phase: 'error', message: `a check needs exactly one of ${CHECK_KINDS.join(', ')} (found http and command)` });
     const broken = await runCheck(ctx, check({ http: { path: '/' } }), {
       ...providers,
       http: { kind: 'http', run: () => Promise.reject(new Error('socket exploded')) },

@@ -6,6 +6,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { RunwayError } from '../errors.js';
 import type { CliIO } from './io.js';
 import { register } from './validate.js';
+import { CHECK_KINDS, STEP_KINDS, STRING_STEP_KINDS } from '../config/schema.js';
+const STRING_STEPS = STRING_STEP_KINDS.join(', ');
+
 
 const VALID = `project: shop
 environments:
@@ -68,7 +71,7 @@ describe('runway validate', () => {
       out: '',
       err: [
         'deploy/bad.yaml:6:16 environments.production.requires[0]: unknown environment "stagin" (did you mean "staging"?)',
-        'deploy/bad.yaml:10:5 pipeline[1]: expected one of deploy, checks, rollback, got string "deplyo" (did you mean "deploy"?)',
+        `deploy/bad.yaml:10:5 pipeline[1]: expected one of ${STRING_STEPS}, got string "deplyo" (did you mean "deploy"?)`,
       ].join('\n'),
     });
   });
@@ -85,7 +88,7 @@ describe('runway validate', () => {
       file: 'deploy/bad.yaml',
       issues: [
         { file: 'deploy/bad.yaml', line: 6, col: 16, path: 'environments.production.requires[0]', message: 'unknown environment "stagin" (did you mean "staging"?)' },
-        { file: 'deploy/bad.yaml', line: 10, col: 5, path: 'pipeline[1]', message: 'expected one of deploy, checks, rollback, got string "deplyo" (did you mean "deploy"?)' },
+        { file: 'deploy/bad.yaml', line: 10, col: 5, path: 'pipeline[1]', message: `expected one of ${STRING_STEPS}, got string "deplyo" (did you mean "deploy"?)` },
       ],
     });
   });

@@ -4,6 +4,9 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, formatIssue } from '../errors.js';
 import { canonicalJson, loadConfig, MAX_CONFIG_BYTES, parseConfig } from './load.js';
+import { CHECK_KINDS, STEP_KINDS, STRING_STEP_KINDS } from './schema.js';
+const STRING_STEPS = STRING_STEP_KINDS.join(', ');
+
 
 const BASE = `project: shop
 vars:
@@ -69,8 +72,8 @@ describe('parseConfig errors', () => {
     ['bad onFailure', '12:16 environments.production.onFailure: expected one of rollback, stop, got string "retry"', edit('  production:\n', '  production:\n    onFailure: retry\n')],
     ['bad duration', '10:39 environments.staging.checks[0].http.under: expected a duration such as 300ms, 5s, 10m or 1h, got string "5 minutes"', edit('{ path: /health }', '{ path: /health, under: 5 minutes }')],
     ['duration of the wrong type', '10:41 environments.staging.checks[0].http.timeout: expected a duration such as 300ms, 5s, 10m or 1h, got boolean true', edit('{ path: /health }', '{ path: /health, timeout: true }')],
-    ['unknown step name', '18:5 pipeline[1]: expected one of deploy, checks, rollback, got string "deplyo" (did you mean "deploy"?)', edit('  - deploy\n', '  - deplyo\n')],
-    ['step of the wrong type', '18:5 pipeline[1]: expected one of deploy, checks, rollback or mapping, got number 42', edit('  - deploy\n', '  - 42\n')],
+    ['unknown step name', `18:5 pipeline[1]: expected one of ${STRING_STEPS}, got string "deplyo" (did you mean "deploy"?)`, edit('  - deploy\n', '  - deplyo\n')],
+    ['step of the wrong type', `18:5 pipeline[1]: expected one of ${STRING_STEPS} or mapping, got number 42`, edit('  - deploy\n', '  - 42\n')],
     ['unknown key in a step', '17:5 pipeline[0]: unknown key "runn" (did you mean "run"?)', edit('  - run: npm test', '  - runn: npm test')],
     ['bad project name', '1:10 project: "Shop" is not valid: use lower-case letters, digits, "-" and "_", starting with a letter', edit('project: shop', 'project: Shop')],
     ['bad environment name', '5:3 environments: invalid environment name "Staging": use lower-case letters, digits, "-" and "_", starting with a letter', edit('  staging:\n    target', '  Staging:\n    target').replace('[staging]', '[Staging]')],
@@ -81,10 +84,10 @@ describe('parseConfig errors', () => {
     ['empty target value', '6:5 environments.staging.target: expected mapping, got empty value', edit('    target:\n      local:\n        start: node server.js\n    checks', '    target:\n    checks')],
     ['missing environments', '1:1 missing required key "environments": add at least one environment (see docs/config.md#environments)', 'project: shop\n'],
     ['no environments', '2:15 environments: no environments: add at least one, e.g. staging (see docs/config.md#environments)', 'project: shop\nenvironments: {}\n'],
-    ['check without provider', '10:9 environments.staging.checks[0]: check has no provider: add one of http, command', edit('- http: { path: /health }', '- name: health')],
+    ['check without provider', `10:9 environments.staging.checks[0]: check has no provider: add one of ${CHECK_KINDS.join(', ')}`, edit('- http: { path: /health }', '- name: health')],
     ['check with two providers', '10:9 environments.staging.checks[0]: check has several providers (http, command): use one per check', edit('- http: { path: /health }', '- { http: { path: /health }, command: { run: "true" } }')],
-    ['gate without provider', '12:13 environments.production.gates[0]: check has no provider: add one of http, command', edit('  production:\n', '  production:\n    gates: [{}]\n')],
-    ['step without kind', '17:5 pipeline[0]: step has no kind: add one of run, deploy, checks, rollback', edit('  - run: npm test', '  - { name: tests }')],
+    ['gate without provider', `12:13 environments.production.gates[0]: check has no provider: add one of ${CHECK_KINDS.join(', ')}`, edit('  production:\n', '  production:\n    gates: [{}]\n')],
+    ['step without kind', `17:5 pipeline[0]: step has no kind: add one of ${STEP_KINDS.join(', ')}`, edit('  - run: npm test', '  - { name: tests }')],
     ['step with two kinds', '17:5 pipeline[0]: step has several kinds (run, deploy): split it into one step per kind', edit('  - run: npm test', '  - { run: npm test, deploy: }')],
     ['target without kind', '6:13 environments.staging.target: target has no kind: add one of local', edit('    target:\n      local:\n        start: node server.js\n    checks', '    target: {}\n    checks')],
     ['unknown target kind', '6:15 environments.staging.target: unknown key "fly"', edit('    target:\n      local:\n        start: node server.js\n    checks', '    target: { fly: {} }\n    checks')],
@@ -109,7 +112,7 @@ describe('parseConfig errors', () => {
         '1:10 project: "Shop" is not valid: use lower-case letters, digits, "-" and "_", starting with a letter',
         '9:5 environments.staging: unknown key "chekcs" (did you mean "checks"?)',
         '12:16 environments.production.requires[0]: unknown environment "stagin" (did you mean "staging"?)',
-        '18:5 pipeline[1]: expected one of deploy, checks, rollback, got string "deplyo" (did you mean "deploy"?)',
+        `18:5 pipeline[1]: expected one of ${STRING_STEPS}, got string "deplyo" (did you mean "deploy"?)`,
       ],
       edit('project: shop', 'project: Shop', edit('checks:\n      -', 'chekcs:\n      -', edit('[staging]', '[stagin]', edit('  - deploy\n', '  - deplyo\n')))),
     ],

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { formatPath } from './positions.js';
 import { checkRules } from './rules.js';
+import { CHECK_KINDS, STEP_KINDS, STRING_STEP_KINDS } from './schema.js';
+const STRING_STEPS = STRING_STEP_KINDS.join(', ');
+
 
 const target = { local: { start: 'node server.js' } };
 
@@ -68,9 +71,9 @@ describe('checkRules: kind keys', () => {
       },
     };
     expect(rules(data)).toEqual([
-      'environments.staging.gates[0]: check has no provider: add one of http, command',
+      `environments.staging.gates[0]: check has no provider: add one of ${CHECK_KINDS.join(', ')}`,
       'environments.staging.pipeline[0]: step has several kinds (run, rollback): split it into one step per kind',
-      'environments.staging.pipeline[1]: step has no kind: add one of run, deploy, checks, rollback',
+      `environments.staging.pipeline[1]: step has no kind: add one of ${STEP_KINDS.join(', ')}`,
       'environments.staging.pipeline[1].when.env: unknown environment "prodution" (did you mean "production"?)',
     ]);
   });

@@ -424,10 +424,12 @@ export const stepObjectSchema = z
   .strict();
 
 export const STEP_KINDS = ['run', 'deploy', 'checks', 'rollback', 'migrate', 'backup', 'restore', 'monitor'] as const;
+/** Step kinds that can be written as a bare string in a pipeline. */
+export const STRING_STEP_KINDS = ['deploy', 'checks', 'rollback', 'migrate', 'backup', 'restore', 'monitor'] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
 export const stepSchema = z
-  .union([z.enum(['deploy', 'checks', 'rollback', 'migrate', 'backup', 'restore', 'monitor']), stepObjectSchema])
+  .union([z.enum(STRING_STEP_KINDS), stepObjectSchema])
   .describe('A step: "deploy", "checks", "rollback", or an object with one of run/deploy/checks/rollback.');
 
 /** The built-in local target: the app runs on this machine behind Runway's proxy. */
