@@ -1,13 +1,18 @@
 #!/usr/bin/env node
 // Runway demo: no network, no accounts. In a temporary directory it makes a git repo from
-// examples/shop-dashboard, deploys v1 to staging, promotes it to production, then commits a v2 whose
-// dashboard check fails on staging — rolled back automatically, promotion refused — and ends with
+// examples/shop-dashboard (secrets from a made-up dotenv vault), deploys v1 to staging — migrating a local
+// PostgreSQL database with a backup first, when the server binaries are installed — and promotes it to
+// production. Then a v2 with a new migration and a broken dashboard fails its checks on staging: rolled back
+// automatically, its database restored from the backup, promotion refused. A v3 passes its smoke checks but
+// degrades under load: the production monitor catches it on live traffic and rolls it back. It ends with
 // `runway status`, the evidence paths and `runway evidence verify`.
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startDemoDatabase } from './demo-database.js';
+import { demoMonitor } from './demo-monitor.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'bin', 'runway.js');
@@ -42,40 +47,67 @@ const git = (...args) => spawnSync('git', args, { cwd: dir, stdio: 'ignore' });
 
 say(`a fresh project in ${dir}`);
 cpSync(join(root, 'examples', 'shop-dashboard'), dir, { recursive: true });
+const database = await startDemoDatabase({ database: 'shop_staging', extraDatabases: ['shop_production'] });
+if (database.available) {
+  // the database URLs are secrets: they reach runway and the app only through the environment
+  process.env.STAGING_DATABASE_URL = database.urlFor('shop_staging');
+  process.env.PRODUCTION_DATABASE_URL = database.urlFor('shop_production');
+  const yaml = join(dir, 'runway.yaml');
+  writeFileSync(yaml, readFileSync(yaml, 'utf8')
+    .replace('  staging:\n', '  staging:\n    database: { url: STAGING_DATABASE_URL, backup: { verify: restore } }\n    rollback: { database: restore }\n')
+    .replace('  production:\n', '  production:\n    database: { url: PRODUCTION_DATABASE_URL }\n    rollback: { database: restore }\n')
+    .replace('        http: { path: /, expect: { contains: "<h1>Dashboard</h1>" } }\n    gates: [secrets-present, secret-scan]',
+      '        http: { path: /, expect: { contains: "<h1>Dashboard</h1>" } }\n      - tables: { exist: [shops, orders, order_items] }\n    gates: [secrets-present, secret-scan]')
+    .replace('  - deploy\n', '  - migrate\n  - deploy\n'));
+  process.stdout.write(`a local PostgreSQL for the app's databases: 127.0.0.1:${database.port} (shop_staging, shop_production)\n`);
+} else {
+  process.stdout.write(`(no database part: ${database.reason})\n`);
+}
 git('init', '-q', '-b', 'main');
 git('config', 'user.email', 'demo@runway.local');
 git('config', 'user.name', 'Runway demo');
 git('add', '-A');
 git('commit', '-q', '-m', 'shop-dashboard v1');
 runway(['validate']);
+runway(['secrets', 'list', 'staging']);
 
-say('v1 → staging (build once, lint, blue/green deploy, checks)');
+say(`v1 → staging (build once, lint${database.available ? ', back up + migrate the database' : ''}, blue/green deploy, checks)`);
 runway(['deploy', 'staging']);
 
 say('promote the exact release that passed staging to production');
 runway(['promote', 'staging', 'production']);
 
-say('v2: a change that breaks the dashboard');
+say(`v2: ${database.available ? 'a new migration, and ' : ''}a change that breaks the dashboard`);
 const page = join(dir, 'src', 'index.html');
 writeFileSync(page, readFileSync(page, 'utf8').replace('<h1>Dashboard</h1>', '<h1>Dashbaord</h1>'));
 const pkg = join(dir, 'package.json');
 writeFileSync(pkg, readFileSync(pkg, 'utf8').replace('"version": "1.0.0"', '"version": "2.0.0"'));
-git('commit', '-q', '-am', 'shop-dashboard v2 (typo in the dashboard heading)');
+if (database.available) {
+  writeFileSync(join(dir, 'supabase', 'migrations', '20240320090000_discounts.sql'),
+    '-- v2: discount codes\ncreate table public.discounts (code text primary key, percent int not null check (percent between 1 and 90));\n');
+}
+git('add', '-A');
+git('commit', '-q', '-m', 'shop-dashboard v2 (discount codes; typo in the dashboard heading)');
 runway(['plan', 'staging']);
 runway(['deploy', 'staging'], 1);
+if (database.available) runway(['migrate', 'status', 'staging']);
 
 say('promotion of v2 is refused: it never passed staging');
 runway(['promote', 'staging', 'production'], 3);
+
+failures += await demoMonitor((args, code = 0) => runway(args, code), dir);
 
 say('where things stand');
 runway(['status']);
 runway(['history']);
 runway(['evidence', 'list']);
+if (database.available) runway(['backup', 'list', 'production']);
 runway(['evidence', 'verify']);
 process.stdout.write(`journal: ${join(dir, 'deploy', 'journal.md')}\n`);
 
 say('stop the demo environments');
 runway(['down']);
+if (database.available) await database.stop();
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
 process.stdout.write(`\ndemo ${failures ? `had ${failures} unexpected result(s)` : 'finished'} in ${seconds}s; ` +
   `the project stays in ${dir} (runway -C ${dir} up brings it back)\n`);

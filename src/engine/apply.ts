@@ -10,7 +10,7 @@ import type { BuiltinGateName } from '../config/schema.js';
 import { parityMeasurement } from '../parity/gate.js';
 import { presenceMeasurement } from '../secrets/resolve.js';
 import { secretScanMeasurement } from '../secrets/scan/gate.js';
-import { backupStep, restoreStep } from '../steps/backup.js';
+import { backupOfThisRun, backupStep, restoreStep } from '../steps/backup.js';
 import { checksStep, failedSummary, measureChecks } from '../steps/checks.js';
 import { deployStep } from '../steps/deploy.js';
 import { migrateStep } from '../steps/migrate.js';
@@ -210,9 +210,13 @@ async function autoRollback(rc: RunContext, trigger: string, policy: 'onFailure'
   const logFile = rc.bundle.stepLogPath(index, 'rollback');
   await writeFile(logFile, `trigger: ${rc.ctx.redactor.redact(trigger)}\n`);
   result.log = logPath(rc, logFile);
-  const outcome: StepOutcome = to
-    ? await rollbackTo(rc, to, logFile)
-    : { ok: false, error: `no known-good release in ${rc.plan.environment}: it keeps serving ${rc.release.id}` };
+  const restored = to ? await restoreDatabaseOnRollback(rc, logFile) : undefined;
+  const outcome: StepOutcome = !to
+    ? { ok: false, error: `no known-good release in ${rc.plan.environment}: it keeps serving ${rc.release.id}` }
+    : restored && !restored.ok
+      ? { ...restored, error: `database restore failed, traffic stays on ${rc.release.id}: ${restored.error}` }
+      : await rollbackTo(rc, to, logFile);
+  if (restored?.ok) outcome.details = { ...outcome.details, restoredBackup: restored.details?.backup ?? restored.details };
   if (to && outcome.details?.rolledBackTo) rc.run.rolledBackTo = to.id;
   const durationMs = performance.now() - started;
   Object.assign(result, {
@@ -220,4 +224,20 @@ async function autoRollback(rc: RunContext, trigger: string, policy: 'onFailure'
     error: outcome.error, checks: outcome.checks, details: outcome.details,
   } satisfies Partial<StepResult>);
   rc.ctx.reporter.taskEnd(label, outcome.ok ? 'successful' : 'failed', durationMs, outcome.error);
+}
+
+/**
+ * With `rollback: { database: restore }`, an automatic rollback of a run that migrated the database first
+ * restores the backup this run took before migrating; undefined when there is nothing to restore.
+ */
+async function restoreDatabaseOnRollback(rc: RunContext, logFile: string): Promise<StepOutcome | undefined> {
+  const policy = rc.ctx.loaded.config.environments[rc.plan.environment]?.rollback?.database;
+  if (policy !== 'restore' || !(rc.run.migrations?.length) || !backupOfThisRun(rc)) return undefined;
+  await appendFile(logFile, `restoring the database from backup ${backupOfThisRun(rc)} (rollback.database: restore)\n`);
+  rc.ctx.reporter.output(`restoring the database from the backup taken before ${rc.run.migrations.join(', ')}\n`);
+  const step: PlannedStep = {
+    index: 0, name: 'restore database', kind: 'restore', timeoutMs: 30 * 60_000, attempts: 1,
+    when: { status: 'always' }, continueOnError: false, env: {},
+  };
+  return restoreStep(rc, step, logFile);
 }
