@@ -21,6 +21,7 @@ export type StreamLine =
   | { type: 'error'; message: string; badInput?: boolean };
 
 const ENV_NAME = /^[a-z][a-z0-9_-]*$/;
+const REQUEST_BATCH_MS = 20;
 const MAX_BODY = 1_000_000;
 
 /** Creates (does not start) the API server of `agent`. */
@@ -64,7 +65,8 @@ async function route(agent: Agent, req: IncomingMessage, res: ServerResponse): P
     case 'GET releases':
       return send(res, 200, known ? known.releases() : []);
     case 'GET requests':
-      return follow(res, (write) => agent.environment(name).proxy.onRequest(write));
+      // Request records are batched (at most 20 ms late): one write per batch, not one per proxied request.
+      return follow(res, (write) => agent.environment(name).proxy.onRequest(write), REQUEST_BATCH_MS);
   }
   if (agent.closingDown) return send(res, 503, { error: 'the runway agent is shutting down' });
   switch (action) {
@@ -118,14 +120,29 @@ async function stream(res: ServerResponse, work: (log: (line: string) => void, s
   res.end();
 }
 
-// Keeps an NDJSON response open and writes every item `subscribe` delivers, until the client leaves.
-function follow<T>(res: ServerResponse, subscribe: (write: (item: T) => void) => () => void): void {
+// Keeps an NDJSON response open and writes every item `subscribe` delivers, until the client leaves. With `batchMs`,
+// items are gathered and written together at most that long after the first of a batch.
+function follow<T>(res: ServerResponse, subscribe: (write: (item: T) => void) => () => void, batchMs = 0): void {
   res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
   res.flushHeaders();
+  const open = () => !res.destroyed && !res.writableEnded;
+  let batch = '';
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    timer = undefined;
+    if (batch && open()) res.write(batch);
+    batch = '';
+  };
   const unsubscribe = subscribe((item) => {
-    if (!res.destroyed && !res.writableEnded) res.write(`${JSON.stringify(item)}\n`);
+    if (!open()) return;
+    if (batchMs <= 0) return void res.write(`${JSON.stringify(item)}\n`);
+    batch += `${JSON.stringify(item)}\n`;
+    timer ??= setTimeout(flush, batchMs);
   });
-  res.on('close', unsubscribe);
+  res.on('close', () => {
+    clearTimeout(timer);
+    unsubscribe();
+  });
 }
 
 // Validates a deploy body; returns an error message for bad input.
