@@ -6,7 +6,7 @@
 import { Agent, request } from 'undici';
 import { formatMs } from '../config/duration.js';
 import type { CheckContext } from './check.js';
-import { BODY_CAP } from './http.js';
+import { readBody } from './http.js';
 
 /** What to request. `label` is how messages name the URL. */
 export interface FetchSpec {
@@ -48,17 +48,6 @@ function describe(error: unknown, spec: FetchSpec): string {
     default:
       return `request to ${spec.label} failed${code ? ` (${code})` : ''}`;
   }
-}
-
-// Reads the body up to BODY_CAP, counting every byte.
-async function readBody(body: AsyncIterable<Buffer>): Promise<{ text: string; bytes: number }> {
-  const kept: Buffer[] = [];
-  let bytes = 0;
-  for await (const chunk of body) {
-    if (bytes < BODY_CAP) kept.push(chunk.subarray(0, BODY_CAP - bytes));
-    bytes += chunk.length;
-  }
-  return { text: Buffer.concat(kept).toString('utf8'), bytes };
 }
 
 /** Sends one request; never throws. */

@@ -80,8 +80,8 @@ function describeNetworkError(error: unknown, url: string): string {
   }
 }
 
-// Reads the body up to BODY_CAP, counting every byte.
-async function readBody(body: AsyncIterable<Buffer>): Promise<{ text: string; bytes: number }> {
+/** Reads a response body up to BODY_CAP, counting every byte. */
+export async function readBody(body: AsyncIterable<Buffer>): Promise<{ text: string; bytes: number }> {
   const kept: Buffer[] = [];
   let bytes = 0;
   for await (const chunk of body) {

@@ -34,7 +34,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const program = buildProgram(io);
   try {
     await program.parseAsync(argv);
-    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+    return 0;
   } catch (err) {
     return reportError(io, err);
   } finally {
