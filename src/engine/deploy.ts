@@ -54,10 +54,12 @@ export async function checkRequires(ctx: ProjectContext, environment: string, re
  * The presence gate: refuses (exit 3, before the lock and before anything changes) while any required secret of
  * `environment` is missing, listing every missing name and the sources searched — never a value.
  */
-export async function checkSecretsPresent(ctx: ProjectContext, environment: string, release: Release): Promise<void> {
+export async function checkSecretsPresent(ctx: ProjectContext, environment: string, release: Release, kind: RunKind = 'deploy'): Promise<void> {
   const resolved = ctx.secrets(environment);
   const problem = presenceProblem(resolved);
   if (!problem) return;
+  // a rollback must not be blocked in an emergency: a warm version needs no secrets to take traffic again
+  if (kind === 'rollback') return ctx.reporter.warn(`${problem} — rolling back anyway`);
   await ctx.store.use((db) =>
     appendAudit(db, { actor: ctx.actor, action: 'gate.refused', environment, releaseId: release.id,
       details: { gate: 'secrets-present', missing: resolved.missing, searched: describeSearched(resolved.searched) } }));
@@ -67,7 +69,7 @@ export async function checkSecretsPresent(ctx: ProjectContext, environment: stri
 /** Executes one run under the environment lock and records everything it did. */
 export async function executeRun(ctx: ProjectContext, opts: RunOptions): Promise<RunRecord> {
   const { environment, release } = opts;
-  await checkSecretsPresent(ctx, environment, release);
+  await checkSecretsPresent(ctx, environment, release, opts.kind);
   ctx.useEnvironment(environment);
   const plan = opts.plan ?? buildPlan(ctx.loaded.config, environment, { kind: opts.kind, release });
   const run: RunRecord = {
