@@ -97,7 +97,7 @@ describe('processRunner', () => {
     expect(r.exitCode).toBeNull();
     const started = pids(file);
     expect(started).toHaveLength(2);
-    for (const pid of started) expect(alive(pid)).toBe(false);
+    for (const pid of started) expect(await gone(pid)).toBe(true);
   });
 
   it('escalates to SIGKILL for processes that ignore SIGTERM', async () => {
