@@ -1,6 +1,8 @@
 /** `runway rollback <env> --reason "…" [--to <release>]`: back to the known-good release. */
 import type { Command } from 'commander';
 import { rollback } from '../engine/rollback.js';
+import { ConfigError } from '../errors.js';
+import { answerPause, readPause } from '../monitor/pause.js';
 import type { CliIO } from './io.js';
 import { commandLine, finishRunOutput, interruptSignal, openFromCommand } from './project.js';
 
@@ -17,6 +19,13 @@ export function register(program: Command, io: CliIO): void {
     .addHelpText('after', '\nExit codes: 0 successful, 1 failed, 2 bad input, 3 locked or refused.')
     .action(async (env: string, opts: { to?: string; reason?: string; json: boolean; restoreDb: boolean }, cmd: Command) => {
       const ctx = await openFromCommand(cmd, io);
+      // a run paused by its monitor holds the lock: the rollback is its answer
+      const paused = opts.to ? undefined : await readPause(ctx.stateDir, env);
+      if (paused) {
+        if (!opts.reason?.trim()) throw new ConfigError('--reason is required: say why you roll back (it is recorded in the run and the journal)');
+        await answerPause(ctx.stateDir, env, { decision: 'rollback', actor: ctx.actor, reason: opts.reason });
+        return io.out(`run ${paused.runId} is paused by its monitor: answered it with a rollback of ${env} from ${paused.releaseId}\n`);
+      }
       const interrupt = interruptSignal(io);
       try {
         const run = await rollback(ctx, env, {
