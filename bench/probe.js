@@ -9,11 +9,13 @@ import { Client } from 'undici';
 export const now = () => performance.timeOrigin + performance.now();
 
 /**
- * Starts probing `origin + path`. `versionOf(headers, body)` names the version that answered.
+ * Starts probing `origin + path`. `versionOf(headers, body)` names the version that answered; a request that fails
+ * (non-2xx, socket error, no answer within `timeoutMs`) is a sample whose version is null.
  * `stop()` resolves with { samples: { sent, received, version }, failures: [{ at, detail }] }.
  */
-export function startProbe({ origin, path = '/api/orders', versionOf, gapMs = 1, fresh = false }) {
-  const client = new Client(origin, { pipelining: 1, keepAliveTimeout: 60_000, headersTimeout: 10_000, bodyTimeout: 10_000 });
+export function startProbe({ origin, path = '/api/orders', versionOf, gapMs = 1, fresh = false, timeoutMs = 2000 }) {
+  const client = new Client(origin, { pipelining: 1, keepAliveTimeout: 60_000, headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs });
   const samples = { sent: [], received: [], version: [] };
   const failures = [];
   let running = true;
@@ -22,19 +24,18 @@ export function startProbe({ origin, path = '/api/orders', versionOf, gapMs = 1,
   const loop = (async () => {
     while (running) {
       const sent = now();
+      let version = null;
       try {
         const res = await client.request({ path, method: 'GET', reset: fresh });
         const body = await res.body.text();
-        const received = now();
-        if (res.statusCode < 200 || res.statusCode > 299) failures.push({ at: received, detail: `status ${res.statusCode}` });
-        else {
-          samples.sent.push(sent);
-          samples.received.push(received);
-          samples.version.push(versionOf(res.headers, body));
-        }
+        if (res.statusCode >= 200 && res.statusCode <= 299) version = versionOf(res.headers, body);
+        else failures.push({ at: now(), detail: `status ${res.statusCode}` });
       } catch (err) {
         failures.push({ at: now(), detail: err.code ?? err.message });
       }
+      samples.sent.push(sent);
+      samples.received.push(now());
+      samples.version.push(version);
       if (gapMs > 0) await new Promise((resolve) => setTimeout(resolve, gapMs));
     }
   })();
@@ -57,7 +58,8 @@ export const bodyVersion = (_headers, body) => JSON.parse(body).version;
 
 /**
  * When traffic settled on `version` after `from` (and before `to`): the send time of the first answer from it
- * (`first`) and of the first request from which every answer up to `to` came from it (`all`); undefined if never.
+ * (`first`) and of the first request from which every request up to `to` was answered by it (`all`: a failed
+ * request counts against it too); undefined if never.
  */
 export function settledOn(samples, version, from, to) {
   let first;

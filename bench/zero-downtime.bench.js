@@ -22,7 +22,7 @@ function summarise(records, startedAt, loadBefore) {
     loadAverage: { before: loadBefore, after: loadavg()[0] },
     achievedRate: achievedRate(records.load),
     probe: {
-      requests: records.probe.samples.sent.length + records.probe.failures.length,
+      requests: records.probe.samples.sent.length,
       intervalMs: intervals(records.probe.samples.sent),
     },
     failures: failureSummary(records.load, records.probe.failures, records.ops),
@@ -78,7 +78,7 @@ function markdown(runway, pm2) {
   const unsettled = runway.forward.neverSettled + runway.back.neverSettled + pm2.forward.neverSettled + pm2.back.neverSettled;
   const shows = `**What it shows.** Over ${OPTIONS.cycles} deploys and ${OPTIONS.cycles} rollbacks Runway failed ` +
     `${f(runway).failed} of ${f(runway).requests} requests, pm2 failed ${f(pm2).failed} of ${f(pm2).requests} over ` +
-    `${OPTIONS.cycles * 2} reloads${f(pm2).failed ? ' (requests caught on a connection of a worker pm2 was stopping)' : ''}. ` +
+    `${OPTIONS.cycles * 2} reloads${f(pm2).failed ? ` (${plainKinds(f(pm2).byKind)})` : ''}. ` +
     `A Runway rollback is a pointer switch to the warm previous release: 100 % of answers came from it ` +
     `${ms(runway.back.toAllMs.p50)} after it was requested (p99 ${ms(runway.back.toAllMs.p99)}), where pm2 reloads ` +
     `again (${ms(pm2.back.toAllMs.p50)}).`;
@@ -90,8 +90,10 @@ function markdown(runway, pm2) {
     `from ${WINDOW_MS / 1000} s before an operation was requested to ${WINDOW_MS / 1000} s after it returned. Runway deploys ` +
     'a new release id from a second directory (2.0.0) each cycle and rolls back to 1.0.0; pm2 rebuilds the version ' +
     'in place and runs `pm2 reload`, as `git pull && pm2 reload` would. A probe loop (one request at a time, 1 ms ' +
-    'apart: kept alive through Runway\'s proxy, a new connection each time for pm2 so it reaches both workers) reads ' +
-    '`x-runway-release` or the app\'s version and dates when 100 % of answers come from the target; its resolution ' +
+    'apart, 2 s timeout: kept alive through Runway\'s proxy, a new connection each time for pm2 so it reaches both ' +
+    'workers) reads ' +
+    '`x-runway-release` or the app\'s version and dates when 100 % of answers come from the target (a failed probe ' +
+    'request counts against it); its resolution ' +
     `(probe interval p50 / p99) was ${lat(runway.probe.intervalMs)} (Runway), ${lat(pm2.probe.intervalMs)} (pm2). ` +
     `Runway ${runway.seconds} s, pm2 ${pm2.seconds} s; 1-minute load average before / after: ` +
     `${runway.loadAverage.before} / ${runway.loadAverage.after} and ${pm2.loadAverage.before} / ${pm2.loadAverage.after}.`;
@@ -112,6 +114,14 @@ function relative(op) {
   }
   if (op.switchMs !== undefined) out.agentSwitchMs = Math.round(op.switchMs * 100) / 100;
   return out;
+}
+
+// The kinds of failure in words: "reset connections, requests unanswered for 10 s".
+function plainKinds(byKind) {
+  const words = Object.keys(byKind).map((k) => (k.startsWith('error: ECONNRESET') ? 'reset connections'
+    : k.startsWith('error') ? 'socket errors' : k.startsWith('closed') ? 'connections closed before the answer'
+      : k.startsWith('timeout') ? 'requests unanswered for 10 s' : 'non-2xx answers'));
+  return [...new Set(words)].join(', ');
 }
 
 // "(3 × error: ECONNRESET, …)" or nothing.
