@@ -2,7 +2,6 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command, CommanderError } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresAvailability, startPostgres, type TestPostgres } from '../../test/support/postgres.js';
 import { EXAMPLE_MIGRATIONS, FAKE_PASSWORD, freshDatabase, queryValue } from '../db/test-database.case.js';
@@ -10,36 +9,14 @@ import type { Dsn } from '../db/dsn.js';
 import { openProject } from '../engine/context.js';
 import { executeRun } from '../engine/deploy.js';
 import { resolveCurrentRelease } from '../engine/release.js';
-import { RunwayError } from '../errors.js';
 import { register } from './backup.js';
-import type { CliIO } from './io.js';
+import { runRegistered, type CliRun } from './cli-harness.case.js';
 
 const { available } = postgresAvailability();
 
 /** Runs `runway <args>` with the global flags of the real CLI and DATABASE_URL set; returns exit code and output. */
-async function run(args: string[], url: string): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIO = { out: (t) => void (out += t), err: (t) => void (err += t), redact: (t) => t, color: false };
-  const program = new Command('runway')
-    .option('-C, --dir <path>', 'project directory', process.cwd())
-    .option('-c, --config <file>', 'config file', 'runway.yaml')
-    .configureOutput({ writeOut: io.out, writeErr: io.err })
-    .exitOverride();
-  register(program, io);
-  const saved = process.env.DATABASE_URL;
-  process.env.DATABASE_URL = url;
-  try {
-    await program.parseAsync(['node', 'runway', ...args]);
-    return { code: 0, out, err };
-  } catch (e) {
-    if (e instanceof CommanderError) return { code: e.exitCode, out, err };
-    if (!(e instanceof RunwayError)) throw e;
-    return { code: e.exitCode, out, err: err + e.message };
-  } finally {
-    if (saved === undefined) delete process.env.DATABASE_URL;
-    else process.env.DATABASE_URL = saved;
-  }
+async function run(args: string[], url: string): Promise<CliRun> {
+  return runRegistered(register, args, { env: { DATABASE_URL: url } });
 }
 
 // Commits everything in the project.

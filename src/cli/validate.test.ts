@@ -1,12 +1,10 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Command, CommanderError } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
-import { RunwayError } from '../errors.js';
-import type { CliIO } from './io.js';
 import { register } from './validate.js';
 import { CHECK_KINDS, STEP_KINDS, STRING_STEP_KINDS } from '../config/schema.js';
+import { runRegistered, type CliRun } from './cli-harness.case.js';
 const STRING_STEPS = STRING_STEP_KINDS.join(', ');
 
 
@@ -24,24 +22,8 @@ pipeline:
 `;
 
 /** Runs `runway <args>` with the global flags of the real CLI; returns exit code and output. */
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIO = { out: (t) => void (out += t), err: (t) => void (err += t), redact: (t) => t, color: false };
-  const program = new Command('runway')
-    .option('-C, --dir <path>', 'project directory', process.cwd())
-    .option('-c, --config <file>', 'config file', 'runway.yaml')
-    .configureOutput({ writeOut: io.out, writeErr: io.err })
-    .exitOverride();
-  register(program, io);
-  try {
-    await program.parseAsync(['node', 'runway', ...args]);
-    return { code: 0, out, err };
-  } catch (e) {
-    if (e instanceof CommanderError) return { code: e.code === 'commander.helpDisplayed' ? 0 : 2, out, err };
-    if (!(e instanceof RunwayError)) throw e;
-    return { code: e.exitCode, out, err: err + e.message };
-  }
+async function run(args: string[]): Promise<CliRun> {
+  return runRegistered(register, args);
 }
 
 describe('runway validate', () => {
@@ -72,6 +54,7 @@ describe('runway validate', () => {
       err: [
         'deploy/bad.yaml:6:16 environments.production.requires[0]: unknown environment "stagin" (did you mean "staging"?)',
         `deploy/bad.yaml:10:5 pipeline[1]: expected one of ${STRING_STEPS}, got string "deplyo" (did you mean "deploy"?)`,
+        '',
       ].join('\n'),
     });
   });
@@ -82,7 +65,7 @@ describe('runway validate', () => {
     expect(JSON.parse(ok.out)).toEqual({ ok: true, file: 'runway.yaml', issues: [] });
     const bad = await run(['-C', dir, 'validate', 'deploy/bad.yaml', '--json']);
     expect(bad.code).toBe(2);
-    expect(bad.err).toBe('deploy/bad.yaml: 2 problems');
+    expect(bad.err).toBe('deploy/bad.yaml: 2 problems\n');
     expect(JSON.parse(bad.out)).toEqual({
       ok: false,
       file: 'deploy/bad.yaml',
@@ -95,7 +78,7 @@ describe('runway validate', () => {
 
   it('reports a missing file, also as JSON', async () => {
     const missing = await run(['-C', dir, 'validate', 'nope.yaml']);
-    expect(missing).toMatchObject({ code: 2, err: `nope.yaml not found in ${dir}: create one (see docs/config.md) or pass --config <file>` });
+    expect(missing).toMatchObject({ code: 2, err: `nope.yaml not found in ${dir}: create one (see docs/config.md) or pass --config <file>\n` });
     const json = await run(['-C', dir, 'validate', 'nope.yaml', '--json']);
     expect(JSON.parse(json.out).issues).toEqual([
       { file: 'nope.yaml', line: null, col: null, path: '', message: `not found in ${dir}: create one (see docs/config.md) or pass --config <file>` },

@@ -1,13 +1,11 @@
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { register } from '../cli/evidence.js';
-import type { CliIO } from '../cli/io.js';
-import { reportError } from '../cli/main.js';
 import type { RunRecord } from '../types.js';
 import { EvidenceBundle } from './bundle.js';
+import { runRegistered, type CliRun } from '../cli/cli-harness.case.js';
 
 let project: string;
 beforeEach(async () => {
@@ -18,22 +16,8 @@ afterEach(async () => {
 });
 
 // Runs `runway <args>` with only the evidence commands registered; returns exit code and output.
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIO = { out: (t) => void (out += t), err: (t) => void (err += t), redact: (t) => t, color: false };
-  const program = new Command('runway')
-    .option('-C, --dir <path>', 'project directory', process.cwd())
-    .option('-c, --config <file>', 'config file', 'runway.yaml')
-    .configureOutput({ writeOut: io.out, writeErr: io.err })
-    .exitOverride();
-  register(program, io);
-  try {
-    await program.parseAsync(['node', 'runway', '--dir', project, ...args]);
-    return { code: 0, out, err };
-  } catch (e) {
-    return { code: reportError(io, e), out, err };
-  }
+async function cli(...args: string[]): Promise<CliRun> {
+  return runRegistered(register, ['--dir', project, ...args]);
 }
 
 // Finalizes one bundle for `environment` with the given outcome.
