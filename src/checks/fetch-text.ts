@@ -6,7 +6,7 @@
 import { Agent, request } from 'undici';
 import { formatMs } from '../config/duration.js';
 import type { CheckContext } from './check.js';
-import { readBody } from './http.js';
+import { networkErrorSentence, readBody } from './http.js';
 
 /** What to request. `label` is how messages name the URL. */
 export interface FetchSpec {
@@ -33,21 +33,8 @@ function describe(error: unknown, spec: FetchSpec): string {
   } catch {
     // keep the label
   }
-  switch (code) {
-    case 'ECONNREFUSED':
-      return `connection refused by ${host} (is it running and listening?)`;
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return `DNS lookup failed for ${host} (${code})`;
-    case 'ECONNRESET':
-      return `connection reset by ${host}`;
-    case 'UND_ERR_SOCKET':
-      return `${host} closed the connection before a complete response`;
-    case 'UND_ERR_CONNECT_TIMEOUT':
-      return `could not connect to ${host} (connect timeout)`;
-    default:
-      return `request to ${spec.label} failed${code ? ` (${code})` : ''}`;
-  }
+  return networkErrorSentence(code, { host, dnsHost: host, subject: 'it' })
+    ?? `request to ${spec.label} failed${code ? ` (${code})` : ''}`;
 }
 
 /** Sends one request; never throws. */

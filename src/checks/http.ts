@@ -63,12 +63,24 @@ function describeNetworkError(error: unknown, url: string): string {
   const err = error as { code?: string; message?: string; cause?: { code?: string } };
   const code = err.code ?? err.cause?.code;
   const host = new URL(url).host;
+  return networkErrorSentence(code, { host, dnsHost: new URL(url).hostname, subject: 'the app' })
+    ?? `request to ${displayUrl(url)} failed: ${err.message ?? String(error)}${code ? ` (${code})` : ''}`;
+}
+
+/**
+ * A sentence for a well-known network error code (what to look at), shared by the HTTP-based checks;
+ * undefined for other codes. `subject` names the server in the hint, e.g. "the app".
+ */
+export function networkErrorSentence(
+  code: string | undefined, where: { host: string; dnsHost: string; subject: string },
+): string | undefined {
+  const { host } = where;
   switch (code) {
     case 'ECONNREFUSED':
-      return `connection refused by ${host} (is the app running and listening?)`;
+      return `connection refused by ${host} (is ${where.subject} running and listening?)`;
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return `DNS lookup failed for ${new URL(url).hostname} (${code})`;
+      return `DNS lookup failed for ${where.dnsHost} (${code})`;
     case 'ECONNRESET':
       return `connection reset by ${host}`;
     case 'UND_ERR_SOCKET':
@@ -76,7 +88,7 @@ function describeNetworkError(error: unknown, url: string): string {
     case 'UND_ERR_CONNECT_TIMEOUT':
       return `could not connect to ${host} (connect timeout)`;
     default:
-      return `request to ${displayUrl(url)} failed: ${err.message ?? String(error)}${code ? ` (${code})` : ''}`;
+      return undefined;
   }
 }
 

@@ -9,6 +9,7 @@ import { runProbes } from './probes.js';
 import type { MonitorSources } from './sources.js';
 import type { MonitorSpec } from './spec.js';
 import { MonitorWindow, type RequestSample, type SeriesPoint, type TrafficStats } from './window.js';
+import { delay } from './delay.js';
 
 /** What a monitor watches and with what. */
 export interface MonitorRunOptions {
@@ -207,15 +208,3 @@ function compact(e: Evaluation): MonitorResult['evaluations'][number] {
   };
 }
 
-// setTimeout as a promise that also ends when the signal aborts.
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}

@@ -5,6 +5,7 @@
  */
 import { request } from 'undici';
 import type { RequestSample } from './window.js';
+import { delay } from './delay.js';
 
 /** How probes are sent. */
 export interface ProbeOptions {
@@ -36,7 +37,7 @@ export async function runProbes(options: ProbeOptions): Promise<void> {
       const probe = sendProbe(url, options).finally(() => pending.delete(probe));
       pending.add(probe);
     }
-    await pause(gapMs, options.signal);
+    await delay(gapMs, options.signal);
   }
   await Promise.all(pending);
 }
@@ -58,15 +59,3 @@ async function sendProbe(url: string, options: ProbeOptions): Promise<void> {
   }
 }
 
-// Waits `ms`, or less when the signal aborts.
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
