@@ -20,7 +20,8 @@ export { terminalReporter, memoryReporter, type Reporter } from './engine/report
 export { runCheck, checkName } from './checks/index.js';
 export type { CheckProvider, CheckContext } from './checks/check.js';
 export type { Target, TargetContext, TargetStatus, VersionInfo } from './targets/target.js';
-export { localTarget } from './targets/local/index.js';
+export { createLocalTarget } from './targets/local/index.js';
+export { TARGETS, loadTarget } from './targets/index.js';
 export { verifyEvidence, type VerifyResult } from './evidence/verify.js';
 export { Redactor } from './secrets/redact.js';
 export { Sensitive } from './secrets/sensitive.js';

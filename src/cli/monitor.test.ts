@@ -1,3 +1,4 @@
+import { execTools } from '../exec/tool.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
@@ -7,7 +8,7 @@ import { RunwayError } from '../errors.js';
 import { startTraffic, writeFaultyRelease } from '../monitor/fixtures.case.js';
 import { readPause, writePause } from '../monitor/pause.js';
 import { buildAgent, killStrays, removeDirs, tempDir } from '../targets/local/fixtures.case.js';
-import { localTarget, stopAgent } from '../targets/local/index.js';
+import { createLocalTarget, stopAgent } from '../targets/local/index.js';
 import type { CliIO } from './io.js';
 import { register } from './monitor.js';
 
@@ -29,8 +30,8 @@ environments:
 `);
   mkdirSync(stateDir, { recursive: true });
   const config = environmentSchema.parse({ target: { local: { start: 'node app.mjs', startTimeout: '10s' } } });
-  const ctx = { projectDir: root, stateDir, environment: 'production', env: {}, log: () => undefined, config };
-  ({ url } = await localTarget({ agentEntry: built.entry }).deploy(ctx, writeFaultyRelease(root, 'r1', 'errors')));
+  const ctx = { projectDir: root, stateDir, environment: 'production', env: {}, log: () => undefined, config, tools: execTools };
+  ({ url } = await createLocalTarget({ agentEntry: built.entry }).deploy(ctx, writeFaultyRelease(root, 'r1', 'errors')));
 }, 60_000);
 afterAll(async () => {
   await stopAgent(stateDir).catch(() => undefined);

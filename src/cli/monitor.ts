@@ -12,9 +12,10 @@ import { renderChart } from '../monitor/chart.js';
 import { progressLine, verdictLines } from '../monitor/format.js';
 import { runMonitor } from '../monitor/monitor.js';
 import { answerPause } from '../monitor/pause.js';
-import { localSources } from '../monitor/sources.js';
+import { probeSources } from '../monitor/sources.js';
+import { targetHealthPath } from '../targets/index.js';
+import { monitorChecks } from './monitor-checks.js';
 import { describeMonitor, resolveMonitor } from '../monitor/spec.js';
-import { findAgent } from '../targets/local/agent-client.js';
 import { paint, printJson, type CliIO } from './io.js';
 import { interruptSignal, openFromCommand } from './project.js';
 
@@ -66,18 +67,21 @@ async function monitorCommand(io: CliIO, cmd: Command, env: string, opts: Monito
   const ctx = await openFromCommand(cmd, io);
   const config = environmentConfig(ctx, env);
   const spec = resolveMonitor(config.monitor, { for: opts.for, every: opts.every, window: opts.window },
-    { where: `${ctx.loaded.label} environments.${env}.monitor`, healthPath: config.target.local?.health, onFailure: config.onFailure });
-  if (!config.target.local) throw new ConfigError(`environments.${env}: monitoring reads Runway's proxy, which only the local target has`);
-  const client = await findAgent(ctx.stateDir);
-  if (!client) throw new StepError(`nothing serves ${env}: the runway agent is not running (runway up, or deploy first)`);
-  const status = await client.environmentStatus(env);
-  if (!status.current || !status.url) throw new StepError(`${env} has no live release to monitor (runway deploy ${env})`);
+    { where: `${ctx.loaded.label} environments.${env}.monitor`, healthPath: targetHealthPath(config.target), onFailure: config.onFailure });
+  ctx.useEnvironment(env);
+  const target = await ctx.target(env);
+  const tctx = ctx.targetContext(env);
+  const status = await target.status(tctx);
+  const url = config.url ?? status.url;
+  if (!status.current || !url) throw new StepError(`${env} has no live release to monitor (runway deploy ${env})`);
   const releaseId = status.current.releaseId;
+  const sources = target.monitorSources ? await target.monitorSources(tctx, releaseId) : probeSources();
+  const runChecks = monitorChecks(ctx, env, spec, { releaseId, url });
   io.err(`monitoring ${env} (${releaseId}) read-only: ${describeMonitor(spec, { onBreach: false })}\n`);
   const interrupt = interruptSignal(io);
   let printed = -PROGRESS_EVERY_MS;
   const result = await runMonitor({
-    spec, environment: env, releaseId, sources: localSources(client, env, releaseId), baseUrl: status.url, signal: interrupt.signal,
+    spec, environment: env, releaseId, sources, baseUrl: url, signal: interrupt.signal, runChecks,
     onEvaluation: (e, verdict) => {
       if (verdict === 'running' && e.t - printed < PROGRESS_EVERY_MS) return;
       printed = e.t;

@@ -3,13 +3,25 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { formatMs } from '../config/duration.js';
-import { environmentConfig } from '../engine/context.js';
+import { environmentConfig, type ProjectContext } from '../engine/context.js';
+import { planFacts } from '../engine/deploy.js';
 import { buildPlan } from '../engine/plan.js';
 import { currentSource } from '../engine/release.js';
 import { findReleaseBySource } from '../store/releases.js';
 import { knownGood, listEnvironments, passedIn } from '../store/runs.js';
 import { paint, printJson, type CliIO } from './io.js';
 import { openFromCommand } from './project.js';
+
+/** An argument array as a person would type it. */
+export function formatArgv(argv: string[]): string {
+  return argv.map((a) => (/^[\w@%+=:,./<>()\[\]-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
+}
+
+// The environment's URL as its target reports it, without opening the state store (nothing was built yet).
+async function targetUrlOnly(ctx: ProjectContext, env: string): Promise<{ url?: string }> {
+  const target = await ctx.target(env);
+  return { url: ctx.loaded.config.environments[env]?.url ?? (await target.url(ctx.targetContext(env)).catch(() => undefined)) };
+}
 
 /** Registers `plan`. */
 export function register(program: Command, io: CliIO): void {
@@ -36,9 +48,10 @@ export function register(program: Command, io: CliIO): void {
           })
         : { built: undefined, current: undefined, knownGood: undefined, requires: [] };
       const release = state.built
-        ? { id: state.built.id, sha: state.built.sha, dirty: state.built.dirty }
+        ? { id: state.built.id, sha: state.built.sha, dirty: state.built.dirty, dir: state.built.dir }
         : { id: `${src.sha.slice(0, 7)}-(not built yet)`, sha: src.sha, dirty: src.dirty };
-      const plan = buildPlan(ctx.loaded.config, env, { kind: 'deploy', release });
+      const facts = state.built ? await planFacts(ctx, env, state.built) : await targetUrlOnly(ctx, env);
+      const plan = buildPlan(ctx.loaded.config, env, { kind: 'deploy', release, ...facts });
       const extra = { built: Boolean(state.built), current: state.current, knownGood: state.knownGood, requiresPassed: state.requires };
       if (opts.json) return printJson(io, { ...plan, state: extra });
       const lines = [
@@ -54,6 +67,9 @@ export function register(program: Command, io: CliIO): void {
             s.when.status !== 'success' ? `when ${s.when.status}` : ''].filter(Boolean).join(', ');
           return `    ${s.index}. ${what}${s.skip ? paint(io, 'gray', ` (skipped: ${s.skip})`) : ''} ${paint(io, 'gray', `[${opts2}]`)}`;
         }),
+        plan.target.commands.length ? `  ${plan.target.kind} commands (deploy step):` : '',
+        ...plan.target.commands.map((c) => `    $ ${formatArgv(c.argv)}${c.env?.length ? paint(io, 'gray', `  [env: ${c.env.join(', ')}]`) : ''}` +
+          `${c.when ? paint(io, 'gray', ` (${c.when})`) : ''}`),
         `  on failure after deploy: ${plan.onFailure === 'rollback' ? `roll back to ${state.knownGood ?? 'known-good (none yet)'}` : 'stop'}`,
       ].filter(Boolean);
       io.out(`${lines.join('\n')}\n`);

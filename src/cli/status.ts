@@ -27,7 +27,7 @@ export function register(program: Command, io: CliIO): void {
         let live: TargetStatus | undefined;
         let targetError: string | undefined;
         try {
-          live = await ctx.target(name).status(ctx.targetContext(name));
+          live = await (await ctx.target(name)).status(ctx.targetContext(name));
         } catch (err) {
           targetError = err instanceof Error ? err.message : String(err);
         }

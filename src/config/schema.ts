@@ -3,21 +3,10 @@
  * `runway schema` prints it as JSON Schema; docs/config.md explains it for people.
  */
 import { z } from 'zod';
-import { DURATION_PATTERN } from './duration.js';
-import { parseCondition } from '../checks/evaluate.js';
-
-const duration = z
-  .union([
-    z.string().regex(DURATION_PATTERN, { message: 'expected a duration such as 300ms, 5s, 10m or 1h' }),
-    z.number().int().nonnegative(),
-  ])
-  .describe('A duration: 300ms, 5s, 10m, 1h (or a number of milliseconds).');
-
-const name = z
-  .string()
-  .regex(/^[a-z][a-z0-9_-]*$/, { message: 'use lower-case letters, digits, "-" and "_", starting with a letter' });
-
-const stringMap = z.record(z.string(), z.string());
+import {
+  apiHeaders, apiUrl, condition, databaseUrlOption, duration, envVarName, name, regex, secretVarName, stringMap,
+} from './primitives.js';
+import { TARGET_KIND_NAMES, targetConfigSchema } from '../targets/schema.js';
 
 /** HTTP check: one request against the environment's URL. */
 export const httpCheckSchema = z
@@ -55,30 +44,6 @@ export const httpCheckSchema = z
   })
   .strict();
 
-/** A condition on a measured value, such as `< 0.1%`, `< 3s`, `>= 1` or `== ok` (checked when the config loads). */
-const condition = z
-  .string()
-  .superRefine((text, ctx) => {
-    try {
-      parseCondition(text);
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: (error as Error).message });
-    }
-  })
-  .describe('A condition on the measured value: < <= > >= == != and a number (units %, ms, s, m, h) or text.');
-
-/** A regular expression (checked when the config loads). */
-const regex = z
-  .string()
-  .min(1)
-  .superRefine((text, ctx) => {
-    try {
-      new RegExp(text);
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: `invalid regular expression: ${(error as Error).message.replace(/^Invalid regular expression: /, '')}` });
-    }
-  });
-
 /** Command check: a command whose exit code is the verdict. */
 export const commandCheckSchema = z
   .object({
@@ -98,10 +63,6 @@ export const commandCheckSchema = z
       .describe('Also read a number from the output and judge it (after the exit code passed).'),
   })
   .strict();
-
-/** Header values and URLs of the API-reading providers may reference environment variables as ${NAME}. */
-const apiUrl = z.string().min(1).describe('http(s) URL; may reference environment variables as ${NAME} (e.g. for API keys).');
-const apiHeaders = stringMap.optional().describe('Request headers; values may reference environment variables as ${NAME}.');
 
 /** Prometheus check: an instant PromQL query whose result is judged by a condition. */
 export const prometheusCheckSchema = z
@@ -183,14 +144,6 @@ export const browserCheckSchema = z
     timeout: duration.default('30s').describe('Give up (phase error) when loading and checking the page takes longer.'),
   })
   .strict();
-
-const envVarName = z
-  .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'expected the name of an environment variable, e.g. DATABASE_URL' });
-
-const databaseUrlOption = envVarName
-  .optional()
-  .describe("Name of the environment variable holding the database URL (default: the environment's database.url).");
 
 /** SQL check: a query whose first value or row count is the verdict. */
 export const sqlCheckSchema = z
@@ -432,33 +385,11 @@ export const stepSchema = z
   .union([z.enum(STRING_STEP_KINDS), stepObjectSchema])
   .describe('A step: "deploy", "checks", "rollback", or an object with one of run/deploy/checks/rollback.');
 
-/** The built-in local target: the app runs on this machine behind Runway's proxy. */
-export const localTargetSchema = z
-  .object({
-    start: z.string().min(1).describe('Command that starts one instance of the app; it must listen on $PORT.'),
-    health: z.string().default('/health').describe('Path that answers 200 when an instance is ready.'),
-    port: z
-      .number()
-      .int()
-      .min(0)
-      .max(65535)
-      .default(0)
-      .describe("Port of the environment's proxy (0: pick a free port once and keep it)."),
-    env: stringMap.default({}).describe('Environment variables for the app (non-secret).'),
-    startTimeout: duration.default('60s').describe('How long a new instance may take to become healthy.'),
-    drainTimeout: duration.default('30s').describe('How long in-flight requests may finish on the old version.'),
-    hold: duration.default('15m').describe('How long the previous version stays warm so rollback is a pointer switch.'),
-  })
-  .strict();
+/** `target:` of an environment: exactly one key, a kind from the target list (its schema lives with its code). */
+export const targetSchema = targetConfigSchema;
 
-export const targetSchema = z
-  .object({
-    local: localTargetSchema.optional().describe('Built-in local target (process supervisor + reverse proxy).'),
-  })
-  .strict()
-  .describe('Where the environment runs. Exactly one target key.');
-
-export const TARGET_KINDS = ['local'] as const;
+/** Every target kind, in the order of the list. */
+export const TARGET_KINDS = TARGET_KIND_NAMES;
 
 /** The application database of an environment (its URL stays in a secret environment variable). */
 export const databaseSchema = z
@@ -482,11 +413,6 @@ export const databaseSchema = z
       .describe('Backups of this database.'),
   })
   .strict();
-
-/** A secret or variable name: what a child process sees in its environment. */
-const secretVarName = z
-  .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'expected the name of an environment variable, e.g. SUPABASE_SERVICE_KEY' });
 
 /** Where secret values come from; sources are searched in order and the first one with a name wins. */
 export const secretSourceSchema = z
@@ -762,7 +688,7 @@ export type HttpCheckConfig = z.output<typeof httpCheckSchema>;
 export type CommandCheckConfig = z.output<typeof commandCheckSchema>;
 export type StepConfig = z.output<typeof stepSchema>;
 export type StepObjectConfig = z.output<typeof stepObjectSchema>;
-export type LocalTargetConfig = z.output<typeof localTargetSchema>;
+export type { LocalTargetConfig } from '../targets/local/definition.js';
 export type SqlCheckConfig = z.output<typeof sqlCheckSchema>;
 export type TablesCheckConfig = z.output<typeof tablesCheckSchema>;
 export type RlsCheckConfig = z.output<typeof rlsCheckSchema>;

@@ -9,11 +9,11 @@ import { processRunner, type Runner } from '../exec/runner.js';
 import { collectSecrets, type SecretEntry } from '../secrets/names.js';
 import { Redactor } from '../secrets/redact.js';
 import { resolveSecrets, type EnvironmentSecrets } from '../secrets/resolve.js';
-import { execTools, type ToolRunner } from '../secrets/sinks/tool.js';
+import { execTools, type ToolRunner } from '../exec/tool.js';
 import type { Store } from '../store/db.js';
 import { selectStore } from '../store/select.js';
 import { interpolate } from '../config/interpolate.js';
-import { localTarget } from '../targets/local/index.js';
+import { loadTarget, targetKindOf } from '../targets/index.js';
 import type { Target, TargetContext } from '../targets/target.js';
 import { resolveActor } from './actor.js';
 import { memoryReporter, type Reporter } from './reporter.js';
@@ -41,8 +41,8 @@ export interface ProjectContext {
   actor: string;
   runner: Runner;
   reporter: Reporter;
-  /** The target of an environment. */
-  target(environment: string): Target;
+  /** The target of an environment (its implementation is loaded on first use). */
+  target(environment: string): Promise<Target>;
   /** The context a target needs for one environment. */
   targetContext(environment: string, signal?: AbortSignal): TargetContext;
 }
@@ -81,7 +81,6 @@ export async function openProject(opts: OpenOptions = {}): Promise<ProjectContex
   const warnings = [...own.warnings, ...[...resolved.values()].flatMap((r) => r.warnings)];
   for (const w of new Set(warnings)) reporter.warn(w);
   const secretEnv = Object.fromEntries(own.secrets.map((s) => [s.name, s.value]));
-  const targets = new Map<string, Target>();
   const ctx: ProjectContext = {
     projectDir,
     stateDir,
@@ -103,18 +102,14 @@ export async function openProject(opts: OpenOptions = {}): Promise<ProjectContex
     actor: resolveActor(projectDir, env),
     runner: opts.runner ?? processRunner,
     reporter,
-    target(environment) {
-      const envConfig = environmentConfig(ctx, environment);
-      const kind = Object.keys(envConfig.target).find((k) => (envConfig.target as Record<string, unknown>)[k]);
-      if (!targets.has(kind ?? '')) {
-        if (kind !== 'local') throw new ConfigError(`environment "${environment}" has no supported target`);
-        targets.set(kind, localTarget());
-      }
-      return targets.get(kind!)!;
+    async target(environment) {
+      const kind = targetKindOf(environmentConfig(ctx, environment).target as Record<string, unknown>);
+      if (!kind) throw new ConfigError(`environments.${environment}.target: no target kind (see docs/targets/)`);
+      return loadTarget(kind);
     },
     targetContext(environment, signal) {
       return {
-        projectDir, stateDir, environment, config: environmentConfig(ctx, environment),
+        projectDir, stateDir, environment, config: environmentConfig(ctx, environment), tools,
         log: (line) => reporter.info(redactor.redact(line)), env: { ...(resolved.get(environment)?.env() ?? ctx.secretEnv) }, signal,
       };
     },

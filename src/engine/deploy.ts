@@ -10,6 +10,7 @@ import { appendJournal } from '../evidence/journal.js';
 import { describeSearched, presenceProblem } from '../secrets/resolve.js';
 import { finishRunNotifications, notifyRefusal, notifyRun, startRunNotifications } from '../notify/run-events.js';
 import { appendAudit } from '../store/audit.js';
+import { findArtifact } from '../store/deployments.js';
 import { self } from '../store/liveness.js';
 import { finishRun, insertRun, listEnvironments, passedIn, setCurrent, setLastRun } from '../store/runs.js';
 import type { Release, RunKind, RunRecord } from '../types.js';
@@ -66,12 +67,24 @@ export async function checkSecretsPresent(ctx: ProjectContext, environment: stri
   throw new GateError(`refused: ${problem}`);
 }
 
+/**
+ * What the plan needs to know beyond the config: the environment's URL as its target reports it (for
+ * `${{ runway.url }}`) and the artifact built for the release on this target.
+ */
+export async function planFacts(ctx: ProjectContext, environment: string, release: Release): Promise<{ url?: string; artifact?: string }> {
+  const target = await ctx.target(environment);
+  const url = ctx.loaded.config.environments[environment]?.url
+    ?? (await target.url(ctx.targetContext(environment)).catch(() => undefined));
+  const artifact = await ctx.store.use((db) => findArtifact(db, release.id, target.kind));
+  return { url, artifact };
+}
+
 /** Executes one run under the environment lock and records everything it did. */
 export async function executeRun(ctx: ProjectContext, opts: RunOptions): Promise<RunRecord> {
   const { environment, release } = opts;
   await checkSecretsPresent(ctx, environment, release, opts.kind);
   ctx.useEnvironment(environment);
-  const plan = opts.plan ?? buildPlan(ctx.loaded.config, environment, { kind: opts.kind, release });
+  const plan = opts.plan ?? buildPlan(ctx.loaded.config, environment, { kind: opts.kind, release, ...(await planFacts(ctx, environment, release)) });
   const run: RunRecord = {
     id: newRunId(), kind: opts.kind, environment, release, actor: ctx.actor, command: opts.command,
     startedAt: new Date().toISOString(), outcome: 'running', reason: opts.reason, allowDirty: opts.allowDirty || undefined,

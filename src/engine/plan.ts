@@ -11,6 +11,8 @@ import { ConfigError } from '../errors.js';
 import { resolveMonitor, type MonitorSpec } from '../monitor/spec.js';
 import { databaseConfig, databaseGateCheck, withDatabaseDefaults } from '../db/database-config.js';
 import type { RunKind } from '../types.js';
+import { TARGETS, targetBlock, targetDefinition, targetHealthPath } from '../targets/index.js';
+import type { PlannedCommand } from '../targets/target.js';
 
 export interface PlannedCheck {
   name: string;
@@ -47,7 +49,8 @@ export interface Plan {
   environment: string;
   kind: RunKind;
   release: { id: string; sha: string; dirty: boolean };
-  target: { kind: string; config: Record<string, unknown> };
+  /** The target, its config with `${{ }}` resolved, and the commands a deploy runs on it (argv + env names). */
+  target: { kind: string; config: Record<string, unknown>; commands: PlannedCommand[] };
   requires: string[];
   gates: PlannedCheck[];
   checks: PlannedCheck[];
@@ -57,7 +60,9 @@ export interface Plan {
 
 export interface PlanInput {
   kind?: RunKind;
-  release: { id: string; sha: string; dirty: boolean };
+  release: { id: string; sha: string; dirty: boolean; dir?: string };
+  /** The artifact a target built for this release (e.g. an image reference), for the planned commands. */
+  artifact?: string;
   /** URL of the environment when known (for ${{ runway.url }}). */
   url?: string;
 }
@@ -102,7 +107,7 @@ function withDatabaseGate(gates: PlannedCheck[], steps: PlannedStep[], config: C
 function planMonitor(planned: PlannedStep, env: Config['environments'][string], obj: Exclude<StepConfig, string> | undefined,
   checks: PlannedCheck[], base: string, index: number): void {
   const where = obj?.monitor ? `pipeline[${index}].monitor` : `${base}.monitor`;
-  const spec = resolveMonitor(env.monitor, obj?.monitor, { where, healthPath: env.target.local?.health, onFailure: env.onFailure });
+  const spec = resolveMonitor(env.monitor, obj?.monitor, { where, healthPath: targetHealthPath(env.target), onFailure: env.onFailure });
   const unknown = spec.checks?.only?.filter((name) => !checks.some((c) => c.name === name)) ?? [];
   if (unknown.length) {
     throw new ConfigError(`${where}.checks.only: unknown check ${unknown.map((n) => `"${n}"`).join(', ')} ` +
@@ -110,6 +115,16 @@ function planMonitor(planned: PlannedStep, env: Config['environments'][string], 
   }
   planned.monitor = spec;
   if (!obj?.timeout) planned.timeoutMs = spec.forMs + (spec.onBreach === 'pause' ? spec.pauseTimeoutMs : 0) + 120_000;
+}
+
+/** The environment's target block with `${{ }}` resolved, and the commands its definition says a deploy runs. */
+function planTarget(target: Record<string, unknown>, environment: string, input: PlanInput, scope: InterpolationScope, base: string): Plan['target'] {
+  const block = targetBlock(target);
+  if (!block) throw new ConfigError(`${base}.target: no target kind (one of ${TARGETS.map((d) => d.kind).join(', ')})`);
+  const config = resolveDeep(block.config, scope, `${base}.target.${block.kind}`);
+  const release = { id: input.release.id, sha: input.release.sha, dir: input.release.dir ?? '<release dir>' };
+  const commands = targetDefinition(block.kind)?.commands({ environment, config: config as never, release, artifact: input.artifact }) ?? [];
+  return { kind: block.kind, config, commands };
 }
 
 /** Builds the plan for `environment`. Pure: no I/O. */
@@ -150,13 +165,12 @@ export function buildPlan(config: Config, environment: string, input: PlanInput)
     if (DATABASE_STEP_KINDS.includes(kind)) planned.spec = resolveDeep({ ...(obj?.[kind as 'migrate'] ?? {}) }, scope, `pipeline[${index}].${kind}`);
     return planned;
   });
-  const targetKind = Object.keys(env.target).find((k) => (env.target as Record<string, unknown>)[k]) ?? 'local';
   return {
     project: config.project,
     environment,
     kind: input.kind ?? 'deploy',
-    release: input.release,
-    target: { kind: targetKind, config: (env.target as Record<string, Record<string, unknown>>)[targetKind] ?? {} },
+    release: { id: input.release.id, sha: input.release.sha, dirty: input.release.dirty },
+    target: planTarget(env.target, environment, input, scope, base),
     requires: env.requires,
     gates: withDatabaseGate(toChecks(env.gates, `${base}.gates`), steps, config, environment),
     checks,

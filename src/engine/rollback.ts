@@ -9,7 +9,7 @@ import { findRelease } from '../store/releases.js';
 import { knownGood, listEnvironments } from '../store/runs.js';
 import type { RunRecord } from '../types.js';
 import { environmentConfig, type ProjectContext } from './context.js';
-import { executeRun } from './deploy.js';
+import { executeRun, planFacts } from './deploy.js';
 import { buildPlan } from './plan.js';
 
 export interface RollbackOptions {
@@ -40,7 +40,7 @@ export async function rollback(ctx: ProjectContext, environment: string, opts: R
   const restore = Boolean(opts.restoreDb) || ctx.loaded.config.environments[environment]?.rollback?.database === 'restore';
   const database = usesDatabase(ctx, environment) ? await planDatabaseRollback(ctx, environment, target, { restore }) : undefined;
   if (database) ctx.reporter.info(`database: ${database.note}`);
-  const base = buildPlan(ctx.loaded.config, environment, { kind: 'rollback', release: target });
+  const base = buildPlan(ctx.loaded.config, environment, { kind: 'rollback', release: target, ...(await planFacts(ctx, environment, target)) });
   const restoreSteps = database?.backup ? [restorePlanStep(1, database.backup.id)] : [];
   const plan = {
     ...base,

@@ -4,7 +4,8 @@
  * evidence. A failing command never throws: its whole result is returned.
  */
 import { execa, parseCommandString } from 'execa';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { installExitHook, KILL_GRACE_MS, killGroup, liveGroups, waitGroupGone } from './process-group.js';
 import { StringDecoder } from 'node:string_decoder';
 import { nonInteractiveEnv } from './env.js';
 
@@ -47,55 +48,7 @@ export interface Runner {
 
 /** Most output characters kept per command (the tail is kept: that is where errors are). */
 export const OUTPUT_CAP = 1024 * 1024;
-/** Time between SIGTERM and SIGKILL when a command is stopped. */
-export const KILL_GRACE_MS = 3000;
-
-// Process groups still running; killed if Runway itself exits first.
-const liveGroups = new Set<number>();
-let exitHookInstalled = false;
-
-// Sends a signal to a whole process group; a group that is already gone is fine.
-function killGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // ESRCH: nothing left in the group.
-  }
-}
-
-// True while any process of the group still runs (zombies waiting to be reaped do not count, where /proc tells).
-function groupAlive(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-  } catch {
-    return false;
-  }
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
-  } catch {
-    return true;
-  }
-  return entries.some((entry) => {
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // Fields after the command name: state, ppid, pgrp, …
-      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return Number(pgrp) === pid && state !== 'Z';
-    } catch {
-      return false;
-    }
-  });
-}
-
-// Makes sure Runway never leaves a command's process group behind when it exits.
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const pid of liveGroups) killGroup(pid, 'SIGKILL');
-  });
-}
+export { KILL_GRACE_MS };
 
 // Explains why a working directory cannot be used, or returns undefined.
 function cwdProblem(cwd: string): string | undefined {
@@ -124,11 +77,6 @@ class OutputTail {
     this.dropped += this.text.length - OUTPUT_CAP;
     this.text = this.text.slice(-OUTPUT_CAP);
   }
-}
-
-// Waits until the group is gone or the deadline passes, polling briefly.
-async function waitGroupGone(pid: number, deadline: number): Promise<void> {
-  while (groupAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
 }
 
 /** The real runner: execa, detached process group, stdin closed, output streamed and kept. */

@@ -2,18 +2,19 @@
  * Monitoring against a real local agent: the proxy's request stream, synthetic probes filling in for missing
  * traffic, and the agent's `/metrics` in the Prometheus text format.
  */
+import { execTools } from '../exec/tool.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { environmentSchema } from '../config/schema.js';
-import { findAgent, localTarget, stopAgent } from '../targets/local/index.js';
+import { findAgent, createLocalTarget, stopAgent } from '../targets/local/index.js';
 import { readAgentInfo } from '../targets/local/agent-state.js';
 import { buildAgent, killStrays, removeDirs, tempDir } from '../targets/local/fixtures.case.js';
 import type { TargetContext } from '../targets/target.js';
 import { startTraffic, writeFaultyRelease } from './fixtures.case.js';
 import { runMonitor } from './monitor.js';
-import { localSources } from './sources.js';
+import { localSources } from '../targets/local/monitor-sources.js';
 import { resolveMonitor } from './spec.js';
 
 const root = tempDir('monitor-local');
@@ -22,6 +23,7 @@ const stateDir = join(project, '.runway');
 let buildDir: string;
 let entry: string;
 const ctx = (environment: string): TargetContext => ({
+  tools: execTools,
   projectDir: project, stateDir, environment, env: {}, log: () => undefined,
   config: environmentSchema.parse({ target: { local: { start: 'node app.mjs', startTimeout: '10s', drainTimeout: '1s', hold: '5m' } } }),
 });
@@ -38,7 +40,7 @@ afterAll(async () => {
 
 describe('monitoring through the local agent', () => {
   it('too few requests is inconclusive; synthetic probes fill in and give a verdict', async () => {
-    const target = localTarget({ agentEntry: entry });
+    const target = createLocalTarget({ agentEntry: entry });
     const { url } = await target.deploy(ctx('quiet'), writeFaultyRelease(root, 'q1', 'ok'));
     const client = (await findAgent(stateDir))!;
     const spec = (probes: boolean) => resolveMonitor(undefined,
@@ -58,7 +60,7 @@ describe('monitoring through the local agent', () => {
   }, 30_000);
 
   it('serves /metrics on the admin port written to agent.json: requests, errors, latency, switches, rollbacks', async () => {
-    const target = localTarget({ agentEntry: entry });
+    const target = createLocalTarget({ agentEntry: entry });
     await target.deploy(ctx('shop'), writeFaultyRelease(root, 'm1', 'ok'));
     const { url } = await target.deploy(ctx('shop'), writeFaultyRelease(root, 'm2', 'errors'));
     const traffic = startTraffic(`${url}/api/orders`, 100);

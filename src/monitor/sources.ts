@@ -1,9 +1,8 @@
 /**
- * Where a monitor's data comes from. On the local target: the proxy's own record of every request of the
- * release (streamed by the agent, no probing needed for real traffic) and the agent's crash counts.
+ * Where a monitor's data comes from. A target may offer its own sources (the local target: its proxy's record of
+ * every request of the release and the agent's crash counts); on every other target the monitor sends probes and
+ * measures their answers itself, beside the metric checks of `monitor.checks` (prometheus, json, command).
  */
-import type { AgentClient } from '../targets/local/agent-client.js';
-import type { LocalVersionInfo } from '../targets/local/version.js';
 import type { RequestSample } from './window.js';
 
 /** The data sources of one monitor. Every one is optional; what is missing is not measured. */
@@ -16,23 +15,7 @@ export interface MonitorSources {
   probesMeasured: boolean;
 }
 
-/** The local agent's sources for `releaseId` in `environment`. */
-export function localSources(client: AgentClient, environment: string, releaseId: string): MonitorSources {
-  return {
-    probesMeasured: true,
-    requests(onSample, signal) {
-      return client.requests(environment, (record) => {
-        if (record.releaseId !== releaseId) return;
-        const sample: RequestSample = { status: record.status, durationMs: record.durationMs };
-        if (record.error) sample.error = record.error;
-        onSample(sample);
-      }, signal);
-    },
-    async crashes() {
-      const versions = (await client.releases(environment)) as LocalVersionInfo[];
-      const version = versions.find((v) => v.releaseId === releaseId);
-      if (!version) throw new Error(`release ${releaseId} is not running in ${environment}`);
-      return version.crashes ?? 0;
-    },
-  };
+/** The sources of a target without a proxy of Runway's: nothing streamed; the monitor's probes measure themselves. */
+export function probeSources(): MonitorSources {
+  return { probesMeasured: false };
 }

@@ -5,7 +5,7 @@ import { inspect } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/load.js';
 import { describeSearched, presenceProblem, resolveSecrets, secretsSettings } from './resolve.js';
-import { RecordingTools } from './sinks/tool.js';
+import { RecordingTools } from '../exec/tool.js';
 
 const root = mkdtempSync(join(tmpdir(), 'runway-resolve-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -3,7 +3,8 @@ import { appendFile, rm } from 'node:fs/promises';
 import { basename, dirname, isAbsolute } from 'node:path';
 import { runCheck } from '../checks/index.js';
 import type { PlannedCheck, PlannedStep } from '../engine/plan.js';
-import type { CheckResult } from '../types.js';
+import type { CheckResult, Release } from '../types.js';
+import { existsSync } from 'node:fs';
 import { stepEnv, type RunContext, type StepOutcome } from './step.js';
 import { nonInteractiveEnv } from '../exec/env.js';
 
@@ -12,21 +13,33 @@ export async function environmentUrl(rc: RunContext): Promise<string | undefined
   if (rc.url) return rc.url;
   const env = rc.ctx.loaded.config.environments[rc.plan.environment]!;
   if (env.url) return env.url;
-  const target = rc.ctx.target(rc.plan.environment);
+  const target = await rc.ctx.target(rc.plan.environment);
   rc.url = await target.url(rc.ctx.targetContext(rc.plan.environment, rc.signal)).catch(() => undefined);
   return rc.url;
 }
 
-/** Runs a list of checks, logging one line each; returns the results. */
+/**
+ * The directory command checks run in: the judged release's own build, so a release is judged by its own scripts
+ * (the working tree may hold another one); the project directory when that build is gone.
+ */
+export function checksDir(rc: RunContext, release: Release = rc.release): string {
+  return existsSync(release.dir) ? release.dir : rc.ctx.projectDir;
+}
+
+/**
+ * Runs a list of checks, logging one line each; returns the results. `judged` is the release the checks judge
+ * (after a rollback: the one put back), whose directory and RUNWAY_RELEASE the checks get.
+ */
 export async function measureChecks(
-  rc: RunContext, checks: PlannedCheck[], logFile: string, step?: PlannedStep,
+  rc: RunContext, checks: PlannedCheck[], logFile: string, step?: PlannedStep, judged: Release = rc.release,
 ): Promise<CheckResult[]> {
   const baseUrl = await environmentUrl(rc);
-  const env = { ...nonInteractiveEnv(), ...rc.ctx.secretEnv, ...(step ? stepEnv(rc, step) : {}) };
+  const env = { ...nonInteractiveEnv(), ...rc.ctx.secretEnv, ...(step ? stepEnv(rc, step, judged) : {}) };
+  const cwd = checksDir(rc, judged);
   const results: CheckResult[] = [];
   for (const check of checks) {
     if (rc.signal.aborted) break;
-    const result = await runCheck({ baseUrl, cwd: rc.ctx.projectDir, env, signal: rc.signal }, check.spec);
+    const result = await runCheck({ baseUrl, cwd, env, signal: rc.signal }, check.spec);
     await keepScreenshot(rc, result);
     results.push(result);
     rc.checkResults.push(result);

@@ -60,7 +60,7 @@ beforeAll(async () => {
   const v1 = await executeRun(ctx, { kind: 'deploy', environment: ENV, release: releases.v1!, command: 'runway deploy', plan: {
     ...plan, steps: plan.steps.filter((s) => s.kind !== 'monitor') } });
   expect(v1.outcome).toBe('successful');
-  url = (await ctx.target(ENV).url(ctx.targetContext(ENV)))!;
+  url = (await (await ctx.target(ENV)).url(ctx.targetContext(ENV)))!;
 }, 120_000);
 
 afterAll(async () => {

@@ -1,12 +1,13 @@
 /**
- * `monitor` step: watch the release's own traffic through Runway's proxy for `for` and judge it. A failed (or
+ * `monitor` step: watch the release's own traffic for `for` and judge it — through Runway's proxy on the local
+ * target, through probes and the metric checks (prometheus, json, command) on hosted ones. A failed (or
  * inconclusive) verdict does what `onBreach` says: rollback (a failed step; the engine switches back to the warm
  * known-good version), pause (wait for `runway resume`), or notify (warn and keep the release). The time series,
  * the chart and the verdict go into the evidence bundle.
  */
 import { appendFile } from 'node:fs/promises';
 import { runCheck } from '../checks/index.js';
-import { formatMs, toMs } from '../config/duration.js';
+import { formatMs } from '../config/duration.js';
 import type { PlannedStep } from '../engine/plan.js';
 import { nonInteractiveEnv } from '../exec/env.js';
 import { notifyRun } from '../notify/run-events.js';
@@ -14,12 +15,12 @@ import { renderChart } from '../monitor/chart.js';
 import { progressLine, verdictLines } from '../monitor/format.js';
 import { runMonitor, type MonitorResult } from '../monitor/monitor.js';
 import { waitForAnswer, writePause } from '../monitor/pause.js';
-import { localSources } from '../monitor/sources.js';
+import { probeSources, type MonitorSources } from '../monitor/sources.js';
+import { targetDefinition } from '../targets/index.js';
 import { describeMonitor, type MonitorSpec } from '../monitor/spec.js';
 import { appendAudit } from '../store/audit.js';
-import { findAgent } from '../targets/local/agent-client.js';
 import type { CheckResult } from '../types.js';
-import { environmentUrl } from './checks.js';
+import { checksDir, environmentUrl } from './checks.js';
 import { rollbackTarget } from './rollback.js';
 import { stepEnv, type RunContext, type StepOutcome } from './step.js';
 
@@ -36,22 +37,29 @@ export async function monitorStep(rc: RunContext, step: PlannedStep, logFile: st
     await appendFile(logFile, `${new Date().toISOString()} ${safe}\n`);
   };
   if (!rc.deployed) return { ok: false, error: 'a monitor step watches the release its run deployed: put it after the deploy step (runway monitor watches what is live)' };
-  const target = ctx.target(environment);
-  if (target.kind !== 'local') return { ok: false, error: `monitoring reads Runway's proxy; the ${target.kind} target has none yet` };
-  const client = await findAgent(ctx.stateDir);
-  if (!client) return { ok: false, error: `the runway agent is not running, so nothing serves ${environment} (runway up)` };
+  const target = await ctx.target(environment);
+  const tctx = ctx.targetContext(environment, rc.signal);
+  let sources: MonitorSources;
+  try {
+    sources = target.monitorSources ? await target.monitorSources(tctx, release.id) : probeSources();
+  } catch (err) {
+    return { ok: false, error: err instanceof Error ? err.message : String(err) };
+  }
+  if (!sources.requests && !spec.probes && !spec.checks) {
+    return { ok: false, error: `the ${target.kind} target has no request records of Runway's: monitoring it needs probes or monitor.checks (prometheus, json, command)` };
+  }
   // Known-good is looked up before monitoring (not during: opening the store costs CPU the app's latency would
   // show), so a breach rolls back without waiting for the state store.
   if (spec.onBreach !== 'notify' && !rc.rollbackTo) rc.rollbackTo = await rollbackTarget(rc).catch(() => undefined);
-  const hold = ctx.loaded.config.environments[environment]?.target.local?.hold;
-  if (hold !== undefined && toMs(hold) < spec.forMs) {
-    ctx.reporter.warn(`${environment}: target.local.hold (${formatMs(toMs(hold))}) is shorter than monitor.for ` +
+  const hold = targetDefinition(target.kind)?.holdMs?.(rc.plan.target.config as never);
+  if (hold !== undefined && hold < spec.forMs) {
+    ctx.reporter.warn(`${environment}: target.${target.kind}.hold (${formatMs(hold)}) is shorter than monitor.for ` +
       `(${formatMs(spec.forMs)}); a late rollback will redeploy instead of switching back`);
   }
   await note(`monitoring ${release.id}: ${describeMonitor(spec)}`);
   let printed = -PROGRESS_EVERY_MS;
   const result = await runMonitor({
-    spec, environment, releaseId: release.id, sources: localSources(client, environment, release.id),
+    spec, environment, releaseId: release.id, sources,
     baseUrl: await environmentUrl(rc), signal: rc.signal, runChecks: checksRunner(rc, step, spec),
     onEvaluation: (e, verdict) => {
       if (verdict === 'running' && e.t - printed < PROGRESS_EVERY_MS) return;
@@ -107,7 +115,7 @@ function checksRunner(rc: RunContext, step: PlannedStep, spec: MonitorSpec): (()
     const baseUrl = await environmentUrl(rc);
     const env = { ...nonInteractiveEnv(), ...rc.ctx.secretEnv, ...stepEnv(rc, step) };
     const results: CheckResult[] = [];
-    for (const check of wanted) results.push(await runCheck({ baseUrl, cwd: rc.ctx.projectDir, env, signal: rc.signal }, check.spec));
+    for (const check of wanted) results.push(await runCheck({ baseUrl, cwd: checksDir(rc), env, signal: rc.signal }, check.spec));
     return results;
   };
 }

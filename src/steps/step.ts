@@ -33,14 +33,14 @@ export interface StepOutcome {
   details?: Record<string, unknown>;
 }
 
-/** Environment variables every step's processes get. */
-export function stepEnv(rc: RunContext, step: PlannedStep): Record<string, string> {
+/** Environment variables every step's processes get (`release`: the one judged, when not the run's own). */
+export function stepEnv(rc: RunContext, step: PlannedStep, release: Release = rc.release): Record<string, string> {
   return {
     RUNWAY_ENV: rc.plan.environment,
-    RUNWAY_RELEASE: rc.release.id,
-    RUNWAY_SHA: rc.release.sha,
+    RUNWAY_RELEASE: release.id,
+    RUNWAY_SHA: release.sha,
     RUNWAY_RUN_ID: rc.run.id,
-    RUNWAY_RELEASE_DIR: rc.release.dir,
+    RUNWAY_RELEASE_DIR: release.dir,
     ...(rc.url ? { RUNWAY_URL: rc.url } : {}),
     ...step.env,
   };

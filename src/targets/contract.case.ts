@@ -1,41 +1,64 @@
 /**
- * The shared contract every target passes (as Hono's routers all run one common suite). A target file's test
- * calls `targetContract(name, makeTarget, makeRelease)`; the suite deploys real releases and talks HTTP to them.
+ * The shared contract every target passes (as Hono's routers all run one common suite): pre-flight, deploy, status,
+ * history, rollback (by handle and by redeploy), promote where the platform has it, a failure mid-deploy, a deploy
+ * cut short by its signal, and output that cannot be read. A target's test calls `targetContract(name, setup)`
+ * against the real thing or the real CLI pointed at a loopback stand-in of the platform; `serving` asks that
+ * platform (not the target) what it serves, so the target cannot grade itself.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request } from 'undici';
 import type { Release } from '../types.js';
-import type { Target, TargetContext } from './target.js';
+import type { DeploymentHandle, Target, TargetContext } from './target.js';
 
-/** A target under test and how to build contexts for it. */
+/** A fault the platform can be made to show on the next deploy. */
+export type ContractFault = 'fail' | 'hang' | 'bad-output';
+
+/** A target under test and how to drive its platform. */
 export interface ContractSetup {
   target: Target;
-  /** A context for one environment of this target (fresh names are passed per test). */
-  context(environment: string): TargetContext;
-  /** Stops whatever the target left running. */
+  /** A context for one environment of this target (the suite uses fresh environment names). */
+  context(environment: string, signal?: AbortSignal): TargetContext;
+  /** A release whose deploy can be told apart from every other (its id is unique). */
+  release(label: string): Release | Promise<Release>;
+  /** The release the platform serves in the context's environment, asked of the platform itself. */
+  serving(ctx: TargetContext): Promise<string | undefined>;
+  /**
+   * Arms a fault for the next deploy and returns the release to deploy with it. `fail`: the platform rejects the
+   * deploy midway; `hang`: the platform never answers; `bad-output`: the CLI prints what the target cannot read.
+   */
+  faults: Partial<Record<ContractFault, () => Promise<Release>>>;
+  /** Why a fault cannot happen on this target (printed as the skipped test's name). */
+  notApplicable?: Partial<Record<ContractFault, string>>;
+  /** Values that must never appear in any result (the context's credentials). */
+  secrets?: string[];
   cleanup?(): Promise<void>;
 }
 
-/**
- * Registers the contract tests. `makeRelease(label)` must return a release whose app answers `GET /` with a
- * 2xx body containing the release id, and `/health` with 200.
- */
-export function targetContract(
-  name: string,
-  makeTarget: () => ContractSetup | Promise<ContractSetup>,
-  makeRelease: (label: string) => Release | Promise<Release>,
-): void {
+/** Registers the contract tests for one target. */
+export function targetContract(name: string, makeSetup: () => ContractSetup | Promise<ContractSetup>): void {
   describe(`${name} target contract`, () => {
     let setup: ContractSetup;
     let first: Release;
     let second: Release;
+    let firstHandle: DeploymentHandle | undefined;
+    const env = 'contract';
+    const clean = (value: unknown) => {
+      const text = JSON.stringify(value) ?? '';
+      for (const secret of setup.secrets ?? []) expect(text).not.toContain(secret);
+    };
     beforeAll(async () => {
-      setup = await makeTarget();
-      first = await makeRelease('first');
-      second = await makeRelease('second');
-    });
+      setup = await makeSetup();
+      first = await setup.release('first');
+      second = await setup.release('second');
+    }, 120_000);
     afterAll(async () => {
       await setup?.cleanup?.();
+    });
+
+    it('pre-flight finds the CLI and the credentials, and names no secret', async () => {
+      const result = await setup.target.preflight(setup.context(env));
+      expect(result.problems).toEqual([]);
+      expect(result.ok).toBe(true);
+      clean(result);
     });
 
     it('reports nothing for an environment that was never deployed', async () => {
@@ -43,71 +66,97 @@ export function targetContract(
       const status = await setup.target.status(ctx);
       expect(status.environment).toBe('contract-empty');
       expect(status.current).toBeUndefined();
-      expect(await setup.target.releases(ctx)).toEqual([]);
+      expect(await setup.target.history(ctx)).toEqual([]);
     });
 
-    it('deploy makes the release live at url()', async () => {
-      const ctx = setup.context('contract');
+    it('deploy makes the release live and returns its handle', async () => {
+      const ctx = setup.context(env);
       const result = await setup.target.deploy(ctx, first);
+      clean(result);
       expect(result.releaseId).toBe(first.id);
-      expect(result.previous).toBeUndefined();
+      expect(result.handle).toMatchObject({ target: setup.target.kind });
+      expect(result.handle!.id).toBeTruthy();
       expect(Date.parse(result.switchedAt)).toBeGreaterThanOrEqual(Date.parse(result.healthyAt));
-      const url = await setup.target.url(ctx);
-      expect(url).toBe(result.url);
-      expect(await serving(url!)).toContain(first.id);
+      firstHandle = result.handle;
+      expect(await setup.serving(ctx)).toBe(first.id);
       const status = await setup.target.status(ctx);
-      expect(status.url).toBe(url);
       expect(status.current).toMatchObject({ releaseId: first.id, healthy: true });
-    });
+      expect(await setup.target.url(ctx)).toBe(result.url);
+      const history = await setup.target.history(ctx);
+      expect(history[0]).toMatchObject({ releaseId: first.id, live: true });
+    }, 120_000);
 
-    it('a second deploy switches traffic and reports the previous release', async () => {
-      const ctx = setup.context('contract');
+    it('a second deploy goes live; history lists both, newest first', async () => {
+      const ctx = setup.context(env);
       const result = await setup.target.deploy(ctx, second);
-      expect(result).toMatchObject({ releaseId: second.id, previous: first.id });
-      expect(await serving(result.url)).toContain(second.id);
-      const versions = await setup.target.releases(ctx);
-      expect(versions.find((v) => v.releaseId === second.id)?.state).toBe('live');
-      expect(['warm', 'draining']).toContain(versions.find((v) => v.releaseId === first.id)?.state);
+      expect(result.releaseId).toBe(second.id);
+      if (result.previous !== undefined) expect(result.previous).toBe(first.id);
+      expect(await setup.serving(ctx)).toBe(second.id);
       expect((await setup.target.status(ctx)).current?.releaseId).toBe(second.id);
-    });
+      const history = await setup.target.history(ctx);
+      const ids = history.map((h) => h.releaseId);
+      expect(ids.indexOf(second.id)).toBeGreaterThanOrEqual(0);
+      expect(ids.indexOf(second.id)).toBeLessThan(ids.indexOf(first.id));
+      expect(history.filter((h) => h.live).map((h) => h.releaseId)).toEqual([second.id]);
+    }, 120_000);
 
-    it('switchTo the previous (warm) release moves traffic back, and forth again', async () => {
-      const ctx = setup.context('contract');
-      const back = await setup.target.switchTo(ctx, first.id);
-      expect(back.switched).toBe(true);
-      const url = (await setup.target.url(ctx))!;
-      expect(await serving(url)).toContain(first.id);
+    it('rollback to a handle puts that release back', async () => {
+      const ctx = setup.context(env);
+      const result = await setup.target.rollback(ctx, { release: first, handle: firstHandle });
+      clean(result);
+      expect(setup.target.capabilities.rollback).toContain(result.method);
+      expect(result.durationMs).toBeGreaterThanOrEqual(0);
+      expect(await setup.serving(ctx)).toBe(first.id);
       expect((await setup.target.status(ctx)).current?.releaseId).toBe(first.id);
-      const versions = await setup.target.releases(ctx);
-      expect(['warm', 'draining']).toContain(versions.find((v) => v.releaseId === second.id)?.state);
-      expect((await setup.target.switchTo(ctx, second.id)).switched).toBe(true);
-      expect(await serving(url)).toContain(second.id);
-    });
+    }, 120_000);
 
-    it('switchTo an unknown release does not switch and says why', async () => {
-      const ctx = setup.context('contract');
-      const result = await setup.target.switchTo(ctx, 'no-such-release');
-      expect(result.switched).toBe(false);
-      expect(result.reason).toMatch(/no-such-release/);
-      expect((await setup.target.status(ctx)).current?.releaseId).toBe(second.id);
-    });
+    it('rollback without a handle redeploys or finds the release in the platform history', async () => {
+      const ctx = setup.context(env);
+      const result = await setup.target.rollback(ctx, { release: second });
+      expect(setup.target.capabilities.rollback).toContain(result.method);
+      expect(await setup.serving(ctx)).toBe(second.id);
+    }, 120_000);
 
-    it('stop stops serving the environment', async () => {
-      const ctx = setup.context('contract');
-      const url = (await setup.target.url(ctx))!;
-      await setup.target.stop(ctx);
-      expect((await setup.target.status(ctx)).current).toBeUndefined();
-      const after = await request(url).then((r) => (r.body.dump(), r.statusCode), () => 'refused');
-      expect(after === 'refused' || (typeof after === 'number' && after >= 500)).toBe(true);
-    });
+    it('promote (where the platform has it) makes a deployment live without a new upload', async () => {
+      const ctx = setup.context(env);
+      if (!setup.target.capabilities.promote) {
+        expect(setup.target.promote).toBeUndefined();
+        return;
+      }
+      const result = await setup.target.promote!(ctx, firstHandle!);
+      expect(result.releaseId).toBe(first.id);
+      expect(await setup.serving(ctx)).toBe(first.id);
+    }, 120_000);
+
+    const faults: [ContractFault, string][] = [
+      ['fail', 'a deploy the platform rejects midway fails with its reason and leaves the live release'],
+      ['hang', 'a deploy cut short by its signal stops within seconds and leaves the live release'],
+      ['bad-output', 'output the target cannot read fails with a clear error'],
+    ];
+    for (const [fault, title] of faults) {
+      it(title, async (test) => {
+        const arm = setup.faults[fault];
+        if (!arm) {
+          const why = setup.notApplicable?.[fault];
+          expect(why, `${name}: contract fault "${fault}" needs a stand-in or a reason it cannot happen`).toBeTruthy();
+          test.skip(`${fault}: ${why}`);
+          return;
+        }
+        const live = await setup.serving(setup.context(env));
+        const release = await arm();
+        const controller = new AbortController();
+        const timer = fault === 'hang' ? setTimeout(() => controller.abort(), 1500) : undefined;
+        const started = Date.now();
+        const error = await setup.target.deploy(setup.context(env, controller.signal), release).then(
+          () => undefined, (err: unknown) => err as Error);
+        clearTimeout(timer);
+        expect(error, 'the deploy should have failed').toBeInstanceOf(Error);
+        expect(error!.message.length).toBeGreaterThan(10);
+        clean(error!.message);
+        if (fault === 'hang') expect(Date.now() - started).toBeLessThan(15_000);
+        if (fault === 'bad-output') expect(error!.message).toMatch(/output|parse|JSON|unexpected|read/i);
+        if (fault !== 'bad-output') expect(await setup.serving(setup.context(env))).toBe(live);
+      }, 120_000);
+    }
   });
-}
-
-// GETs `url` and returns the body; fails on a non-2xx answer.
-async function serving(url: string): Promise<string> {
-  const res = await request(url, { reset: true });
-  const body = await res.body.text();
-  expect(res.statusCode, body).toBeGreaterThanOrEqual(200);
-  expect(res.statusCode, body).toBeLessThan(300);
-  return body;
 }

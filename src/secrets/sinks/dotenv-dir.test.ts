@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Sensitive } from '../sensitive.js';
 import { dotenvDirSink } from './dotenv-dir.js';
-import { RecordingTools } from './tool.js';
+import { RecordingTools } from '../../exec/tool.js';
 
 const root = mkdtempSync(join(tmpdir(), 'runway-dotenv-sink-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -5,7 +5,7 @@ import { Sensitive } from '../sensitive.js';
 import { diffSink } from './diff.js';
 import { flyImportLine, flySink } from './fly.js';
 import { projectFingerprinterFromKey } from './test-support.js';
-import { RecordingTools, revealInput } from './tool.js';
+import { RecordingTools, revealInput } from '../../exec/tool.js';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 const sink = flySink({ app: 'shop-staging' });

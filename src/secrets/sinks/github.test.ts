@@ -5,7 +5,7 @@ import { projectFingerprinterFromKey } from './test-support.js';
 import { Sensitive } from '../sensitive.js';
 import { diffSink } from './diff.js';
 import { githubSink } from './github.js';
-import { formatCall, RecordingTools, revealInput } from './tool.js';
+import { formatCall, RecordingTools, revealInput } from '../../exec/tool.js';
 
 const fixture = readFileSync(new URL('./fixtures/gh-secret-list.json', import.meta.url), 'utf8');
 const sink = githubSink({ repo: 'acme/shop', env: 'production' });

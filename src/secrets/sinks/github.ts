@@ -5,7 +5,7 @@
  */
 import type { Sensitive } from '../sensitive.js';
 import { checkTool, field, listJson, runCalls, type SecretSink, type SinkContext, type SinkEntry } from './sink.js';
-import { formatCall, type ToolCall } from './tool.js';
+import { formatCall, type ToolCall } from '../../exec/tool.js';
 
 /** Options of a GitHub sink. */
 export interface GithubSinkOptions {

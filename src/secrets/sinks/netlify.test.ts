@@ -6,7 +6,7 @@ import { Sensitive } from '../sensitive.js';
 import { diffSink } from './diff.js';
 import { netlifySink } from './netlify.js';
 import { projectFingerprinterFromKey } from './test-support.js';
-import { formatCall, RecordingTools } from './tool.js';
+import { formatCall, RecordingTools } from '../../exec/tool.js';
 
 const fixture = readFileSync(new URL('./fixtures/netlify-env-list.json', import.meta.url), 'utf8');
 const fp = projectFingerprinterFromKey();

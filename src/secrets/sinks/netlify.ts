@@ -6,7 +6,7 @@
  */
 import { Sensitive } from '../sensitive.js';
 import { checkTool, listJson, runCalls, type SecretSink, type SinkContext, type SinkEntry } from './sink.js';
-import { formatCall, type ToolCall } from './tool.js';
+import { formatCall, type ToolCall } from '../../exec/tool.js';
 
 /** Options of a Netlify sink. */
 export interface NetlifySinkOptions {

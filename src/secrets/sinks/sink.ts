@@ -5,7 +5,7 @@
  * digests, or values) so `runway secrets diff` can say what is present, missing, extra, and whether it matches.
  */
 import type { Sensitive } from '../sensitive.js';
-import { callProblem, formatCall, type ToolCall, type ToolRunner } from './tool.js';
+import { callProblem, formatCall, type ToolCall, type ToolRunner } from '../../exec/tool.js';
 
 /** What a sink needs to reach its store. */
 export interface SinkContext {

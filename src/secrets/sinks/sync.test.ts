@@ -10,7 +10,7 @@ import { githubSink } from './github.js';
 import { readMirror } from './mirror.js';
 import { syncSinks } from './sync.js';
 import { projectFingerprinterFromKey } from './test-support.js';
-import { RecordingTools } from './tool.js';
+import { RecordingTools } from '../../exec/tool.js';
 
 const root = mkdtempSync(join(tmpdir(), 'runway-sync-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Sensitive } from '../sensitive.js';
 import { diffSink } from './diff.js';
 import { projectFingerprinterFromKey } from './test-support.js';
-import { RecordingTools, revealInput } from './tool.js';
+import { RecordingTools, revealInput } from '../../exec/tool.js';
 import { vercelSink } from './vercel.js';
 
 const fixture = readFileSync(new URL('./fixtures/vercel-env-ls.json', import.meta.url), 'utf8');

@@ -7,7 +7,7 @@
 import { isAbsolute, join } from 'node:path';
 import { Sensitive } from '../sensitive.js';
 import { checkTool, field, listJson, runCalls, type SecretSink, type SinkContext, type SinkEntry } from './sink.js';
-import { formatCall, type ToolCall } from './tool.js';
+import { formatCall, type ToolCall } from '../../exec/tool.js';
 
 /** Options of a Vercel sink. */
 export interface VercelSinkOptions {

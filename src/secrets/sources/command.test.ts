@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { execTools, RecordingTools } from '../sinks/tool.js';
+import { execTools, RecordingTools } from '../../exec/tool.js';
 import { commandSource } from './command.js';
 import { readSource } from './source.js';
 

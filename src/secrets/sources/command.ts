@@ -3,7 +3,7 @@
  * download --format env --no-file`, a script of the team's own). It runs non-interactively in the project
  * directory; stderr is never parsed, and is quoted in problems only after redaction by the caller.
  */
-import { callProblem, type ToolCall } from '../sinks/tool.js';
+import { callProblem, type ToolCall } from '../../exec/tool.js';
 import { dotenvValues, parseDotenv } from './dotenv-parse.js';
 import type { FoundValue, SecretSource, SourceContext, SourceResult } from './source.js';
 

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { RecordingTools } from '../sinks/tool.js';
+import { RecordingTools } from '../../exec/tool.js';
 import { dotenvSource } from './dotenv.js';
 import { readSource } from './source.js';
 

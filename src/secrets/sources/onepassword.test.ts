@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RecordingTools } from '../sinks/tool.js';
+import { RecordingTools } from '../../exec/tool.js';
 import { onePasswordSource } from './onepassword.js';
 import { readSource } from './source.js';
 

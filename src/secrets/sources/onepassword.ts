@@ -2,7 +2,7 @@
  * The `op` source: 1Password secret references (`op://vault/item/field`), one `op read --no-newline` per
  * name. Needs the 1Password CLI, signed in or with OP_SERVICE_ACCOUNT_TOKEN set.
  */
-import { callProblem, type ToolCall } from '../sinks/tool.js';
+import { callProblem, type ToolCall } from '../../exec/tool.js';
 import type { FoundValue, SecretSource, SourceContext, SourceResult } from './source.js';
 
 /** Options of an `op` source: names and their references, and the account to use. */

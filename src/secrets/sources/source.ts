@@ -3,7 +3,7 @@
  * what it depends on (a CLI, files) and then fetches values. Sources never throw for an unavailable store:
  * they return a problem, so the presence gate can list every missing name with every source searched.
  */
-import type { ToolRunner } from '../sinks/tool.js';
+import type { ToolRunner } from '../../exec/tool.js';
 
 /** What a source may use while fetching. */
 export interface SourceContext {

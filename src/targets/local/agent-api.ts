@@ -7,7 +7,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { localTargetSchema } from '../../config/schema.js';
+import { localTargetSchema } from './definition.js';
 import type { Agent } from './agent.js';
 import type { DeployRequest } from './environment.js';
 

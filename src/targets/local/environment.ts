@@ -6,7 +6,8 @@
 import { existsSync } from 'node:fs';
 import type { LocalTargetConfig } from '../../config/schema.js';
 import { toMs } from '../../config/duration.js';
-import type { SwitchResult, TargetDeployResult, TargetStatus } from '../target.js';
+import type { TargetDeployResult, TargetStatus } from '../target.js';
+import type { SwitchResult } from './index.js';
 import type { AgentPaths, CurrentRelease, EnvironmentState, ProcessRecord } from './agent-state.js';
 import { probeHealth } from './health.js';
 import { freePort, LOOPBACK } from './ports.js';

@@ -2,13 +2,18 @@
  * The built-in `local` target: the app runs on this machine behind Runway's reverse proxy, owned by a
  * per-project agent process so it keeps serving after the CLI exits. This module is the agent's client.
  */
-import { ConfigError } from '../../errors.js';
-import type { LocalTargetConfig } from '../../config/schema.js';
+import { existsSync } from 'node:fs';
+import { ConfigError, StepError } from '../../errors.js';
 import type { Release } from '../../types.js';
-import type { SwitchResult, Target, TargetContext, TargetDeployResult, TargetStatus, VersionInfo } from '../target.js';
+import type {
+  HistoryEntry, PreflightResult, RollbackRequest, RollbackResult, Target, TargetContext, TargetDeployResult,
+  TargetStatus, VersionInfo,
+} from '../target.js';
+import { localTarget, type LocalTargetConfig } from './definition.js';
 import { ensureAgent, findAgent, type AgentClient } from './agent-client.js';
 import { acquireLock, agentPaths, readState, releaseLock, writeJsonAtomic } from './agent-state.js';
 import { LOOPBACK } from './ports.js';
+import { localSources } from './monitor-sources.js';
 
 export { ensureAgent, findAgent, stopAgent, resolveAgentEntry, AgentClient, type AgentStatus } from './agent-client.js';
 export type { LocalTargetStatus } from './environment.js';
@@ -20,18 +25,61 @@ export interface LocalTargetOptions {
   agentEntry?: string;
 }
 
+/** Result of a pointer switch. */
+export interface SwitchResult {
+  switched: boolean;
+  /** Why not, e.g. `release 3f2a9c1-… is not warm`. */
+  reason?: string;
+  durationMs?: number;
+}
+
+/** The local target: the common interface plus the pointer switch and the agent's versions. */
+export interface LocalTarget extends Target {
+  /** Pointer switch to a version that is still warm; `{ switched: false }` when it is not. */
+  switchTo(ctx: TargetContext, releaseId: string): Promise<SwitchResult>;
+  /** The versions the agent runs or keeps warm. */
+  releases(ctx: TargetContext): Promise<VersionInfo[]>;
+  stop(ctx: TargetContext): Promise<void>;
+}
+
 /** Creates the local target. */
-export function localTarget(options: LocalTargetOptions = {}): Target {
+export function createLocalTarget(options: LocalTargetOptions = {}): LocalTarget {
   const agent = (ctx: TargetContext): Promise<AgentClient> =>
     ensureAgent(ctx.stateDir, ctx.projectDir, { entry: options.agentEntry, log: ctx.log });
-  return {
+  const target: LocalTarget = {
     kind: 'local',
+    capabilities: localTarget.capabilities,
+
+    async preflight(ctx: TargetContext): Promise<PreflightResult> {
+      localConfig(ctx);
+      return { ok: true, cli: { name: 'node', version: process.versions.node }, credentials: [], problems: [] };
+    },
 
     async deploy(ctx: TargetContext, release: Release): Promise<TargetDeployResult> {
       const config = localConfig(ctx);
       const client = await agent(ctx);
-      return client.deploy(ctx.environment, { release: { id: release.id, dir: release.dir }, config, env: ctx.env },
+      const result = await client.deploy(ctx.environment, { release: { id: release.id, dir: release.dir }, config, env: ctx.env },
         ctx.log, ctx.signal);
+      return { ...result, handle: { target: 'local', id: release.id, url: result.url, artifact: release.artifactDigest } };
+    },
+
+    async history(ctx: TargetContext): Promise<HistoryEntry[]> {
+      const versions = await target.releases(ctx);
+      return versions.map((v) => ({
+        releaseId: v.releaseId, handle: { target: 'local', id: v.releaseId }, state: v.state, live: v.state === 'live', createdAt: v.startedAt,
+      }));
+    },
+
+    async rollback(ctx: TargetContext, request: RollbackRequest): Promise<RollbackResult> {
+      const started = performance.now();
+      const sw = await target.switchTo(ctx, request.release.id);
+      if (sw.switched) return { method: 'warm', url: await target.url(ctx), durationMs: performance.now() - started };
+      if (!existsSync(request.release.dir)) {
+        throw new StepError(`release ${request.release.id} is not warm (${sw.reason ?? 'not running'}) and its build (${request.release.dir}) is gone`);
+      }
+      ctx.log(`${request.release.id} is not warm (${sw.reason ?? 'not running'}); redeploying its build`);
+      const result = await target.deploy(ctx, request.release);
+      return { method: 'redeploy', url: result.url, handle: result.handle, durationMs: performance.now() - started };
     },
 
     async switchTo(ctx: TargetContext, releaseId: string): Promise<SwitchResult> {
@@ -49,6 +97,12 @@ export function localTarget(options: LocalTargetOptions = {}): Target {
       return client ? client.releases(ctx.environment) : [];
     },
 
+    async monitorSources(ctx: TargetContext, releaseId: string) {
+      const client = await findAgent(ctx.stateDir);
+      if (!client) throw new StepError(`the runway agent is not running, so nothing serves ${ctx.environment} (runway up)`);
+      return localSources(client, ctx.environment, releaseId);
+    },
+
     async url(ctx: TargetContext): Promise<string | undefined> {
       const client = await findAgent(ctx.stateDir);
       return client ? (await client.environmentStatus(ctx.environment)).url : (await offlineStatus(ctx)).url;
@@ -61,6 +115,7 @@ export function localTarget(options: LocalTargetOptions = {}): Target {
       return (await agent(ctx)).stop(ctx.environment, ctx.log);
     },
   };
+  return target;
 }
 
 /** The `target.local` block of the context's environment; ConfigError when it is missing. */

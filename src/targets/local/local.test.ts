@@ -1,3 +1,4 @@
+import { execTools } from '../../exec/tool.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,7 +8,7 @@ import { StepError } from '../../errors.js';
 import { targetContract } from '../contract.case.js';
 import type { TargetContext } from '../target.js';
 import { buildAgent, killStrays, removeDirs, tempDir, writeRelease } from './fixtures.case.js';
-import { ensureAgent, findAgent, localTarget, stopAgent, type LocalTargetStatus } from './index.js';
+import { ensureAgent, findAgent, createLocalTarget, stopAgent, type LocalTargetStatus } from './index.js';
 import { isAlive, readAgentInfo } from './agent-state.js';
 import { sleep } from './sleep.js';
 
@@ -33,6 +34,7 @@ function project(name: string) {
   const lines: string[] = [];
   const ctx = (environment: string, local: Record<string, unknown> = {}, env: Record<string, string> = {},
     signal?: AbortSignal): TargetContext => ({
+    tools: execTools,
     projectDir: dir,
     stateDir: join(dir, '.runway'),
     environment,
@@ -43,7 +45,7 @@ function project(name: string) {
     env,
     signal,
   });
-  return { dir, stateDir: join(dir, '.runway'), ctx, lines, target: localTarget({ agentEntry: entry }) };
+  return { dir, stateDir: join(dir, '.runway'), ctx, lines, target: createLocalTarget({ agentEntry: entry }) };
 }
 
 // GET through the proxy without connection reuse: status, serving release, body.
@@ -52,14 +54,50 @@ async function get(url: string): Promise<{ status: number; release?: string; bod
   return { status: res.statusCode, release: res.headers['x-runway-release'] as string | undefined, body: await res.body.text() };
 }
 
-targetContract(
-  'local',
-  () => {
-    const p = project('contract');
-    return { target: p.target, context: (env) => p.ctx(env, { hold: '1m', drainTimeout: '2s' }), cleanup: async () => void (await stopAgent(p.stateDir)) };
-  },
-  (label) => writeRelease(root, `${label}-${Math.random().toString(36).slice(2, 8)}`),
-);
+targetContract('local', () => {
+  const p = project('contract');
+  const ctx = (env: string, signal?: AbortSignal) => p.ctx(env, { hold: '1m', drainTimeout: '2s', startTimeout: '4s' }, {}, signal);
+  return {
+    target: p.target,
+    context: ctx,
+    release: (label) => writeRelease(root, `${label}-${Math.random().toString(36).slice(2, 8)}`),
+    // The proxy's own answer says which release served it.
+    serving: async (c) => {
+      const status = await p.target.status(c);
+      return status.url ? (await get(status.url)).release : undefined;
+    },
+    faults: {
+      fail: async () => writeRelease(root, `exits-${Math.random().toString(36).slice(2, 8)}`, 'exit'),
+      hang: async () => writeRelease(root, `unhealthy-${Math.random().toString(36).slice(2, 8)}`, 'unhealthy'),
+    },
+    notApplicable: { 'bad-output': 'the local target reads no CLI output: its agent answers in its own protocol' },
+    cleanup: async () => void (await stopAgent(p.stateDir)),
+  };
+});
+
+describe('local target: pointer switch and stop', () => {
+  it('switchTo a warm release moves traffic back and forth; an unknown one says why', async () => {
+    const p = project('switch');
+    const ctx = p.ctx('staging', { hold: '1m', drainTimeout: '2s' });
+    const a = writeRelease(root, 'switch-a');
+    const b = writeRelease(root, 'switch-b');
+    await p.target.deploy(ctx, a);
+    const { url } = await p.target.deploy(ctx, b);
+    expect((await p.target.releases(ctx)).find((v) => v.releaseId === a.id)?.state).toMatch(/warm|draining/);
+    expect((await p.target.switchTo(ctx, a.id)).switched).toBe(true);
+    expect((await get(url)).release).toBe(a.id);
+    const unknown = await p.target.switchTo(ctx, 'no-such-release');
+    expect(unknown).toMatchObject({ switched: false });
+    expect(unknown.reason).toMatch(/no-such-release/);
+    expect((await p.target.rollback(ctx, { release: b })).method).toBe('warm');
+    expect((await get(url)).release).toBe(b.id);
+    await p.target.stop(ctx);
+    expect((await p.target.status(ctx)).current).toBeUndefined();
+    const after = await request(url).then((r) => (r.body.dump(), r.statusCode), () => 'refused');
+    expect(after === 'refused' || (typeof after === 'number' && after >= 500)).toBe(true);
+    await stopAgent(p.stateDir);
+  }, 60_000);
+});
 
 describe('local target', () => {
   it('starts the agent on first use and logs it, with the token in a private agent.json', async () => {

@@ -1,3 +1,4 @@
+import { execTools } from '../../exec/tool.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,7 +8,7 @@ import { environmentSchema } from '../../config/schema.js';
 import type { CliIO } from '../../cli/io.js';
 import { register } from '../../cli/up.js';
 import { buildAgent, killStrays, removeDirs, tempDir, writeRelease } from './fixtures.case.js';
-import { findAgent, localTarget, stopAgent } from './index.js';
+import { findAgent, createLocalTarget, stopAgent } from './index.js';
 
 const root = tempDir('up');
 const projectDir = join(root, 'project');
@@ -55,10 +56,10 @@ describe('runway up / down', () => {
 
   it('down stops the agent and every app; up -d brings the live release back on the same URL', async () => {
     const ctx = {
-      projectDir, stateDir, environment: 'staging', env: {}, log: () => undefined,
+      projectDir, stateDir, environment: 'staging', env: {}, log: () => undefined, tools: execTools,
       config: environmentSchema.parse({ target: { local: { start: 'node app.mjs', startTimeout: '10s' } } }),
     };
-    url = (await localTarget().deploy(ctx, release)).url;
+    url = (await createLocalTarget().deploy(ctx, release)).url;
     const down = await runway('down');
     expect(down.out).toMatch(/^stopped runway agent \(pid \d+\) with every app and proxy\n$/);
     expect(await served(url)).toBe('refused');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Sensitive } from '../sensitive.js';
+import { Sensitive } from '../secrets/sensitive.js';
 import { callProblem, execTools, formatCall, type ToolCall } from './tool.js';
 
 const echo = `let s='';process.stdin.on('data',d=>s+=d).on('end',()=>console.log(JSON.stringify({argv:process.argv.slice(1),stdin:s,ci:process.env.CI})))`;

@@ -4,8 +4,9 @@
  * call shows `[REDACTED:NAME]`; only the runner reveals them, to the child process.
  */
 import { execa } from 'execa';
-import { nonInteractiveEnv } from '../../exec/env.js';
-import { Sensitive } from '../sensitive.js';
+import { nonInteractiveEnv } from './env.js';
+import { installExitHook, liveGroups, stopGroup } from './process-group.js';
+import { Sensitive } from '../secrets/sensitive.js';
 
 /** One argument: plain text, or a secret value that is revealed only to the child process. */
 export type ToolArg = string | Sensitive;
@@ -22,6 +23,8 @@ export interface ToolCall {
   /** Run `file` as a shell command line (`args` must be empty). */
   shell?: boolean;
   timeoutMs?: number;
+  /** Aborting stops the call's whole process group (the result has `cancelled: true`). */
+  signal?: AbortSignal;
 }
 
 /** The whole result of a call; stdout and stderr are kept apart (stdout may be JSON or a value). */
@@ -30,6 +33,8 @@ export interface ToolResult {
   stdout: string;
   stderr: string;
   timedOut: boolean;
+  /** Stopped because the call's signal aborted. */
+  cancelled?: boolean;
   /** Why the program could not run at all (not installed, bad cwd). */
   error?: string;
 }
@@ -56,27 +61,55 @@ export function revealInput(input: ToolCall['input']): string | undefined {
   return [input].flat().map((part) => part.reveal()).join('');
 }
 
-/** The real runner: execa with an argument array, stdin from `input` or closed, non-interactive environment. */
+/**
+ * The real runner: execa with an argument array, stdin from `input` or closed, non-interactive environment, in a
+ * process group of its own that a timeout or the call's signal stops whole (a CLI's helpers included).
+ */
 export const execTools: ToolRunner = {
   async run(call) {
+    if (call.signal?.aborted) return { exitCode: null, stdout: '', stderr: '', timedOut: false, cancelled: true };
     const options = {
       cwd: call.cwd,
       env: { ...nonInteractiveEnv(), ...call.env },
       extendEnv: false,
       reject: false,
+      detached: true,
       shell: call.shell ?? false,
-      timeout: call.timeoutMs ?? TOOL_TIMEOUT_MS,
       stripFinalNewline: false,
       ...(call.input === undefined ? { stdin: 'ignore' as const } : { input: revealInput(call.input) }),
     };
     const args = call.args.map((a) => (typeof a === 'string' ? a : a.reveal()));
-    const result = await execa(call.file, args, options);
-    const notRun = result.failed && result.exitCode === undefined && !result.signal && !result.timedOut;
+    const child = execa(call.file, args, options);
+    const pid = child.pid;
+    let timedOut = false;
+    let cancelled = false;
+    const stop = (why: 'timeout' | 'abort') => {
+      if (timedOut || cancelled || pid === undefined) return;
+      if (why === 'timeout') timedOut = true;
+      else cancelled = true;
+      void stopGroup(pid);
+    };
+    const timer = setTimeout(() => stop('timeout'), call.timeoutMs ?? TOOL_TIMEOUT_MS);
+    const onAbort = () => stop('abort');
+    call.signal?.addEventListener('abort', onAbort, { once: true });
+    if (pid !== undefined) {
+      liveGroups.add(pid);
+      installExitHook();
+    }
+    const result = await child;
+    clearTimeout(timer);
+    call.signal?.removeEventListener('abort', onAbort);
+    if (pid !== undefined) {
+      if (timedOut || cancelled) await stopGroup(pid);
+      liveGroups.delete(pid);
+    }
+    const notRun = result.failed && result.exitCode === undefined && !result.signal && !timedOut && !cancelled;
     return {
       exitCode: result.exitCode ?? null,
       stdout: String(result.stdout ?? ''),
       stderr: String(result.stderr ?? ''),
-      timedOut: Boolean(result.timedOut),
+      timedOut,
+      ...(cancelled ? { cancelled } : {}),
       ...(notRun ? { error: notRunReason(call.file, result.originalMessage ?? result.shortMessage ?? '') } : {}),
     };
   },
@@ -113,6 +146,7 @@ export class RecordingTools implements ToolRunner {
 /** Why a finished call failed, in one line (stderr's last line, redacted by the caller), or undefined if it worked. */
 export function callProblem(call: ToolCall, result: ToolResult): string | undefined {
   if (result.error) return result.error;
+  if (result.cancelled) return `${call.file} was cancelled`;
   if (result.timedOut) return `${call.file} timed out after ${Math.round((call.timeoutMs ?? TOOL_TIMEOUT_MS) / 1000)}s`;
   if (result.exitCode === 0) return undefined;
   const last = result.stderr.trim().split('\n').filter(Boolean).at(-1) ?? result.stdout.trim().split('\n').at(-1) ?? '';
