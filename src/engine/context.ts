@@ -111,6 +111,7 @@ export async function openProject(opts: OpenOptions = {}): Promise<ProjectContex
       return {
         projectDir, stateDir, environment, config: environmentConfig(ctx, environment), tools,
         log: (line) => reporter.info(redactor.redact(line)), env: { ...(resolved.get(environment)?.env() ?? ctx.secretEnv) }, signal,
+        sources: Object.fromEntries([...(resolved.get(environment)?.values ?? new Map())].map(([name, v]) => [name, v.source])),
       };
     },
   };

@@ -27,6 +27,8 @@ export interface TargetContext {
   env: Record<string, string>;
   /** Runs the platform's CLI (argument arrays; tests record or point it at a stand-in). */
   tools: ToolRunner;
+  /** Where each name of `env` came from, e.g. `dotenv vault/staging.env` (for pre-flight; never values). */
+  sources?: Record<string, string>;
   signal?: AbortSignal;
 }
 
