@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { getLock } from '../store/locks.js';
 import { getRun, listEnvironments } from '../store/runs.js';
+import { targetKindOf } from '../targets/index.js';
 import type { TargetStatus } from '../targets/target.js';
 import { paint, printJson, table, type CliIO } from './io.js';
 import { openFromCommand } from './project.js';
@@ -42,6 +43,9 @@ export function register(program: Command, io: CliIO): void {
           lastRun: lastRun ? { id: lastRun.id, kind: lastRun.kind, outcome: lastRun.outcome, finishedAt: lastRun.finishedAt ?? null } : null,
           lock: lock ? { runId: lock.runId, actor: lock.actor, since: lock.acquiredAt, stale: lock.stale } : null,
           warm: live?.versions.filter((v) => v.state === 'warm').map((v) => v.releaseId) ?? [],
+          target: targetKindOf(ctx.loaded.config.environments[name]!.target as Record<string, unknown>) ?? null,
+          handle: live?.current?.handle ?? null,
+          platformChecks: live?.health ?? [],
         };
       }));
       if (opts.json) return printJson(io, { project: ctx.loaded.config.project, environments: rows });
@@ -59,6 +63,9 @@ export function register(program: Command, io: CliIO): void {
           r.lock ? `${r.lock.stale ? 'stale ' : ''}run ${r.lock.runId} by ${r.lock.actor}` : '-',
         ]),
       ));
+      for (const r of rows) for (const check of r.platformChecks.filter((c) => !c.ok)) {
+        io.out(paint(io, 'red', `! ${r.environment}: ${r.target} check ${check.name} is ${check.status}${check.output ? `: ${check.output}` : ''}\n`));
+      }
       for (const r of rows) if (r.serving && r.release && r.serving !== r.release) {
         io.out(paint(io, 'yellow', `! ${r.environment}: the target serves ${r.serving} but the last recorded release is ${r.release}\n`));
       }

@@ -6,10 +6,7 @@
 import { appendFile, writeFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { formatMs } from '../config/duration.js';
-import type { BuiltinGateName } from '../config/schema.js';
-import { parityMeasurement } from '../parity/gate.js';
-import { presenceMeasurement } from '../secrets/resolve.js';
-import { secretScanMeasurement } from '../secrets/scan/gate.js';
+import { measureBuiltinGate, type BuiltinGate } from './builtin-gates.js';
 import { backupOfThisRun, backupStep, restoreStep } from '../steps/backup.js';
 import { checksStep, failedSummary, measureChecks } from '../steps/checks.js';
 import { deployStep } from '../steps/deploy.js';
@@ -59,16 +56,13 @@ async function measureGates(rc: RunContext, logFile: string): Promise<CheckResul
   const results: CheckResult[] = [];
   for (const gate of rc.plan.gates) {
     if (rc.signal.aborted) break;
-    const builtin = (gate.spec as { builtin?: BuiltinGateName }).builtin;
+    const builtin = (gate.spec as { builtin?: BuiltinGate }).builtin;
     if (!builtin) {
       results.push(...(await measureChecks(rc, [gate], logFile)));
       continue;
     }
     const { ctx, plan } = rc;
-    const measurement =
-      builtin === 'secret-scan' ? await secretScanMeasurement(ctx.loaded.config, ctx.projectDir, ctx.maskedSecrets)
-        : builtin === 'parity' ? await parityMeasurement(ctx.loaded.config, plan.environment, ctx.projectDir)
-          : presenceMeasurement(ctx.secrets(plan.environment));
+    const measurement = await measureBuiltinGate(rc, builtin);
     const result: CheckResult = { name: gate.name, kind: builtin, measurement };
     results.push(result);
     rc.checkResults.push(result);

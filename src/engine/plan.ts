@@ -103,6 +103,15 @@ function withDatabaseGate(gates: PlannedCheck[], steps: PlannedStep[], config: C
   return [{ name: checkName(spec), kind: 'connect', spec }, ...gates];
 }
 
+/** Puts the target's pre-flight gate first when the target drives a platform CLI. */
+function withTargetPreflight(gates: PlannedCheck[], target: Record<string, unknown>): PlannedCheck[] {
+  const block = targetBlock(target);
+  const definition = block && targetDefinition(block.kind);
+  if (!definition?.cli) return gates;
+  const name = `${definition.kind} pre-flight (${definition.cli.name} CLI, credentials)`;
+  return [{ name, kind: 'target-preflight', spec: { name, builtin: 'target-preflight' } as unknown as CheckConfig }, ...gates];
+}
+
 /** Resolves a monitor step's spec; its default timeout covers the monitoring (and a pause) with a margin. */
 function planMonitor(planned: PlannedStep, env: Config['environments'][string], obj: Exclude<StepConfig, string> | undefined,
   checks: PlannedCheck[], base: string, index: number): void {
@@ -172,7 +181,7 @@ export function buildPlan(config: Config, environment: string, input: PlanInput)
     release: { id: input.release.id, sha: input.release.sha, dirty: input.release.dirty },
     target: planTarget(env.target, environment, input, scope, base),
     requires: env.requires,
-    gates: withDatabaseGate(toChecks(env.gates, `${base}.gates`), steps, config, environment),
+    gates: withTargetPreflight(withDatabaseGate(toChecks(env.gates, `${base}.gates`), steps, config, environment), env.target),
     checks,
     steps,
     onFailure: env.onFailure,
