@@ -8,10 +8,10 @@ import { commandLine, finishRunOutput, interruptSignal, openFromCommand } from '
 export function register(program: Command, io: CliIO): void {
   program
     .command('promote')
-    .description('deploy to <to> the exact release (same build) that passed <from>; refused when it did not')
+    .description('deploy to <to> the newest release (same build) that passed <from>, even when newer runs there failed; refused when none did')
     .argument('<from>', 'environment the release passed, e.g. staging')
     .argument('<to>', 'environment to deploy it to, e.g. production')
-    .option('--release <id>', 'promote this release instead of the latest one deployed to <from>')
+    .option('--release <id>', 'promote this release (it must have passed <from>) instead of the newest one that passed <from>')
     .option('--json', 'print the run record as JSON on stdout', false)
     .addHelpText('after', '\nExit codes: 0 successful, 1 failed or rolled back, 2 bad input, 3 locked or refused.')
     .action(async (from: string, to: string, opts: { release?: string; json: boolean }, cmd: Command) => {
