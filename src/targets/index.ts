@@ -4,9 +4,10 @@
  */
 import type { Target, TargetDefinition } from './target.js';
 import { localTarget } from './local/definition.js';
+import { flyTarget } from './fly/definition.js';
 
 /** Every target kind, in the order `runway schema` and the docs list them. */
-export const TARGETS = [localTarget] as const;
+export const TARGETS = [localTarget, flyTarget] as const;
 
 /** A target kind's name. */
 export type TargetKind = (typeof TARGETS)[number]['kind'];
