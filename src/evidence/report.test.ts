@@ -48,6 +48,22 @@ describe('renderReport', () => {
     expect(md).toContain('## Escalation\n\n- Step: checks\n- Attempts: 3\n- Error: status 500\n- Logs: [steps/02-checks.log](steps/02-checks.log)');
   });
 
+  it('shows the platform handles and how long the rollback took on the platform', () => {
+    const run: RunRecord = {
+      ...base,
+      steps: [
+        { index: 1, name: 'deploy', kind: 'deploy', status: 'successful', attempts: 1,
+          details: { handle: { target: 'netlify', id: '65f0c0ffee', url: 'https://65f0c0ffee--shop.netlify.app' }, artifact: 'sha256:dist' } },
+        { index: 2, name: 'rollback to 1111111-22222222 (onFailure)', kind: 'rollback', status: 'successful', attempts: 1,
+          details: { rolledBackTo: '1111111-22222222', method: "the platform's history", platformMs: 2400, handle: { target: 'netlify', id: '65efbeef' } } },
+      ],
+    };
+    const md = renderReport(run, []);
+    expect(md).toContain('## Deployments\n\n- deploy: netlify `65f0c0ffee` at https://65f0c0ffee--shop.netlify.app · artifact `sha256:dist`\n' +
+      '- rollback to 1111111-22222222 (onFailure): netlify `65efbeef`');
+    expect(md).toContain("- How: the platform's history, 2.4s until traffic was on it");
+  });
+
   it('says "none" where nothing happened and leaves out escalation', () => {
     const md = renderReport({
       ...base, outcome: 'successful', finishedAt: undefined, migrations: [], rollbackTrigger: undefined, rolledBackTo: undefined,
@@ -61,6 +77,7 @@ describe('renderReport', () => {
     expect(md).toContain('## Checks\n\nnone');
     expect(md).toContain('## Migrations Applied\n\nnone');
     expect(md).toContain('## Rollback\n\nnone');
+    expect(md).toContain('## Deployments\n\nnone');
     expect(md).not.toContain('## Escalation');
   });
 

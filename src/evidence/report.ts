@@ -30,6 +30,7 @@ export function renderReport(run: RunRecord, checks: CheckResult[]): string {
     section('Checks', checkTable(checks)),
     ...monitoring(run.steps),
     section('Migrations Applied', run.migrations?.length ? run.migrations.map((m) => `- ${code(m)}`).join('\n') : 'none'),
+    section('Deployments', deployments(run.steps)),
     section('Rollback', rollback(run)),
   ];
   if (run.escalation) parts.push(section('Escalation', escalation(run)));
@@ -95,12 +96,27 @@ function monitoring(list: StepResult[]): string[] {
   });
 }
 
-// Rollback trigger and target, or "none".
+// The platform handles the run's deploy and rollback steps received (target, id, URL, artifact), or "none".
+function deployments(list: RunRecord['steps']): string {
+  const rows = list.flatMap((s) => {
+    const handle = s.details?.handle as { target?: string; id?: string; url?: string; artifact?: string } | undefined;
+    if (!handle?.id) return [];
+    const artifact = (s.details?.artifact as string | undefined) ?? handle.artifact;
+    return [`- ${cell(s.name)}: ${handle.target ?? 'target'} ${code(handle.id)}${handle.url ? ` at ${handle.url}` : ''}` +
+      `${artifact ? ` · artifact ${code(artifact)}` : ''}`];
+  });
+  return rows.length ? rows.join('\n') : 'none';
+}
+
+// Rollback trigger and target, how traffic moved and how long it took, or "none".
 function rollback(run: RunRecord): string {
   if (!run.rollbackTrigger && !run.rolledBackTo) return 'none';
+  const step = [...run.steps].reverse().find((s) => s.kind === 'rollback' && s.details?.method);
+  const how = step ? `${String(step.details!.method)}, ${formatMs(Number(step.details!.platformMs ?? step.details!.switchMs ?? 0))}` : undefined;
   return [
     `- Trigger: ${run.rollbackTrigger ? cell(run.rollbackTrigger) : 'not recorded'}`,
     `- Rolled back to: ${run.rolledBackTo ? code(run.rolledBackTo) : 'not recorded'}`,
+    ...(how ? [`- How: ${how} until traffic was on it`] : []),
   ].join('\n');
 }
 
