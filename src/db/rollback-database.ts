@@ -1,7 +1,8 @@
 /**
  * What a rollback means for the database: which migrations ran since the release being rolled back to last
  * succeeded here (and are still applied), whether one of them is a contract migration the old release cannot
- * live with, and which backup — the oldest taken before those migrations — a restore would use.
+ * live with, and which backup a restore would use: the one taken right before the earliest of those migrations
+ * was applied the last time (a migration applied, restored away and applied again counts from its last application).
  */
 import { GateError } from '../errors.js';
 import type { ProjectContext } from '../engine/context.js';
@@ -45,6 +46,21 @@ async function stillApplied(ctx: ProjectContext, environment: string): Promise<S
 }
 
 /**
+ * The backup taken right before `migrations` were applied: for each of them the newest backup that recorded it
+ * (its last application), then the oldest of those (restoring it undoes the later ones too). Backups older than
+ * `since` (the target's last success here) would undo more than this rollback, so they are not considered.
+ */
+export function backupBefore(backups: BackupRecord[], migrations: string[], since?: string): BackupRecord | undefined {
+  const usable = backups.filter((b) => !since || b.createdAt > since);
+  const newestFor = (id: string) => usable
+    .filter((b) => b.migrations.includes(id))
+    .reduce<BackupRecord | undefined>((best, b) => (!best || b.createdAt > best.createdAt ? b : best), undefined);
+  return migrations
+    .map(newestFor)
+    .reduce<BackupRecord | undefined>((oldest, b) => (b && (!oldest || b.createdAt < oldest.createdAt) ? b : oldest), undefined);
+}
+
+/**
  * Works out the database side of rolling `environment` back to `target`. Throws GateError when a contract
  * migration stands in the way and no restore was asked for, or when a restore is asked for but no backup exists.
  */
@@ -70,14 +86,11 @@ export async function planDatabaseRollback(
   if (!opts.restore) {
     return { migrations, contract, note: `the database keeps ${migrations.join(', ')} (expand migrations; ${hint} would restore it)` };
   }
-  const wanted = new Set(migrations);
-  const backup = backups
-    .filter((b) => (!since || b.createdAt > since) && b.migrations.some((m) => wanted.has(m)))
-    .sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1))[0];
+  const backup = backupBefore(backups, migrations, since);
   if (!backup) {
     throw new GateError(
       `refused: no backup was taken before ${migrations.join(', ')} in ${environment}, so the database cannot be restored ` +
         `(see runway backup list ${environment}; restore one by hand with runway restore ${environment} --backup <id> --reason "…")`);
   }
-  return { migrations, contract, backup, note: `restoring backup ${backup.id} undoes ${backup.migrations.join(', ')}` };
+  return { migrations, contract, backup, note: `restoring backup ${backup.id} (taken ${backup.createdAt}) undoes ${migrations.join(', ')}` };
 }
