@@ -128,11 +128,13 @@ function templateHash(template: KubeObject): string {
   return createHash('sha256').update(stable(copy)).digest('hex').slice(0, 10);
 }
 
-// JSON with sorted keys, so equal templates hash alike.
+// JSON with sorted keys and without nulls and empty objects (what Go's typed round trip adds), so equal templates
+// hash alike, as the API server's defaulting makes them equal on a real cluster.
 function stable(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stable).join(',')}]`;
   if (value && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${stable((value as Record<string, unknown>)[k])}`).join(',')}}`;
+    const keys = Object.keys(value).sort().filter((k) => !['null', '{}'].includes(stable((value as Record<string, unknown>)[k])));
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${stable((value as Record<string, unknown>)[k])}`).join(',')}}`;
   }
   return JSON.stringify(value);
 }
