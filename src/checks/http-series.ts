@@ -4,7 +4,7 @@
  * http check would be; the series is failed when any probe failed, error when any could not measure.
  */
 import { formatMs, toMs } from '../config/duration.js';
-import type { HttpCheckConfig } from '../config/schema.js';
+import type { HttpCheckConfig } from './http-schema.js';
 import type { Measurement, Phase } from '../types.js';
 import type { CheckContext, CheckProvider } from './check.js';
 

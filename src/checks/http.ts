@@ -5,7 +5,9 @@
  */
 import { Agent, request } from 'undici';
 import { formatMs, toMs } from '../config/duration.js';
-import { httpCheckSchema, type HttpCheckConfig } from '../config/schema.js';
+import { defineCheck } from './check-definition.js';
+import { httpCheckSchema, type HttpCheckConfig } from './http-schema.js';
+import { withRepetition } from './http-series.js';
 import type { Measurement } from '../types.js';
 import type { CheckContext, CheckProvider } from './check.js';
 import { jsonEqual, lookupJsonPath, parseJsonPath } from './json-path.js';
@@ -215,3 +217,12 @@ export const httpCheck: CheckProvider<HttpCheckConfig> = {
     return { ...verdict, startedAt, finishedAt: new Date().toISOString() };
   },
 };
+
+/** The `http` check kind: one line in `checks/index.ts`. */
+export const httpCheckKind = defineCheck({
+  kind: 'http',
+  description: 'HTTP request check.',
+  schema: httpCheckSchema,
+  name: (spec) => `http ${spec.method ?? 'GET'} ${spec.url ? displayUrl(spec.url) : (spec.path ?? '/')}`,
+  provider: withRepetition(httpCheck),
+});

@@ -1,74 +1,75 @@
 /**
- * The one place that knows every check kind: names checks for people and runs a check config through its
- * provider. `runCheck` never throws; whatever goes wrong becomes a measurement with phase `error`.
+ * The check kinds Runway knows: one line each. The `checks:` config schema, the kind list, the names of checks
+ * in reports and `runCheck` all read this list, so adding a check kind is its file plus one line here.
+ * `runCheck` never throws; whatever goes wrong becomes a measurement with phase `error`.
  */
-import { CHECK_KINDS, type CheckConfig } from '../config/schema.js';
+import type { z } from 'zod';
 import type { CheckResult, Measurement } from '../types.js';
 import type { CheckContext, CheckProvider } from './check.js';
-import { browserCheck } from './browser.js';
-import { commandCheck } from './command.js';
-import { connectCheck } from './connect.js';
-import { displayUrl, httpCheck } from './http.js';
-import { withRepetition } from './http-series.js';
-import { jsonCheck } from './json.js';
-import { prometheusCheck } from './prometheus.js';
-import { rlsCheck } from './rls.js';
-import { sqlCheck } from './sql.js';
-import { tablesCheck } from './tables.js';
+import type { CheckDefinition } from './check-definition.js';
+import { browserCheckKind } from './browser.js';
+import { commandCheckKind } from './command.js';
+import { connectCheckKind } from './connect.js';
+import { httpCheckKind } from './http.js';
+import { jsonCheckKind } from './json.js';
+import { prometheusCheckKind } from './prometheus.js';
+import { rlsCheckKind } from './rls.js';
+import { sqlCheckKind } from './sql.js';
+import { tablesCheckKind } from './tables.js';
+
+/** Every check kind, in the order `runway schema`, the docs and the error messages list them. */
+export const CHECKS = [
+  httpCheckKind,
+  commandCheckKind,
+  sqlCheckKind,
+  tablesCheckKind,
+  rlsCheckKind,
+  connectCheckKind,
+  prometheusCheckKind,
+  jsonCheckKind,
+  browserCheckKind,
+] as const;
+
+type Definitions = (typeof CHECKS)[number];
 
 /** A check kind Runway knows. */
-export type CheckKind = (typeof CHECK_KINDS)[number];
+export type CheckKind = Definitions['kind'];
+
+/** The names of every check kind, in the order of the list. */
+export const CHECK_KINDS = CHECKS.map((d) => d.kind) as readonly CheckKind[];
+
+/** A check as the provider keys see it: an optional name and at most one block per kind (a valid check has one). */
+export type CheckSpec = { name?: string } & { [D in Definitions as D['kind']]?: z.output<D['schema']> };
 
 /** Providers by kind (swap one in tests, e.g. a command check built on a RecordingRunner). */
-export type CheckProviders = { [K in CheckKind]: CheckProvider<NonNullable<CheckConfig[K]>> };
+export type CheckProviders = { [D in Definitions as D['kind']]: CheckProvider<z.output<D['schema']>> };
 
 /** The built-in providers. */
-export const providers: CheckProviders = {
-  http: withRepetition(httpCheck), command: commandCheck, sql: sqlCheck, tables: tablesCheck, rls: rlsCheck, connect: connectCheck,
-  prometheus: prometheusCheck, json: jsonCheck, browser: browserCheck,
-};
+export const providers = Object.fromEntries(CHECKS.map((d) => [d.kind, d.provider])) as CheckProviders;
+
+/** The definition of a kind, or undefined. */
+export function checkDefinition(kind: string): CheckDefinition | undefined {
+  return (CHECKS as readonly CheckDefinition[]).find((d) => d.kind === kind);
+}
 
 // The provider keys present on a check (a valid check has exactly one).
-function kindsOf(check: CheckConfig): CheckKind[] {
+function kindsOf(check: CheckSpec): CheckKind[] {
   if (!check || typeof check !== 'object') return [];
-  return CHECK_KINDS.filter((kind) => check[kind] !== undefined && check[kind] !== null);
+  const blocks = check as Record<string, unknown>;
+  return CHECK_KINDS.filter((kind) => blocks[kind] !== undefined && blocks[kind] !== null);
 }
 
 /** The check's kind (`http`, `command`), or `unknown` when it has no provider key. */
-export function checkKind(check: CheckConfig): CheckKind | 'unknown' {
+export function checkKind(check: CheckSpec): CheckKind | 'unknown' {
   return kindsOf(check)[0] ?? 'unknown';
 }
 
-// Shortens a command to its first line, at most 60 characters.
-function short(text: string): string {
-  const lines = text.trim().split('\n');
-  const first = lines[0]!.trim();
-  if (first.length > 60) return `${first.slice(0, 59)}…`;
-  return lines.length > 1 ? `${first} …` : first;
-}
-
-/** The check's name, or a summary such as `http GET /health` or `command npm run smoke`. */
-export function checkName(check: CheckConfig): string {
+/** The check's name, or its kind's summary such as `http GET /health` or `command npm run smoke`. */
+export function checkName(check: CheckSpec): string {
   if (check?.name) return check.name;
   const kind = checkKind(check);
-  if (kind === 'http') {
-    const http = check.http!;
-    const where = http.url ? displayUrl(http.url) : (http.path ?? '/');
-    return `http ${http.method ?? 'GET'} ${where}`;
-  }
-  if (kind === 'command') return `command ${short(String(check.command!.run ?? ''))}`;
-  if (kind === 'sql') return `sql ${short(String(check.sql!.query ?? ''))}`;
-  if (kind === 'tables') return `tables ${(check.tables!.exist ?? []).join(', ')}`;
-  if (kind === 'rls') return `rls ${(check.rls!.tables ?? []).join(', ')}`;
-  if (kind === 'connect') return `connect ${check.connect!.url ?? 'DATABASE_URL'}`;
-  if (kind === 'prometheus') return `prometheus ${short(String(check.prometheus!.query ?? ''))} ${check.prometheus!.condition ?? ''}`.trim();
-  if (kind === 'json') {
-    const json = check.json!;
-    const where = json.url ? displayUrl(json.url) : (json.path ?? '/');
-    return `json ${where} ${json.jsonPath ?? ''}`.trim();
-  }
-  if (kind === 'browser') return `browser ${check.browser!.url ? displayUrl(check.browser!.url) : (check.browser!.path ?? '/')}`;
-  return 'check';
+  if (kind === 'unknown') return 'check';
+  return checkDefinition(kind)!.name((check as Record<string, unknown>)[kind] as never);
 }
 
 // A measurement for a check that could not be measured at all.
@@ -79,7 +80,7 @@ function errorMeasurement(message: string, startedAt: string): Measurement {
 /** Runs one check through its provider and names the result. Never throws. */
 export async function runCheck(
   ctx: CheckContext,
-  check: CheckConfig,
+  check: CheckSpec,
   using: CheckProviders = providers,
 ): Promise<CheckResult> {
   const startedAt = new Date().toISOString();
@@ -94,36 +95,8 @@ export async function runCheck(
       const message = `a check needs exactly one of ${CHECK_KINDS.join(', ')} (${found})`;
       return { name, kind, measurement: errorMeasurement(message, startedAt) };
     }
-    let measurement: Measurement;
-    switch (kinds[0]!) {
-      case 'http':
-        measurement = await using.http.run(ctx, check.http!);
-        break;
-      case 'command':
-        measurement = await using.command.run(ctx, check.command!);
-        break;
-      case 'sql':
-        measurement = await using.sql.run(ctx, check.sql!);
-        break;
-      case 'tables':
-        measurement = await using.tables.run(ctx, check.tables!);
-        break;
-      case 'rls':
-        measurement = await using.rls.run(ctx, check.rls!);
-        break;
-      case 'connect':
-        measurement = await using.connect.run(ctx, check.connect!);
-        break;
-      case 'prometheus':
-        measurement = await using.prometheus.run(ctx, check.prometheus!);
-        break;
-      case 'json':
-        measurement = await using.json.run(ctx, check.json!);
-        break;
-      case 'browser':
-        measurement = await using.browser.run(ctx, check.browser!);
-        break;
-    }
+    const provider = using[kinds[0]!] as CheckProvider<unknown>;
+    const measurement = await provider.run(ctx, (check as Record<string, unknown>)[kinds[0]!]);
     return { name, kind, measurement };
   } catch (error) {
     const message = `${kind} check crashed: ${(error as Error)?.message ?? String(error)}`;

@@ -3,8 +3,8 @@
  * returned sample must meet. An empty result or NaN is inconclusive (no data is never good news); a PromQL error,
  * an unreachable server or an answer that is not Prometheus's is `error`.
  */
+import { z } from 'zod';
 import { formatMs, toMs } from '../config/duration.js';
-import { prometheusCheckSchema, type PrometheusCheckConfig } from '../config/schema.js';
 import type { Measurement } from '../types.js';
 import type { CheckContext, CheckProvider } from './check.js';
 import { expandEnvRefs, expandHeaders, missingMessage } from './env-refs.js';
@@ -12,6 +12,22 @@ import { evaluateCondition, parseCondition, type Condition, type Evaluation } fr
 import { excerpt, fetchText } from './fetch-text.js';
 import { displayUrl } from './http.js';
 import { fromPrometheus } from './quantity.js';
+import { duration, condition, apiUrl, apiHeaders } from '../config/primitives.js';
+import { defineCheck, shortText } from './check-definition.js';
+
+/** Prometheus check: an instant PromQL query whose result is judged by a condition. */
+export const prometheusCheckSchema = z
+  .object({
+    url: apiUrl.describe('Prometheus server URL, e.g. http://127.0.0.1:9090 (may use ${NAME} references).'),
+    query: z.string().min(1).describe('Instant PromQL query, e.g. sum(rate(http_requests_total{code=~"5.."}[1m])) / sum(rate(http_requests_total[1m])).'),
+    condition: condition.describe('Condition every returned sample must meet, e.g. "< 0.1%" (seconds and ratios, as Prometheus reports).'),
+    headers: apiHeaders,
+    timeout: duration.default('10s').describe('Give up (phase error) after this long.'),
+  })
+  .strict();
+
+/** A parsed `prometheus:` check block. */
+export type PrometheusCheckConfig = z.output<typeof prometheusCheckSchema>;
 
 // A measurement without its timestamps.
 type Verdict = Omit<Measurement, 'startedAt' | 'finishedAt'>;
@@ -154,3 +170,12 @@ export const prometheusCheck: CheckProvider<PrometheusCheckConfig> = {
     return { ...verdict, startedAt, finishedAt: new Date().toISOString() };
   },
 };
+
+/** The `prometheus` check kind: one line in `checks/index.ts`. */
+export const prometheusCheckKind = defineCheck({
+  kind: 'prometheus',
+  description: 'PromQL query with a condition.',
+  schema: prometheusCheckSchema,
+  name: (spec) => `prometheus ${shortText(spec.query)} ${spec.condition ?? ''}`.trim(),
+  provider: prometheusCheck,
+});

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, formatIssue } from '../errors.js';
 import { canonicalJson, loadConfig, MAX_CONFIG_BYTES, parseConfig } from './load.js';
-import { CHECK_KINDS, STEP_KINDS, STRING_STEP_KINDS } from './schema.js';
+import { CHECK_KINDS, STEP_KINDS, STRING_STEP_KINDS, TARGET_KINDS } from './schema.js';
 const STRING_STEPS = STRING_STEP_KINDS.join(', ');
 
 
@@ -89,8 +89,8 @@ describe('parseConfig errors', () => {
     ['gate without provider', `12:13 environments.production.gates[0]: check has no provider: add one of ${CHECK_KINDS.join(', ')}`, edit('  production:\n', '  production:\n    gates: [{}]\n')],
     ['step without kind', `17:5 pipeline[0]: step has no kind: add one of ${STEP_KINDS.join(', ')}`, edit('  - run: npm test', '  - { name: tests }')],
     ['step with two kinds', '17:5 pipeline[0]: step has several kinds (run, deploy): split it into one step per kind', edit('  - run: npm test', '  - { run: npm test, deploy: }')],
-    ['target without kind', '6:13 environments.staging.target: target has no kind: add one of local', edit('    target:\n      local:\n        start: node server.js\n    checks', '    target: {}\n    checks')],
-    ['unknown target kind', '6:15 environments.staging.target: unknown key "fly"', edit('    target:\n      local:\n        start: node server.js\n    checks', '    target: { fly: {} }\n    checks')],
+    ['target without kind', `6:13 environments.staging.target: target has no kind: add one of ${TARGET_KINDS.join(', ')}`, edit('    target:\n      local:\n        start: node server.js\n    checks', '    target: {}\n    checks')],
+    ['unknown target kind', '6:15 environments.staging.target: unknown key "mainframe"', edit('    target:\n      local:\n        start: node server.js\n    checks', '    target: { mainframe: {} }\n    checks')],
     ['requires unknown environment', '12:16 environments.production.requires[0]: unknown environment "stagin" (did you mean "staging"?)', edit('[staging]', '[stagin]')],
     ['requires, far from any name', '12:16 environments.production.requires[0]: unknown environment "qa": the environments are staging, production', edit('[staging]', '[qa]')],
     ['requires itself', '12:25 environments.production.requires[1]: environment "production" requires itself', edit('[staging]', '[staging, production]')],

@@ -3,9 +3,9 @@
  * defaults, the migrate step's options, and the database URL — read only from the secrets Runway masks, so a URL
  * in a variable that is not treated as secret is refused rather than risked in output.
  */
-import {
-  databaseSchema, migrateStepSchema, type CheckConfig, type Config, type DatabaseConfig, type MigrateStepConfig,
-} from '../config/schema.js';
+import { databaseSchema } from '../config/database.js';
+import type { CheckConfig, Config, DatabaseConfig } from '../config/schema.js';
+import { migrateStepSchema, type MigrateStepConfig } from '../steps/migrate-options.js';
 import type { EnvironmentSecrets } from '../secrets/resolve.js';
 import { dsnGate, type GateResult } from './dsn-gate.js';
 import type { MigrationSource } from './migration-files.js';

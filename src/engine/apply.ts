@@ -7,25 +7,20 @@ import { appendFile, writeFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { formatMs } from '../config/duration.js';
 import { measureBuiltinGate, type BuiltinGate } from './builtin-gates.js';
-import { backupOfThisRun, backupStep, restoreStep } from '../steps/backup.js';
-import { checksStep, failedSummary, measureChecks } from '../steps/checks.js';
-import { deployStep } from '../steps/deploy.js';
-import { migrateStep } from '../steps/migrate.js';
-import { monitorStep } from '../steps/monitor.js';
-import { rollbackStep, rollbackTarget, rollbackTo } from '../steps/rollback.js';
-import { runStep } from '../steps/run.js';
+import { backupOfThisRun, restoreStep } from '../steps/backup.js';
+import { failedSummary, measureChecks } from '../steps/checks.js';
+import { STEPS } from '../steps/index.js';
+import { rollbackTarget, rollbackTo } from '../steps/rollback.js';
 import { notifyRun } from '../notify/run-events.js';
 import type { RunContext, StepOutcome } from '../steps/step.js';
 import type { CheckResult, StepResult } from '../types.js';
 import type { PlannedStep } from './plan.js';
 
-const STEP_RUNNERS = {
-  run: runStep, deploy: deployStep, checks: checksStep, rollback: rollbackStep, migrate: migrateStep, backup: backupStep, restore: restoreStep,
-  monitor: monitorStep,
-} as const;
+/** How each step kind runs, from the step kind list. */
+const STEP_RUNNERS = Object.fromEntries(STEPS.map((d) => [d.kind, d.run])) as Record<PlannedStep['kind'], (typeof STEPS)[number]['run']>;
 
 /** Steps that enforce their own timeout (a database step must cancel its statement, not be abandoned mid-way). */
-const SELF_TIMED = new Set<string>(['run', 'migrate', 'backup', 'restore']);
+const SELF_TIMED = new Set<string>(STEPS.filter((d) => d.selfTimed).map((d) => d.kind));
 
 /** Relative log path of a step inside the bundle. */
 function logPath(rc: RunContext, abs: string): string {

@@ -5,7 +5,7 @@
 import { toMs } from '../config/duration.js';
 import { interpolate, scopeFor, type InterpolationScope } from '../config/interpolate.js';
 import type { CheckConfig, Config, StepConfig, StepKind } from '../config/schema.js';
-import { STEP_KINDS } from '../config/schema.js';
+import { STEP_KINDS } from '../steps/index.js';
 import { checkKind, checkName } from '../checks/index.js';
 import { ConfigError } from '../errors.js';
 import { resolveMonitor, type MonitorSpec } from '../monitor/spec.js';

@@ -4,7 +4,7 @@
  * formats are built from it.
  */
 import { formatMs } from '../config/duration.js';
-import { NOTIFY_EVENTS, type NotifyEventType } from '../config/schema.js';
+import { NOTIFY_EVENTS, type NotifyEventType } from '../config/notify.js';
 import type { Release, RunKind, RunRecord } from '../types.js';
 
 export { NOTIFY_EVENTS, type NotifyEventType };

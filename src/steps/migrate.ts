@@ -5,7 +5,6 @@
  * The applied migration ids go into the run (RunRecord.migrations), the step details and migrate.json.
  */
 import { toMs } from '../config/duration.js';
-import type { MigrateStepConfig } from '../config/schema.js';
 import { withSession } from '../db/client.js';
 import { databaseConfig, databaseGate, databaseUrlValue, migrateOptions, migrationSource } from '../db/database-config.js';
 import type { Dsn } from '../db/dsn.js';
@@ -17,6 +16,8 @@ import { runLogged } from '../engine/logged-command.js';
 import type { PlannedStep } from '../engine/plan.js';
 import { backupOfThisRun, noteMigrationsAfter, runBackup } from './backup.js';
 import { stepEnv, type RunContext, type StepOutcome } from './step.js';
+import { migrateStepSchema, type MigrateStepConfig } from './migrate-options.js';
+import { defineStep } from './step-definition.js';
 
 // Adds applied migration ids to the run record (what the release report lists).
 function recordMigrations(rc: RunContext, ids: string[]): void {
@@ -132,3 +133,13 @@ async function commandMigration(
     details: { command: m.command, applied, backup: backup ?? null },
   };
 }
+
+/** The `migrate` step kind: `- migrate`, or `- migrate: { dir, command, … }`; it cancels its own statements on timeout. */
+export const migrateStepKind = defineStep({
+  kind: 'migrate',
+  description: "Apply pending migrations to the environment's database.",
+  schema: migrateStepSchema.nullable(),
+  bare: true,
+  run: migrateStep,
+  selfTimed: true,
+});

@@ -8,6 +8,7 @@
 import { appendFile } from 'node:fs/promises';
 import { runCheck } from '../checks/index.js';
 import { formatMs } from '../config/duration.js';
+import { monitorSchema } from '../config/monitor.js';
 import type { PlannedStep } from '../engine/plan.js';
 import { nonInteractiveEnv } from '../exec/env.js';
 import { notifyRun } from '../notify/run-events.js';
@@ -23,6 +24,7 @@ import type { CheckResult } from '../types.js';
 import { checksDir, environmentUrl } from './checks.js';
 import { rollbackTarget } from './rollback.js';
 import { stepEnv, type RunContext, type StepOutcome } from './step.js';
+import { defineStep } from './step-definition.js';
 
 const PROGRESS_EVERY_MS = 5000;
 
@@ -133,3 +135,12 @@ async function writeEvidence(rc: RunContext, result: MonitorResult): Promise<Rec
   if (result.decidedAtMs !== undefined) details.decidedAfterMs = result.decidedAtMs;
   return details;
 }
+
+/** The `monitor` step kind: `- monitor`, or `- monitor: { … }` overriding keys of the environment's monitor block. */
+export const monitorStepKind = defineStep({
+  kind: 'monitor',
+  description: "Watch the release's traffic with the environment's monitor block (these keys override it).",
+  schema: monitorSchema.nullable(),
+  bare: true,
+  run: monitorStep,
+});

@@ -4,6 +4,7 @@
  * build — then run the environment's checks again, from that release's own directory and with its variables.
  */
 import { existsSync } from 'node:fs';
+import { z } from 'zod';
 import { formatMs } from '../config/duration.js';
 import type { PlannedStep } from '../engine/plan.js';
 import { findDeployment } from '../store/deployments.js';
@@ -13,6 +14,7 @@ import type { Release } from '../types.js';
 import { failedSummary, measureChecks } from './checks.js';
 import { recordDeployment, runTarget } from './deploy.js';
 import type { RunContext, StepOutcome } from './step.js';
+import { defineStep } from './step-definition.js';
 
 /** The release a rollback goes to: the one asked for, else the environment's known-good release. */
 export async function rollbackTarget(rc: RunContext): Promise<Release | undefined> {
@@ -74,3 +76,12 @@ export async function rollbackStep(rc: RunContext, step: PlannedStep, logFile: s
   }
   return outcome;
 }
+
+/** The `rollback` step kind: `- rollback`. */
+export const rollbackStepKind = defineStep({
+  kind: 'rollback',
+  description: 'Roll back to the known-good release.',
+  schema: z.object({}).strict().nullable(),
+  bare: true,
+  run: rollbackStep,
+});

@@ -1,0 +1,30 @@
+/** The schema of one check (in `checks:` and `gates:`), derived from the check kind list: one optional key per kind. */
+import { z } from 'zod';
+import { CHECKS, CHECK_KINDS } from '../checks/index.js';
+
+type Definitions = (typeof CHECKS)[number];
+type Shape = { name: z.ZodOptional<z.ZodString> } & { [D in Definitions as D['kind']]: z.ZodOptional<D['schema']> };
+
+export { CHECK_KINDS };
+
+/** A check: exactly one provider key (`http`, `command`, …) plus an optional name (one key is checked by rules.ts). */
+export const checkSchema = z
+  .object({
+    name: z.string().optional().describe('Name shown in reports; defaults to a summary of the check.'),
+    ...Object.fromEntries(CHECKS.map((d) => [d.kind, d.schema.optional().describe(d.description)])),
+  } as Shape)
+  .strict()
+  .describe('A check with a verdict. Exactly one provider key.');
+
+export type CheckConfig = z.output<typeof checkSchema>;
+
+// Each kind's own schema and parsed type, under the names the rest of Runway imports from config/schema.ts.
+export { httpCheckSchema, type HttpCheckConfig } from '../checks/http-schema.js';
+export { browserCheckSchema, type BrowserCheckConfig } from '../checks/browser-schema.js';
+export { commandCheckSchema, type CommandCheckConfig } from '../checks/command.js';
+export { connectCheckSchema, type ConnectCheckConfig } from '../checks/connect.js';
+export { jsonCheckSchema, type JsonCheckConfig } from '../checks/json.js';
+export { prometheusCheckSchema, type PrometheusCheckConfig } from '../checks/prometheus.js';
+export { rlsCheckSchema, type RlsCheckConfig } from '../checks/rls.js';
+export { sqlCheckSchema, type SqlCheckConfig } from '../checks/sql.js';
+export { tablesCheckSchema, type TablesCheckConfig } from '../checks/tables.js';
