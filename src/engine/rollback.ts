@@ -1,13 +1,17 @@
 /**
  * `runway rollback`: put an environment back on its known-good release (or `--to` one). A warm version is a
  * pointer switch; otherwise that release's build is redeployed. The checks run again; the reason is recorded.
+ * When the environment's only known-good release is the one it serves, the platform is asked what is live: when
+ * it serves something else (or nothing healthy), that release is put back; when it serves it, nothing is done
+ * and the answer names it and the earlier releases `--to` could go back to.
  */
 import { planDatabaseRollback, usesDatabase } from '../db/rollback-database.js';
 import { restorePlanStep } from '../db/restore-run.js';
 import { ConfigError, GateError } from '../errors.js';
 import { findRelease } from '../store/releases.js';
-import { knownGood, listEnvironments } from '../store/runs.js';
-import type { RunRecord } from '../types.js';
+import type { Db } from '../store/db.js';
+import { knownGood, listEnvironments, listRuns, passedIn } from '../store/runs.js';
+import type { Release, RunRecord } from '../types.js';
 import { environmentConfig, type ProjectContext } from './context.js';
 import { executeRun, planFacts } from './deploy.js';
 import { buildPlan } from './plan.js';
@@ -21,22 +25,84 @@ export interface RollbackOptions {
   restoreDb?: boolean;
 }
 
-/** Rolls `environment` back and returns the run. */
-export async function rollback(ctx: ProjectContext, environment: string, opts: RollbackOptions): Promise<RunRecord> {
+/** The answer of a rollback that had nothing to do: the environment already serves the release it would go to. */
+export interface AlreadyServing {
+  environment: string;
+  /** The release served (and recorded) now. */
+  serving: string;
+  /** Earlier releases with a successful run in the environment, newest first (`--to` candidates). */
+  earlier: Array<{ id: string; rolledBack: boolean }>;
+  message: string;
+}
+
+/** True when `rollback` returned a run (not an AlreadyServing answer). */
+export function isRun(result: RunRecord | AlreadyServing): result is RunRecord {
+  return 'outcome' in result;
+}
+
+// Releases other than `current` with a successful run in `environment`, newest first, marked when rolled back since.
+async function earlierPassed(db: Db, environment: string, current?: string): Promise<AlreadyServing['earlier']> {
+  const runs = await listRuns(db, { environment, limit: 500 });
+  const ids = [...new Set(runs.filter((r) => r.outcome === 'successful' && r.release.id !== current).map((r) => r.release.id))];
+  return Promise.all(ids.map(async (id) => ({ id, rolledBack: !(await passedIn(db, environment, id)) })));
+}
+
+// What the platform serves in `environment`: the release and whether it is healthy, or why it could not say.
+async function liveOnPlatform(ctx: ProjectContext, environment: string): Promise<{ release?: string; healthy?: boolean; error?: string }> {
+  try {
+    const target = await ctx.target(environment);
+    const status = await target.status(ctx.targetContext(environment));
+    return { release: status.current?.releaseId, healthy: status.current?.healthy };
+  } catch (err) {
+    return { error: (err as Error).message };
+  }
+}
+
+// The answer when `environment` already serves `release`: its name and how to go further back.
+function alreadyServing(environment: string, release: string, earlier: AlreadyServing['earlier'], known: boolean): AlreadyServing {
+  const list = earlier.map((e) => (e.rolledBack ? `${e.id} (rolled back there since)` : e.id)).join(', ');
+  const message = `${environment} already serves ${release}${known ? ', its known-good release' : ''}, and the platform says so: nothing to roll back. ` +
+    (earlier.length
+      ? `To go further back: runway rollback ${environment} --to <release> --reason "…" (earlier releases that passed ${environment}: ${list})`
+      : `No earlier release passed ${environment}, so there is nothing further back to go to.`);
+  return { environment, serving: release, earlier, message };
+}
+
+/**
+ * Rolls `environment` back and returns the run — or, when it already serves the release it would go to (and
+ * the platform confirms it), an AlreadyServing answer and no run.
+ */
+export async function rollback(ctx: ProjectContext, environment: string, opts: RollbackOptions): Promise<RunRecord | AlreadyServing> {
   environmentConfig(ctx, environment);
   if (!opts.reason?.trim()) throw new ConfigError('--reason is required: say why you roll back (it is recorded in the run and the journal)');
-  const { target, current } = await ctx.store.use(async (db) => {
+  const { target, current, earlier } = await ctx.store.use(async (db) => {
     const current = (await listEnvironments(db)).find((e) => e.name === environment)?.currentRelease;
+    const earlier = await earlierPassed(db, environment, current);
     if (opts.to) {
       const found = await findRelease(db, opts.to);
       if (!found) throw new ConfigError(`--to: unknown release "${opts.to}" (see runway history ${environment})`);
-      return { target: found, current };
+      return { target: found, current, earlier };
     }
-    const id = await knownGood(db, environment, current);
-    return { target: id ? await findRelease(db, id) : undefined, current };
+    // the known-good release other than the one served; else the known-good one itself (it may be the one served)
+    const id = (await knownGood(db, environment, current)) ?? (await knownGood(db, environment));
+    return { target: id ? await findRelease(db, id) : undefined, current, earlier };
   });
-  if (!target) throw new GateError(`refused: ${environment} has no known-good release other than the current one to roll back to`);
-  if (target.id === current) throw new GateError(`refused: ${environment} already serves ${target.id}`);
+  if (!target) {
+    throw new GateError(`refused: ${environment} has no known-good release to roll back to (no successful run there that was not ` +
+      `rolled back since); name one with runway rollback ${environment} --to <release> --reason "…" (see runway history ${environment})`);
+  }
+  if (target.id === current) {
+    const live = await liveOnPlatform(ctx, environment);
+    if (live.release === target.id && live.healthy !== false) return alreadyServing(environment, target.id, earlier, !opts.to);
+    const seen = live.error ? `its target could not say what it serves (${live.error})`
+      : live.release ? `its target serves ${live.release}${live.healthy === false ? ' (unhealthy)' : ''}` : 'its target serves nothing';
+    ctx.reporter.warn(`${environment} is recorded on ${target.id}, but ${seen}: putting ${target.id} back`);
+  }
+  return runRollback(ctx, environment, target, current, opts);
+}
+
+// Runs the rollback of `environment` to `target` (database plan, restore step, rollback step, checks).
+async function runRollback(ctx: ProjectContext, environment: string, target: Release, current: string | undefined, opts: RollbackOptions): Promise<RunRecord> {
   const restore = Boolean(opts.restoreDb) || ctx.loaded.config.environments[environment]?.rollback?.database === 'restore';
   const database = usesDatabase(ctx, environment) ? await planDatabaseRollback(ctx, environment, target, { restore }) : undefined;
   if (database) ctx.reporter.info(`database: ${database.note}`);
