@@ -1,8 +1,15 @@
-/** `runway plan <env>`: what a deploy would do, without doing anything. */
+/**
+ * `runway plan <env>`: what a deploy would do, without doing anything — including the migrations it would apply
+ * (read from the environment's database; a database that cannot be reached gives a line saying so).
+ */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { formatMs } from '../config/duration.js';
+import { environmentMigrate, migrationSource } from '../db/database-config.js';
+import { readMigrations } from '../db/migration-files.js';
+import { usesDatabase } from '../db/rollback-database.js';
+import { migrationReport } from '../db/status.js';
 import { environmentConfig, type ProjectContext } from '../engine/context.js';
 import { planFacts } from '../engine/deploy.js';
 import { buildPlan } from '../engine/plan.js';
@@ -23,11 +30,60 @@ async function targetUrlOnly(ctx: ProjectContext, env: string): Promise<{ url?: 
   return { url: ctx.loaded.config.environments[env]?.url ?? (await target.url(ctx.targetContext(env)).catch(() => undefined)) };
 }
 
+/** The migrations part of a plan: pending ones (against the database when it could be read), applied count, drift. */
+export interface PlanMigrations {
+  /** false: the database could not be read; `pending` then lists every migration file, `applied` is unknown. */
+  reachable: boolean;
+  pending: Array<{ id: string; file?: string; contract: boolean }>;
+  applied?: number;
+  drift: Array<{ id: string; kind: string; message: string }>;
+  /** host:port/db (never the URL or its password). */
+  database?: string;
+  /** Why the database could not be read, or the command that runs the migrations. */
+  note?: string;
+}
+
+/** The environment's migrations as a plan shows them (read-only; undefined when it has no database). */
+export async function planMigrations(ctx: ProjectContext, env: string): Promise<PlanMigrations | undefined> {
+  if (!usesDatabase(ctx, env)) return undefined;
+  const m = environmentMigrate(ctx.loaded.config, env);
+  if (m.command) return { reachable: false, pending: [], drift: [], note: `migrations run by: ${m.command}` };
+  try {
+    const r = await migrationReport(ctx, env);
+    return {
+      reachable: true, database: r.database, applied: r.applied.length, pending: r.pending.map(({ id, file, contract }) => ({ id, file, contract })),
+      drift: r.drift.map(({ id, kind, message }) => ({ id, kind, message })),
+    };
+  } catch (err) {
+    const note = ctx.redactor.redact((err as Error).message);
+    const files = await readMigrations(migrationSource(ctx.projectDir, m)).catch(() => []);
+    return { reachable: false, pending: files.map(({ id, file, contract }) => ({ id, file, contract })), drift: [], note };
+  }
+}
+
+// The plan's lines about migrations.
+function migrationLines(io: CliIO, m: PlanMigrations | undefined): string[] {
+  if (!m) return [];
+  if (!m.reachable) {
+    if (!m.pending.length) return [`  migrations: ${m.note}`];
+    return [
+      `  migrations: ${paint(io, 'yellow', `the database cannot be reached (${m.note})`)}; not compared, ${m.pending.length} migration file(s):`,
+      ...m.pending.map((p) => `    ? ${p.id}${p.contract ? ' (contract)' : ''}`),
+    ];
+  }
+  const head = `  migrations (${m.database}): ${m.pending.length} pending, ${m.applied} applied${m.drift.length ? `, ${paint(io, 'red', `${m.drift.length} drifted`)}` : ''}`;
+  return [
+    head,
+    ...m.pending.map((p) => `    + ${p.id}${p.contract ? ' (contract)' : ''}`),
+    ...m.drift.map((d) => `    ! ${d.id}: ${d.message}`),
+  ];
+}
+
 /** Registers `plan`. */
 export function register(program: Command, io: CliIO): void {
   program
     .command('plan')
-    .description('print the plan a deploy of the current commit to <env> would apply (no side effects)')
+    .description('print the plan a deploy of the current commit to <env> would apply, with its pending migrations (no side effects)')
     .argument('<env>', 'environment name')
     .option('--allow-dirty', 'plan for a working tree with uncommitted changes', false)
     .option('--json', 'print the plan as JSON', false)
@@ -53,13 +109,15 @@ export function register(program: Command, io: CliIO): void {
       const facts = state.built ? await planFacts(ctx, env, state.built) : await targetUrlOnly(ctx, env);
       const plan = buildPlan(ctx.loaded.config, env, { kind: 'deploy', release, ...facts });
       const extra = { built: Boolean(state.built), current: state.current, knownGood: state.knownGood, requiresPassed: state.requires };
-      if (opts.json) return printJson(io, { ...plan, state: extra });
+      const migrations = await planMigrations(ctx, env);
+      if (opts.json) return printJson(io, { ...plan, state: extra, ...(migrations ? { migrations } : {}) });
       const lines = [
         `plan: deploy ${env} · release ${release.id} (${src.subject})${src.dirty ? ' · DIRTY TREE' : ''}`,
         `  target: ${plan.target.kind} · now serving: ${state.current ?? 'nothing'} · known-good: ${state.knownGood ?? 'none'}`,
         ...state.requires.map((r) => `  requires ${r.environment}: ${r.passed ? paint(io, 'green', 'passed') : paint(io, 'red', 'not passed — would be refused')}`),
         state.built ? '' : `  build: ${ctx.loaded.config.release.build ?? '(no build command; the source is the artifact)'}`,
         plan.gates.length ? `  gates: ${plan.gates.map((g) => g.name).join(', ')}` : '',
+        ...migrationLines(io, migrations),
         '  steps:',
         ...plan.steps.map((s) => {
           const what = s.kind === 'checks' ? `checks: ${(s.checks ?? []).join(', ') || 'none'}` : s.name;
