@@ -8,6 +8,7 @@ import { register as schema } from './schema.js';
 import { register as validate } from './validate.js';
 import { register as evidence } from './evidence.js';
 import { register as history } from './history.js';
+import { register as deployments } from './deployments.js';
 import { register as parity } from './parity.js';
 import { register as monitor } from './monitor.js';
 import { register as plan } from './plan.js';
@@ -22,4 +23,4 @@ import { register as up } from './up.js';
 
 export type Register = (program: Command, io: CliIO) => void;
 
-export const COMMANDS: Register[] = [validate, schema, plan, deploy, promote, rollback, monitor, status, history, unlock, up, evidence, secrets, scan, parity, state, migrate, backup];
+export const COMMANDS: Register[] = [validate, schema, plan, deploy, promote, rollback, monitor, status, history, deployments, unlock, up, evidence, secrets, scan, parity, state, migrate, backup];

@@ -30,7 +30,8 @@ const MAX_IN_FLIGHT = 4;
 /** Sends probes until `signal` aborts; resolves when the last one finished. */
 export async function runProbes(options: ProbeOptions): Promise<void> {
   const gapMs = 1000 / options.rate;
-  const url = new URL(options.path, options.baseUrl).toString();
+  // Joined like the http check joins them: a base URL with a path (https://host/app) keeps it.
+  const url = options.baseUrl.replace(/\/+$/, '') + (options.path.startsWith('/') ? options.path : `/${options.path}`);
   const pending = new Set<Promise<void>>();
   while (!options.signal.aborted) {
     if (pending.size < MAX_IN_FLIGHT && options.recentRequests() < options.rate) {

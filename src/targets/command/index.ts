@@ -44,7 +44,8 @@ export function createCommandTarget(): Target {
           ...(last ? { current: { releaseId: last.releaseId, since: last.at, healthy: true, handle: { target: 'command', id: last.id, url: last.url } } } : {}) };
       }
       const { stdout } = await runShell(ctx, 'status', shellCall(ctx, config, config.status.run, {}));
-      if (!stdout.trim()) return { environment: ctx.environment, url: config.url, versions: [] };
+      // Nothing printed, or an empty JSON answer: nothing is live yet.
+      if (['', '{}', '[]', 'null'].includes(stdout.trim())) return { environment: ctx.environment, url: config.url, versions: [] };
       const releaseId = extract(stdout, config.status.release, 'the status command');
       const id = config.status.id ? extract(stdout, config.status.id, 'the status command') : releaseId;
       const known = (await remembered(ctx)).find((r) => r.releaseId === releaseId);
