@@ -38,6 +38,8 @@ export interface NetlifyApi {
   deploys(siteId: string): StandInDeploy[];
   /** The bytes of a file of a deploy (path without a leading slash), as the CLI uploaded them. */
   file(deployId: string, path: string): Buffer | undefined;
+  /** While on, the API answers nothing (requests wait); off answers the waiting ones. */
+  hold(on: boolean): void;
   /** Locks the published deploy of a site (production deploys are then refused). */
   lock(siteId: string): void;
   close(): Promise<void>;
@@ -68,7 +70,17 @@ export async function startNetlifyApi(): Promise<NetlifyApi> {
     const own = d.context === 'production' ? `${standIn.url}/__sites/${sites.get(d.site_id)?.name}` : d.deploy_ssl_url;
     return { ...d, required, ssl_url: own, url: own };
   };
-  const on = (method: string, path: string, handler: Parameters<StandIn['on']>[2]) => standIn.on(method, `${PREFIX}${path}`, handler);
+  // While `held`, every API request waits unanswered (until `hold(false)` or close), as an API that never answers.
+  let held = false;
+  const waiting = new Set<() => void>();
+  const on = (method: string, path: string, handler: Parameters<StandIn['on']>[2]) =>
+    standIn.on(method, `${PREFIX}${path}`, (req, params, res) => {
+      if (!held) return handler(req, params, res);
+      return new Promise<void>((resolve) => {
+        waiting.add(resolve);
+        res.on('close', () => waiting.delete(resolve));
+      }).then(() => handler(req, params, res));
+    });
 
   on('GET', '/accounts', () => ({ json: [{ id: 'acct-1', slug: 'runway-team', name: 'Runway team', default: true }] }));
   on('GET', '/user', () => ({ json: { id: 'user-1', email: 'deployer@runway.test', full_name: 'Deployer' } }));
@@ -180,7 +192,15 @@ export async function startNetlifyApi(): Promise<NetlifyApi> {
       const live = site(siteId)?.published;
       if (live) deployOf(live)!.locked = true;
     },
-    close: () => standIn.close(),
+    hold: (on) => {
+      held = on;
+      if (!on) for (const resolve of [...waiting]) resolve();
+    },
+    close: () => {
+      held = false;
+      waiting.clear();
+      return standIn.close();
+    },
   };
 }
 
