@@ -5,13 +5,13 @@
 import { toMs } from '../config/duration.js';
 import { interpolate, scopeFor, type InterpolationScope } from '../config/interpolate.js';
 import type { CheckConfig, Config, StepConfig, StepKind } from '../config/schema.js';
-import { STEP_KINDS } from '../steps/index.js';
+import { STEP_KINDS, stepDefinition } from '../steps/index.js';
 import { checkKind, checkName } from '../checks/index.js';
 import { ConfigError } from '../errors.js';
-import { resolveMonitor, type MonitorSpec } from '../monitor/spec.js';
+import type { MonitorSpec } from '../monitor/spec.js';
 import { databaseConfig, databaseGateCheck, withDatabaseDefaults } from '../db/database-config.js';
 import type { RunKind } from '../types.js';
-import { TARGETS, targetBlock, targetDefinition, targetHealthPath } from '../targets/index.js';
+import { TARGETS, targetBlock, targetDefinition } from '../targets/index.js';
 import type { PlannedCommand } from '../targets/target.js';
 
 export interface PlannedCheck {
@@ -41,8 +41,6 @@ export interface PlannedStep {
   monitor?: MonitorSpec;
 }
 
-/** Step kinds that work on the environment's database. */
-export const DATABASE_STEP_KINDS: readonly StepKind[] = ['migrate', 'backup', 'restore'];
 
 export interface Plan {
   project: string;
@@ -98,7 +96,7 @@ function stepName(step: StepConfig, kind: StepKind, command?: string): string {
 
 /** Adds the DSN gate (a connect check) before pipelines with database steps that have no connect gate. */
 function withDatabaseGate(gates: PlannedCheck[], steps: PlannedStep[], config: Config, environment: string): PlannedCheck[] {
-  if (!steps.some((s) => !s.skip && DATABASE_STEP_KINDS.includes(s.kind)) || gates.some((g) => g.kind === 'connect')) return gates;
+  if (!steps.some((s) => !s.skip && stepDefinition(s.kind)?.database) || gates.some((g) => g.kind === 'connect')) return gates;
   const spec = databaseGateCheck(databaseConfig(config, environment));
   return [{ name: checkName(spec), kind: 'connect', spec }, ...gates];
 }
@@ -110,20 +108,6 @@ function withTargetPreflight(gates: PlannedCheck[], target: Record<string, unkno
   if (!definition?.cli) return gates;
   const name = `${definition.kind} pre-flight (${definition.cli.name} CLI, credentials)`;
   return [{ name, kind: 'target-preflight', spec: { name, builtin: 'target-preflight' } as unknown as CheckConfig }, ...gates];
-}
-
-/** Resolves a monitor step's spec; its default timeout covers the monitoring (and a pause) with a margin. */
-function planMonitor(planned: PlannedStep, env: Config['environments'][string], obj: Exclude<StepConfig, string> | undefined,
-  checks: PlannedCheck[], base: string, index: number): void {
-  const where = obj?.monitor ? `pipeline[${index}].monitor` : `${base}.monitor`;
-  const spec = resolveMonitor(env.monitor, obj?.monitor, { where, healthPath: targetHealthPath(env.target), onFailure: env.onFailure });
-  const unknown = spec.checks?.only?.filter((name) => !checks.some((c) => c.name === name)) ?? [];
-  if (unknown.length) {
-    throw new ConfigError(`${where}.checks.only: unknown check ${unknown.map((n) => `"${n}"`).join(', ')} ` +
-      `(the checks of this environment: ${checks.map((c) => `"${c.name}"`).join(', ') || 'none'})`);
-  }
-  planned.monitor = spec;
-  if (!obj?.timeout) planned.timeoutMs = spec.forMs + (spec.onBreach === 'pause' ? spec.pauseTimeoutMs : 0) + 120_000;
 }
 
 /** The environment's target block with `${{ }}` resolved, and the commands its definition says a deploy runs. */
@@ -170,8 +154,10 @@ export function buildPlan(config: Config, environment: string, input: PlanInput)
       env: resolveDeep(obj?.env ?? {}, scope, `pipeline[${index}].env`),
     };
     if (whenEnv && !whenEnv.includes(environment)) planned.skip = `only in ${whenEnv.join(', ')}`;
-    if (kind === 'monitor') planMonitor(planned, env, obj, checks, base, index);
-    if (DATABASE_STEP_KINDS.includes(kind)) planned.spec = resolveDeep({ ...(obj?.[kind as 'migrate'] ?? {}) }, scope, `pipeline[${index}].${kind}`);
+    stepDefinition(kind)?.plan?.(planned, {
+      config, environment, options: obj?.[kind as keyof typeof obj], timeout: obj?.timeout, checks, where: `pipeline[${index}]`, base,
+      resolve: (value, where) => resolveDeep(value, scope, where),
+    });
     return planned;
   });
   return {

@@ -14,6 +14,7 @@ import { stepDeadline, stepLogger, type StepLog } from '../db/step-support.js';
 import type { PlannedStep } from '../engine/plan.js';
 import type { RunContext, StepOutcome } from './step.js';
 import { defineStep } from './step-definition.js';
+import { planDatabaseStep } from './database-step.js';
 
 /** `backup` step: pg_dump the environment's database. */
 export const backupStepSchema = z
@@ -173,6 +174,8 @@ export const backupStepKind = defineStep({
   bare: true,
   run: backupStep,
   selfTimed: true,
+  database: true,
+  plan: planDatabaseStep,
 });
 
 /** The `restore` step kind: `- restore`, or `- restore: { backup: id }`; it cancels its own restore on timeout. */
@@ -183,4 +186,6 @@ export const restoreStepKind = defineStep({
   bare: true,
   run: restoreStep,
   selfTimed: true,
+  database: true,
+  plan: planDatabaseStep,
 });

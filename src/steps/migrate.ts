@@ -18,6 +18,7 @@ import { backupOfThisRun, noteMigrationsAfter, runBackup } from './backup.js';
 import { stepEnv, type RunContext, type StepOutcome } from './step.js';
 import { migrateStepSchema, type MigrateStepConfig } from './migrate-options.js';
 import { defineStep } from './step-definition.js';
+import { planDatabaseStep } from './database-step.js';
 
 // Adds applied migration ids to the run record (what the release report lists).
 function recordMigrations(rc: RunContext, ids: string[]): void {
@@ -142,4 +143,6 @@ export const migrateStepKind = defineStep({
   bare: true,
   run: migrateStep,
   selfTimed: true,
+  database: true,
+  plan: planDatabaseStep,
 });

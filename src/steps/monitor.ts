@@ -8,7 +8,8 @@
 import { appendFile } from 'node:fs/promises';
 import { runCheck } from '../checks/index.js';
 import { formatMs } from '../config/duration.js';
-import { monitorSchema } from '../config/monitor.js';
+import { monitorSchema, type MonitorConfig } from '../config/monitor.js';
+import { ConfigError } from '../errors.js';
 import type { PlannedStep } from '../engine/plan.js';
 import { nonInteractiveEnv } from '../exec/env.js';
 import { notifyRun } from '../notify/run-events.js';
@@ -17,14 +18,14 @@ import { progressLine, verdictLines } from '../monitor/format.js';
 import { runMonitor, type MonitorResult } from '../monitor/monitor.js';
 import { waitForAnswer, writePause } from '../monitor/pause.js';
 import { probeSources, type MonitorSources } from '../monitor/sources.js';
-import { targetDefinition } from '../targets/index.js';
-import { describeMonitor, type MonitorSpec } from '../monitor/spec.js';
+import { targetDefinition, targetHealthPath } from '../targets/index.js';
+import { describeMonitor, resolveMonitor, type MonitorSpec } from '../monitor/spec.js';
 import { appendAudit } from '../store/audit.js';
 import type { CheckResult } from '../types.js';
 import { checksDir, environmentUrl } from './checks.js';
 import { rollbackTarget } from './rollback.js';
 import { stepEnv, type RunContext, type StepOutcome } from './step.js';
-import { defineStep } from './step-definition.js';
+import { defineStep, type StepPlanInput } from './step-definition.js';
 
 const PROGRESS_EVERY_MS = 5000;
 
@@ -143,4 +144,21 @@ export const monitorStepKind = defineStep({
   schema: monitorSchema.nullable(),
   bare: true,
   run: monitorStep,
+  plan: planMonitor,
 });
+
+// Resolves the step's monitor (environment block, step overrides, defaults); its default timeout covers the
+// monitoring (and a pause) with a margin.
+function planMonitor(planned: PlannedStep, input: StepPlanInput): void {
+  const env = input.config.environments[input.environment]!;
+  const overrides = input.options as MonitorConfig | undefined;
+  const where = overrides ? `${input.where}.monitor` : `${input.base}.monitor`;
+  const spec = resolveMonitor(env.monitor, overrides ?? undefined, { where, healthPath: targetHealthPath(env.target), onFailure: env.onFailure });
+  const unknown = spec.checks?.only?.filter((name) => !input.checks.some((c) => c.name === name)) ?? [];
+  if (unknown.length) {
+    throw new ConfigError(`${where}.checks.only: unknown check ${unknown.map((n) => `"${n}"`).join(', ')} ` +
+      `(the checks of this environment: ${input.checks.map((c) => `"${c.name}"`).join(', ') || 'none'})`);
+  }
+  planned.monitor = spec;
+  if (input.timeout === undefined) planned.timeoutMs = spec.forMs + (spec.onBreach === 'pause' ? spec.pauseTimeoutMs : 0) + 120_000;
+}

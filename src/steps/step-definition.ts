@@ -7,7 +7,8 @@
  * anything from the engine or the config schema (they import this list in turn); inside `run` it may.
  */
 import type { z } from 'zod';
-import type { PlannedStep } from '../engine/plan.js';
+import type { Config } from '../config/schema.js';
+import type { PlannedCheck, PlannedStep } from '../engine/plan.js';
 import type { RunContext, StepOutcome } from './step.js';
 
 /** A step kind: its pipeline key, schema, bare form and runner. */
@@ -26,6 +27,27 @@ export interface StepDefinition<Schema extends z.ZodType = z.ZodType, Kind exten
    * statement, not be abandoned mid-way). Otherwise the engine bounds it and aborts its signal.
    */
   selfTimed?: boolean;
+  /** The step works on the environment's database (the plan puts the DSN gate before a pipeline with one). */
+  database?: boolean;
+  /** Plan-time work of the kind (pure): resolves its options into `planned` or throws ConfigError naming `where`. */
+  plan?(planned: PlannedStep, input: StepPlanInput): void;
+}
+
+/** What a step kind's plan hook is given. */
+export interface StepPlanInput {
+  config: Config;
+  environment: string;
+  /** The object form's `<kind>:` value, when the step was written as an object. */
+  options?: unknown;
+  /** The step's own `timeout:`, when it set one. */
+  timeout?: string | number;
+  /** The environment's planned checks. */
+  checks: PlannedCheck[];
+  /** Where the step is in the config, e.g. `pipeline[2]`; and the environment's path, e.g. `environments.production`. */
+  where: string;
+  base: string;
+  /** Resolves `${{ }}` references in every string of a value. */
+  resolve<T>(value: T, where: string): T;
 }
 
 /** Declares a step kind (keeps the literal kind, bare flag and schema types). */
