@@ -2,13 +2,14 @@
  * Rollbacks on the local target, in-process: `runway rollback` when the release served is the only known-good
  * one (nothing to do: exit 0 naming it and the earlier releases; put it back when the target does not serve it),
  * and what a rollback run gives its checks and run steps (RUNWAY_URL/ENV/RELEASE, the rolled-back release's own
- * scripts, `${{ runway.url }}`, `${{ vars.X }}` in target.local.env).
+ * scripts, `${{ runway.url }}`, `${{ vars.X }}` in target.local.env), and `runway monitor` running monitor.checks.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRegistered } from '../cli/cli-harness.case.js';
+import { register as registerMonitor } from '../cli/monitor.js';
 import { register } from '../cli/rollback.js';
 import { findRelease } from '../store/releases.js';
 import { buildAgent, killStrays, removeDirs } from '../targets/local/fixtures.case.js';
@@ -150,5 +151,15 @@ describe('runway rollback on the local target', { timeout: 300_000 }, () => {
     expect(JSON.parse(r.out)).toMatchObject({ kind: 'rollback', outcome: 'successful', release: { id: first } });
     expect(r.err).toContain(`staging is recorded on ${first}, but its target serves ${first} (unhealthy): putting ${first} back`);
     expect(r.code).toBe(0);
+  });
+
+  it('runway monitor runs the monitor checks: a failing command check exits 1 with a reason naming it', async () => {
+    writeFileSync(join(p.dir, 'runway.yaml'), CONFIG
+      .replace('    checks:\n', '    monitor: { for: 2s, every: 250ms, window: 1s, probes: false, checks: { only: [orders smoke], every: 250ms } }\n    checks:\n')
+      .replace('      - name: release script\n', '      - name: orders smoke\n        command: { run: "node -e \\"process.exit(3)\\"" }\n      - name: release script\n'));
+    const r = await runRegistered(registerMonitor, ['-C', p.dir, 'monitor', 'staging'], { env: { RUNWAY_ACTOR: 'test@runway.test', NO_COLOR: '1' } });
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/^monitor failed after .*\n {2}orders smoke: exit 3, expected 0 in \d+ of \d+ windows? \(failureLimit 0\)\n/);
+    expect(r.out).toContain('read-only: nothing was rolled back');
   });
 });
