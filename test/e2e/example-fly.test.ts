@@ -6,7 +6,8 @@
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRegistered } from '../../src/cli/cli-harness.case.js';
 import { register as validate } from '../../src/cli/validate.js';
 import { register as plan } from '../../src/cli/plan.js';
@@ -15,7 +16,15 @@ const example = resolve(__dirname, '../../examples/fly-shopify');
 
 describe('example: fly-shopify', () => {
   const dir = mkdtempSync(join(tmpdir(), 'runway-example-fly-'));
-  cpSync(example, dir, { recursive: true });
+  let sha = '';
+  beforeAll(() => {
+    cpSync(example, dir, { recursive: true });
+    const git = (...args: string[]) => spawnSync('git', args, { cwd: dir, encoding: 'utf8' }).stdout.trim();
+    git('init', '-q');
+    git('-c', 'user.email=e2e@runway.test', '-c', 'user.name=e2e', 'add', '.');
+    git('-c', 'user.email=e2e@runway.test', '-c', 'user.name=e2e', 'commit', '-qm', 'example');
+    sha = git('rev-parse', 'HEAD');
+  });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('validates', async () => {
@@ -23,5 +32,27 @@ describe('example: fly-shopify', () => {
     expect(result.err).toBe('');
     expect(result.out).toMatch(/runway\.yaml: ok \(2 environments: staging → production/);
     expect(result.code).toBe(0);
+  });
+
+  it.each([
+    ['staging', 'shop-app-staging', 'fly.staging.toml', 'rolling', '300s', 1024],
+    ['production', 'shop-app', 'fly.production.toml', 'bluegreen', '600s', 2048],
+  ])('plans the flyctl commands of a deploy to %s: the staging image, deployed unchanged', async (env, app, toml, strategy, wait, memory) => {
+    const result = await runRegistered(plan, ['-C', dir, 'plan', env, '--json']);
+    expect(result.code).toBe(0);
+    const planned = JSON.parse(result.out);
+    const id = `${sha.slice(0, 7)}-(not built yet)`;
+    expect(planned.target.kind).toBe('fly');
+    expect(planned.gates[0].name).toBe('fly pre-flight (fly CLI, credentials)');
+    expect(planned.target.commands.map((c: { argv: string[] }) => c.argv)).toEqual([
+      ['fly', 'deploy', '--build-only', '--push', '--image-label', id, '-a', 'shop-app-staging', '-c', toml],
+      ['fly', 'deploy', '--image', `registry.fly.io/shop-app-staging:${id}`, '-a', app, '-c', toml, '--strategy', strategy, '--wait-timeout', wait, '-y'],
+      ['fly', 'status', '--json', '-a', app],
+      ['fly', 'machines', 'list', '--json', '-a', app],
+    ]);
+    expect(planned.target.commands[3].when).toBe(`memory is set: every machine must have ${memory} MB`);
+    // the token is named, never passed: only in the environment
+    for (const c of planned.target.commands) expect(c.env).toEqual(['FLY_ACCESS_TOKEN', 'FLY_API_TOKEN']);
+    expect(JSON.stringify(planned.target.commands)).not.toMatch(/--access-token|-t /);
   });
 });
