@@ -1,8 +1,8 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RecordingTools, type ToolCall } from '../../exec/tool.js';
+import { RecordingTools, type ToolCall, type ToolResult } from '../../exec/tool.js';
 import type { Release } from '../../types.js';
 import type { TargetContext } from '../target.js';
 import { vercelTarget } from './definition.js';
@@ -29,7 +29,8 @@ function release(id: string, target = 'production'): Release {
 function context(config: Record<string, unknown>, answer: (call: ToolCall) => unknown = () => ({})) {
   const tools = new RecordingTools((call) => {
     const out = answer(call);
-    return typeof out === 'string' ? { stdout: out } : out && typeof out === 'object' && 'exitCode' in out ? out : { stdout: JSON.stringify(out) };
+    if (typeof out === 'string') return { stdout: out };
+    return (out && typeof out === 'object' && 'exitCode' in out ? out : { stdout: JSON.stringify(out) }) as Partial<ToolResult>;
   });
   const logs: string[] = [];
   const ctx = {
@@ -61,18 +62,16 @@ function expectClean(tools: RecordingTools, logs: string[]) {
 describe('vercel target commands', () => {
   const prod = { domain: 'web.example.com' };
 
-  it('deploy (production): finds what is live, uploads the prebuilt output staged, then promotes it', async () => {
+  it('deploy (production): uploads the prebuilt output staged, then promotes it', async () => {
     const { ctx, tools, logs } = context(prod, platform);
     const r = release('r-new');
     const result = await createVercelTarget().deploy(ctx, r);
     expect(tools.argv).toEqual([
-      ['vercel', 'inspect', 'web.example.com', '--json', ...G],
-      ['vercel', 'list', '--json', '--environment', 'production', '--meta', 'runwayEnvironment=production', '--limit', '20', ...G],
       ['vercel', 'deploy', '--prebuilt', '--yes', '--json', '--prod', '--skip-domain', '--meta', 'runwayRelease=r-new', '--meta', 'runwayEnvironment=production', ...G],
       ['vercel', 'promote', 'dpl_new', '--yes', '--timeout', '300s', ...G],
     ]);
-    expect(tools.calls[2]!.cwd).toBe(r.dir);
-    expect(result).toMatchObject({ releaseId: 'r-new', url: 'https://web.example.com', previous: 'r-live', handle: { target: 'vercel', id: 'dpl_new', url: 'https://web-new.vercel.app' } });
+    expect(tools.calls[0]!.cwd).toBe(r.dir);
+    expect(result).toMatchObject({ releaseId: 'r-new', url: 'https://web.example.com', handle: { target: 'vercel', id: 'dpl_new', url: 'https://web-new.vercel.app' } });
     expectClean(tools, logs);
   });
 
@@ -130,6 +129,14 @@ describe('vercel target commands', () => {
     const history = await target.history(ctx);
     expect(history.map((h) => [h.releaseId, h.live, h.state])).toEqual([['r-live', true, 'ready'], ['r-old', false, 'ready']]);
     expect((await target.status(ctx)).current).toMatchObject({ releaseId: 'r-live', healthy: true });
+  });
+
+  it('a production domain that serves nothing yet means no current release (as vercel 58.10.0 says it)', async () => {
+    const stderr = readFileSync(new URL('./fixtures/vercel-58.10.0-inspect-not-found.stderr.txt', import.meta.url), 'utf8');
+    const { ctx } = context(prod, (call) => (call.args[0] === 'inspect' ? { exitCode: 1, stderr } : LIST));
+    expect((await createVercelTarget().status(ctx)).current).toBeUndefined();
+    const broken = context(prod, (call) => (call.args[0] === 'inspect' ? { exitCode: 1, stderr: 'Error: The token provided is not valid' } : LIST));
+    await expect(createVercelTarget().status(broken.ctx)).rejects.toThrow(/inspect: vercel exited with code 1.*set VERCEL_TOKEN/);
   });
 
   it('pre-flight: vercel --version, and each credential by name', async () => {

@@ -51,8 +51,6 @@ export function createVercelTarget(): Target {
     async deploy(ctx, release) {
       const config = vercelConfig(ctx);
       await requireBuilt(release.dir, ctx.environment, vercelEnvironment(config));
-      const before = config.prod ? await liveDeployment(ctx, config) : undefined;
-      const previous = before ? (await deployments(ctx, config)).find((d) => d.id === before)?.releaseId : undefined;
       const out = parseDeploy((await runOk(ctx, deployCall(config, release.dir, release.id, ctx.environment), tokenHint)).stdout);
       if (out.readyState !== 'READY') throw new StepError(`vercel deploy: deployment ${out.id} ended ${out.readyState}, not READY (see ${out.inspectorUrl ?? out.url})`);
       const healthyAt = new Date().toISOString();
@@ -62,7 +60,7 @@ export function createVercelTarget(): Target {
       };
       if (config.prod) await runOk(ctx, promoteCall(config, out.id), tokenHint);
       const switchedAt = new Date().toISOString();
-      return { releaseId: release.id, url: environmentUrl(config, out.url), ...(previous ? { previous } : {}), healthyAt, switchedAt, handle };
+      return { releaseId: release.id, url: environmentUrl(config, out.url), healthyAt, switchedAt, handle };
     },
 
     async promote(ctx, handle) {

@@ -42,6 +42,7 @@ describe('vercel output readers', () => {
   it.each([
     ['deploy', () => parseDeploy('Vercel CLI 58.10.0\n<html>502</html>'), /could not read the JSON output of vercel deploy --json/],
     ['deploy without id', () => parseDeploy('{"status":"ok","deployment":{"url":"x.vercel.app","readyState":"READY"}}'), /output of vercel deploy --json: id /],
+    ['deploy with no URL', () => parseDeploy('{"id":"dpl_bad","url":"https://undefined","readyState":"READY"}'), /output of vercel deploy --json: url is not a deployment url/],
     ['list', () => parseList('{"deployments":{}}'), /output of vercel list --json: deployments /],
     ['inspect', () => parseInspect(''), /vercel inspect --json: it printed nothing/],
   ])('fails clearly on output it cannot read (%s)', (_name, read, message) => {

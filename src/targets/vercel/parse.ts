@@ -8,9 +8,12 @@ import { StepError } from '../../errors.js';
 import { parseJson } from '../cli-kit.js';
 import { RELEASE_META } from './commands.js';
 
+// A deployment's URL or host (the CLI prints `https://undefined` when the API gave it none).
+const deploymentUrl = z.string().regex(/^(https?:\/\/)?[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?\/?$/i, { message: 'is not a deployment URL' });
+
 const deploySchema = z.object({
   id: z.string().min(1),
-  url: z.string().min(1),
+  url: deploymentUrl,
   readyState: z.string(),
   target: z.string().nullable().optional(),
   inspectorUrl: z.string().nullable().optional(),

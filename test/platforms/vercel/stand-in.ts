@@ -4,7 +4,8 @@
  * It keeps projects, deployments and each project's production alias, so a test asks it what production serves.
  */
 import { createHash } from 'node:crypto';
-import { startStandIn, type RecordedRequest, type StandIn } from '../stand-in.js';
+import type { ServerResponse } from 'node:http';
+import { startStandIn, type Handler, type RecordedRequest, type StandIn } from '../stand-in.js';
 
 /** One deployment the stand-in holds (the API's field names). */
 export interface StandInDeployment {
@@ -41,6 +42,8 @@ export interface VercelStandIn extends StandIn {
   servingRelease(project: string): string | undefined;
   /** The next deployment of this project ends in ERROR with this message (the platform rejects it midway). */
   failNextDeployment(message: string): void;
+  /** While stalled, every route leaves its request unanswered (the API stops answering); false answers again. */
+  stall(on: boolean): void;
   /** Requests the CLI sent with the given method and path prefix. */
   sent(method: string, prefix: string): RecordedRequest[];
 }
@@ -57,6 +60,11 @@ export async function startVercelStandIn(team = 'team_runway'): Promise<VercelSt
   const deployments: StandInDeployment[] = [];
   let failNext: string | undefined;
   let counter = 0;
+  let stalled = false;
+  const unanswered = new Set<ServerResponse>();
+  // A route that leaves its request unanswered while the stand-in is stalled.
+  const on = (method: string, pattern: string, handler: Handler) =>
+    base.on(method, pattern, (req, params, res) => (stalled ? void unanswered.add(res) : handler(req, params, res)));
 
   // The project by id or name, created on first use.
   const project = (idOrName: string): StandInProject => {
@@ -92,19 +100,19 @@ export async function startVercelStandIn(team = 'team_runway'): Promise<VercelSt
     p.lastAliasRequest = { jobStatus: 'succeeded', requestedAt: Date.now(), toDeploymentId: d.id, type };
   };
 
-  base.on('GET', '/v2/user', () => ({ json: { user: { id: 'usr_runway', uid: 'usr_runway', username: 'runway', email: 'runway@example.test', defaultTeamId: team } } }));
-  base.on('GET', '/teams/:team', (_req, { team: id }) => ({ json: { id, slug: id.replace(/^team_/, ''), name: id } }));
-  base.on('GET', '/v2/teams/:team', (_req, { team: id }) => ({ json: { id, slug: id.replace(/^team_/, ''), name: id } }));
-  base.on('GET', '/v9/projects/:project', (_req, params) => ({ json: projectJson(project(params.project!)) }));
-  base.on('GET', '/v10/projects/:project/env', () => ({ json: { envs: [] } }));
-  base.on('GET', '/v3/env/pull/:project/:target', () => ({ json: { env: {} } }));
-  base.on('GET', '/v3/env/pull/:project', () => ({ json: { env: {} } }));
-  base.on('GET', '/v1/env/pull/:project/:target', () => ({ json: { env: {} } }));
-  base.on('GET', '/v1/env/pull/:project', () => ({ json: { env: {} } }));
-  base.on('GET', '/v3/now/deployments/:id/events', () => ({ text: '' }));
-  base.on('GET', '/v11/deployments/:id/builds', () => ({ json: { builds: [] } }));
-  base.on('POST', '/v2/files', () => ({ json: {} }));
-  base.on('POST', '/v13/deployments', (req) => {
+  on('GET', '/v2/user', () => ({ json: { user: { id: 'usr_runway', uid: 'usr_runway', username: 'runway', email: 'runway@example.test', defaultTeamId: team } } }));
+  on('GET', '/teams/:team', (_req, { team: id }) => ({ json: { id, slug: id.replace(/^team_/, ''), name: id } }));
+  on('GET', '/v2/teams/:team', (_req, { team: id }) => ({ json: { id, slug: id.replace(/^team_/, ''), name: id } }));
+  on('GET', '/v9/projects/:project', (_req, params) => ({ json: projectJson(project(params.project!)) }));
+  on('GET', '/v10/projects/:project/env', () => ({ json: { envs: [] } }));
+  on('GET', '/v3/env/pull/:project/:target', () => ({ json: { env: {} } }));
+  on('GET', '/v3/env/pull/:project', () => ({ json: { env: {} } }));
+  on('GET', '/v1/env/pull/:project/:target', () => ({ json: { env: {} } }));
+  on('GET', '/v1/env/pull/:project', () => ({ json: { env: {} } }));
+  on('GET', '/v3/now/deployments/:id/events', () => ({ text: '' }));
+  on('GET', '/v11/deployments/:id/builds', () => ({ json: { builds: [] } }));
+  on('POST', '/v2/files', () => ({ json: {} }));
+  on('POST', '/v13/deployments', (req) => {
     const body = (req.json ?? {}) as { name?: string; project?: string; target?: string; meta?: Record<string, string> };
     const p = project(body.project ?? body.name ?? 'unknown');
     counter += 1;
@@ -122,11 +130,11 @@ export async function startVercelStandIn(team = 'team_runway'): Promise<VercelSt
       (req.json as { autoAssignCustomDomains?: boolean }).autoAssignCustomDomains !== false) alias(p, d, 'promote');
     return { json: deploymentJson(d) };
   });
-  base.on('GET', '/v13/deployments/:id', (_req, { id }) => {
+  on('GET', '/v13/deployments/:id', (_req, { id }) => {
     const d = deployment(id!);
     return d ? { json: deploymentJson(d) } : { status: 404, json: { error: { code: 'not_found', message: `Can't find the deployment "${id}"` } } };
   });
-  base.on('GET', '/v6/deployments', (req) => {
+  on('GET', '/v6/deployments', (req) => {
     let list = deployments.filter((d) => !req.query.get('projectId') || d.projectId === project(req.query.get('projectId')!).id);
     for (const [key, value] of req.query) if (key.startsWith('meta-')) list = list.filter((d) => d.meta[key.slice(5)] === value);
     if (req.query.get('target')) list = list.filter((d) => d.target === req.query.get('target'));
@@ -135,13 +143,13 @@ export async function startVercelStandIn(team = 'team_runway'): Promise<VercelSt
     const page = [...list].sort((a, b) => b.createdAt - a.createdAt).slice(0, limit).map(deploymentJson);
     return { json: { deployments: page, pagination: { count: page.length, next: null, prev: null } } };
   });
-  base.on('POST', '/v10/projects/:project/promote/:id', (_req, params) => {
+  on('POST', '/v10/projects/:project/promote/:id', (_req, params) => {
     const d = deployment(params.id!);
     if (!d) return { status: 404, json: { error: { code: 'not_found', message: 'deployment not found' } } };
     alias(project(params.project!), d, 'promote');
     return { status: 201, text: '' };
   });
-  base.on('POST', '/v9/projects/:project/rollback/:id', (_req, params) => {
+  on('POST', '/v9/projects/:project/rollback/:id', (_req, params) => {
     const d = deployment(params.id!);
     if (!d) return { status: 404, json: { error: { code: 'not_found', message: 'deployment not found' } } };
     alias(project(params.project!), d, 'rollback');
@@ -155,6 +163,11 @@ export async function startVercelStandIn(team = 'team_runway'): Promise<VercelSt
       return p?.production ? deployments.find((d) => d.id === p.production)?.meta.runwayRelease : undefined;
     },
     failNextDeployment: (message) => void (failNext = message),
+    stall: (value) => void (stalled = value),
+    close: async () => {
+      for (const res of unanswered) res.destroy();
+      await base.close();
+    },
     sent: (method, prefix) => base.requests.filter((r) => r.method === method && r.path.startsWith(prefix)),
   };
 }
