@@ -14,7 +14,7 @@ export { openProject, type ProjectContext, type OpenOptions } from './engine/con
 export { buildPlan, type Plan, type PlannedStep, type PlanInput } from './engine/plan.js';
 export { executeRun, checkRequires, type RunOptions } from './engine/deploy.js';
 export { promote, promotionCandidate, type PromoteOptions } from './engine/promote.js';
-export { rollback, type RollbackOptions } from './engine/rollback.js';
+export { isRun, rollback, type AlreadyServing, type RollbackOptions } from './engine/rollback.js';
 export { resolveCurrentRelease, currentSource } from './engine/release.js';
 export { terminalReporter, memoryReporter, type Reporter } from './engine/reporter.js';
 export { runCheck, checkName } from './checks/index.js';

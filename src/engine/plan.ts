@@ -11,6 +11,7 @@ import { ConfigError } from '../errors.js';
 import type { MonitorSpec } from '../monitor/spec.js';
 import { databaseConfig, databaseGateCheck, withDatabaseDefaults } from '../db/database-config.js';
 import type { RunKind } from '../types.js';
+import { URL_LATER } from './run-url.js';
 import { TARGETS, targetBlock, targetDefinition } from '../targets/index.js';
 import type { PlannedCommand } from '../targets/target.js';
 
@@ -68,7 +69,7 @@ export interface PlanInput {
 /** The scope `${{ … }}` references resolve against in one environment. */
 function planScope(config: Config, environment: string, input: PlanInput): InterpolationScope {
   const env = config.environments[environment]!;
-  return scopeFor(config, environment, { release: input.release.id, sha: input.release.sha, url: env.url ?? input.url ?? '' });
+  return scopeFor(config, environment, { release: input.release.id, sha: input.release.sha, url: env.url ?? input.url ?? URL_LATER });
 }
 
 /** Deeply resolves ${{ }} references in every string of a value. */

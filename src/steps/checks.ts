@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { basename, dirname, isAbsolute } from 'node:path';
 import { runCheck } from '../checks/index.js';
 import type { PlannedCheck, PlannedStep } from '../engine/plan.js';
+import { withRunUrl } from '../engine/run-url.js';
 import type { CheckResult, Release } from '../types.js';
 import { existsSync } from 'node:fs';
 import { stepEnv, type RunContext, type StepOutcome } from './step.js';
@@ -41,7 +42,7 @@ export async function measureChecks(
   const results: CheckResult[] = [];
   for (const check of checks) {
     if (rc.signal.aborted) break;
-    const result = await runCheck({ baseUrl, cwd, env, signal: rc.signal }, check.spec);
+    const result = await runCheck({ baseUrl, cwd, env, signal: rc.signal }, withRunUrl(check.spec, baseUrl));
     await keepScreenshot(rc, result);
     results.push(result);
     rc.checkResults.push(result);

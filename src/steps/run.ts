@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { formatMs } from '../config/duration.js';
 import { runLogged } from '../engine/logged-command.js';
 import type { PlannedStep } from '../engine/plan.js';
+import { withRunUrl } from '../engine/run-url.js';
 import { stepEnv, type RunContext, type StepOutcome } from './step.js';
 import { defineStep } from './step-definition.js';
 
@@ -10,7 +11,7 @@ import { defineStep } from './step-definition.js';
 export async function runStep(rc: RunContext, step: PlannedStep, logFile: string): Promise<StepOutcome> {
   const result = await runLogged(rc.ctx, {
     label: step.name,
-    command: step.command!,
+    command: withRunUrl(step.command!, rc.url),
     cwd: rc.ctx.projectDir,
     logFile,
     timeoutMs: step.timeoutMs,

@@ -47,7 +47,7 @@ describe('deploy, promote, roll back (shop-dashboard)', { timeout: 240_000 }, ()
     expect(s.production!.url).not.toBe(s.staging!.url);
   });
 
-  it('rolls a v2 with a failing check back to v1 automatically, and refuses to promote it', async () => {
+  it('rolls a v2 with a failing check back to v1 automatically, and never promotes it', async () => {
     p.edit('src/index.html', '<h1>Dashboard</h1>', '<h1>Dashbaord</h1>');
     p.edit('package.json', '"version": "1.0.0"', '"version": "2.0.0"');
     p.commit('v2');
@@ -60,9 +60,15 @@ describe('deploy, promote, roll back (shop-dashboard)', { timeout: 240_000 }, ()
     expect(s.staging!.release).toBe(v1);
     expect((await get(`${s.staging!.url}/`)).body).toContain('Version 1.0.0');
 
+    const v2 = (JSON.parse((await p.runway(['history', 'staging', '--json'])).stdout) as { release: { id: string } }[])[0]!.release.id;
+    expect(v2).not.toBe(v1);
+    const refused = await p.runway(['promote', 'staging', 'production', '--release', v2]);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(/refused: promotion staging → production: release \w{7}-\w{8} has no successful run in staging/);
+    // without --release, promotion takes the newest release that passed staging (v1), never the rolled-back v2
     const promote = await p.runway(['promote', 'staging', 'production']);
-    expect(promote.code).toBe(3);
-    expect(promote.stderr).toMatch(/refused: promotion staging → production: release \w{7}-\w{8} has no successful run in staging: its latest run .* ended rolled_back/);
+    expect(promote.code).toBe(0);
+    expect(promote.stderr).toMatch(new RegExp(`the newest run \\S+ in staging \\(release \\w{7}-\\w{8}\\) ended rolled_back .*: promoting ${v1}, the newest release that passed staging`));
     const direct = await p.runway(['deploy', 'production']);
     expect(direct.code).toBe(3);
     expect(direct.stderr).toMatch(/production requires staging, and release .* has no successful run in staging/);
@@ -95,14 +101,14 @@ describe('deploy, promote, roll back (shop-dashboard)', { timeout: 240_000 }, ()
     const verify = await p.runway(['evidence', 'verify', '--json']);
     expect(verify.code).toBe(0);
     const result = JSON.parse(verify.stdout) as { ok: boolean; bundles: number };
-    expect(result).toMatchObject({ ok: true, bundles: 5 });
+    expect(result).toMatchObject({ ok: true, bundles: 6 });
     const stagingDir = join(p.dir, '.runway', 'evidence', 'staging');
     const bundles = readdirSync(stagingDir).filter((d) => d !== 'HEAD');
     for (const b of bundles) {
       for (const f of ['run.json', 'plan.json', 'checks.json', 'report.md', 'manifest.json']) expect(existsSync(join(stagingDir, b, f))).toBe(true);
     }
     const journal = p.read('deploy/journal.md');
-    expect(journal.match(/^## /gm)).toHaveLength(5);
+    expect(journal.match(/^## /gm)).toHaveLength(6);
     expect(journal).toContain('rolled_back');
     // the journal lives in the repo but never makes the tree dirty
     expect(p.git('status', '--porcelain')).toContain('deploy/');
