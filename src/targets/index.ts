@@ -4,14 +4,14 @@
  */
 import type { Target, TargetDefinition } from './target.js';
 import { localTarget } from './local/definition.js';
-import { vercelTarget } from './vercel/definition.js';
-import { netlifyTarget } from './netlify/definition.js';
 import { flyTarget } from './fly/definition.js';
-import { commandTarget } from './command/definition.js';
+import { netlifyTarget } from './netlify/definition.js';
+import { vercelTarget } from './vercel/definition.js';
 import { kubernetesTarget } from './kubernetes/definition.js';
+import { commandTarget } from './command/definition.js';
 
 /** Every target kind, in the order `runway schema` and the docs list them. */
-export const TARGETS = [localTarget, vercelTarget, flyTarget, commandTarget, kubernetesTarget, netlifyTarget] as const;
+export const TARGETS = [localTarget, flyTarget, netlifyTarget, vercelTarget, kubernetesTarget, commandTarget] as const;
 
 /** A target kind's name. */
 export type TargetKind = (typeof TARGETS)[number]['kind'];
