@@ -11,7 +11,8 @@ import { readMigrations } from '../db/migration-files.js';
 import { usesDatabase } from '../db/rollback-database.js';
 import { migrationReport } from '../db/status.js';
 import { environmentConfig, type ProjectContext } from '../engine/context.js';
-import { planFacts } from '../engine/deploy.js';
+import { environmentUrlFor, planFacts } from '../engine/deploy.js';
+import { targetBlock, targetDefinition } from '../targets/index.js';
 import { buildPlan } from '../engine/plan.js';
 import { currentSource } from '../engine/release.js';
 import { findReleaseBySource } from '../store/releases.js';
@@ -24,10 +25,12 @@ export function formatArgv(argv: string[]): string {
   return argv.map((a) => (/^[\w@%+=:,./<>()\[\]-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
 }
 
-// The environment's URL as its target reports it, without opening the state store (nothing was built yet).
-async function targetUrlOnly(ctx: ProjectContext, env: string): Promise<{ url?: string }> {
-  const target = await ctx.target(env);
-  return { url: ctx.loaded.config.environments[env]?.url ?? (await target.url(ctx.targetContext(env)).catch(() => undefined)) };
+// The environment's URL without running a platform's CLI: configured, the local target's, or the last one recorded.
+async function planUrl(ctx: ProjectContext, env: string, hasState: boolean): Promise<{ url?: string }> {
+  const block = targetBlock(ctx.loaded.config.environments[env]!.target as Record<string, unknown>);
+  const hosted = Boolean(block && targetDefinition(block.kind)?.cli);
+  if (hosted && !hasState) return { url: ctx.loaded.config.environments[env]?.url };
+  return { url: await environmentUrlFor(ctx, env, { askPlatform: false }) };
 }
 
 /** The migrations part of a plan: pending ones (against the database when it could be read), applied count, drift. */
@@ -106,7 +109,7 @@ export function register(program: Command, io: CliIO): void {
       const release = state.built
         ? { id: state.built.id, sha: state.built.sha, dirty: state.built.dirty, dir: state.built.dir }
         : { id: `${src.sha.slice(0, 7)}-(not built yet)`, sha: src.sha, dirty: src.dirty };
-      const facts = state.built ? await planFacts(ctx, env, state.built) : await targetUrlOnly(ctx, env);
+      const facts = state.built ? await planFacts(ctx, env, state.built, { askPlatform: false }) : await planUrl(ctx, env, hasState);
       const plan = buildPlan(ctx.loaded.config, env, { kind: 'deploy', release, ...facts });
       const extra = { built: Boolean(state.built), current: state.current, knownGood: state.knownGood, requiresPassed: state.requires };
       const migrations = await planMigrations(ctx, env);

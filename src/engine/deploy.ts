@@ -10,7 +10,8 @@ import { appendJournal } from '../evidence/journal.js';
 import { describeSearched, presenceProblem } from '../secrets/resolve.js';
 import { finishRunNotifications, notifyRefusal, notifyRun, startRunNotifications } from '../notify/run-events.js';
 import { appendAudit } from '../store/audit.js';
-import { findArtifact } from '../store/deployments.js';
+import { findArtifact, listDeployments } from '../store/deployments.js';
+import { targetBlock, targetDefinition } from '../targets/index.js';
 import { self } from '../store/liveness.js';
 import { finishRun, insertRun, listEnvironments, passedIn, setCurrent, setLastRun } from '../store/runs.js';
 import type { Release, RunKind, RunRecord } from '../types.js';
@@ -71,12 +72,26 @@ export async function checkSecretsPresent(ctx: ProjectContext, environment: stri
  * What the plan needs to know beyond the config: the environment's URL as its target reports it (for
  * `${{ runway.url }}`) and the artifact built for the release on this target.
  */
-export async function planFacts(ctx: ProjectContext, environment: string, release: Release): Promise<{ url?: string; artifact?: string }> {
+export async function planFacts(ctx: ProjectContext, environment: string, release: Release,
+  opts: { askPlatform?: boolean } = {}): Promise<{ url?: string; artifact?: string }> {
   const target = await ctx.target(environment);
-  const url = ctx.loaded.config.environments[environment]?.url
-    ?? (await target.url(ctx.targetContext(environment)).catch(() => undefined));
   const artifact = await ctx.store.use((db) => findArtifact(db, release.id, target.kind));
-  return { url, artifact };
+  return { url: await environmentUrlFor(ctx, environment, opts), artifact };
+}
+
+/**
+ * The environment's URL: configured, else what its target reports. `askPlatform: false` (read-only commands such as
+ * `runway plan`) does not run a platform's CLI for it: the URL of the last deployment recorded is taken instead.
+ */
+export async function environmentUrlFor(ctx: ProjectContext, environment: string, opts: { askPlatform?: boolean } = {}): Promise<string | undefined> {
+  const configured = ctx.loaded.config.environments[environment]?.url;
+  if (configured) return configured;
+  const target = await ctx.target(environment);
+  const block = targetBlock(ctx.loaded.config.environments[environment]!.target as Record<string, unknown>);
+  if (opts.askPlatform === false && block && targetDefinition(block.kind)?.cli) {
+    return ctx.store.use(async (db) => (await listDeployments(db, environment, 1))[0]?.handle.url);
+  }
+  return target.url(ctx.targetContext(environment)).catch(() => undefined);
 }
 
 /** Executes one run under the environment lock and records everything it did. */
