@@ -160,3 +160,13 @@ export function targetContract(name: string, makeSetup: () => ContractSetup | Pr
     }
   });
 }
+
+/**
+ * The three faults for a stand-in armed by name: `arm(fault)` makes the platform's next deploy show it, and the
+ * release to deploy is made with `release(label)`.
+ */
+export function armedFaults(arm: (fault: ContractFault) => void, release: (label: string) => Release | Promise<Release>): ContractSetup['faults'] {
+  const labels: Record<ContractFault, string> = { fail: 'fails', hang: 'hangs', 'bad-output': 'garbled' };
+  return Object.fromEntries((Object.keys(labels) as ContractFault[]).map((fault) =>
+    [fault, async () => (arm(fault), release(labels[fault]))])) as ContractSetup['faults'];
+}

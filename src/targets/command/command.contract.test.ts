@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { environmentSchema } from '../../config/schema.js';
 import { execTools } from '../../exec/tool.js';
 import type { Release } from '../../types.js';
-import { targetContract } from '../contract.case.js';
+import { armedFaults, targetContract } from '../contract.case.js';
 import type { TargetContext } from '../target.js';
 import { createCommandTarget } from './index.js';
 
@@ -92,11 +92,7 @@ for (const [name, block] of [
     const p = platform(block);
     return {
       target: p.target, context: p.context, release: p.release, serving: async (ctx) => p.serving(ctx), secrets: [TOKEN],
-      faults: {
-        fail: async () => (p.arm('fail'), p.release('fails')),
-        hang: async () => (p.arm('hang'), p.release('hangs')),
-        'bad-output': async () => (p.arm('bad-output'), p.release('garbled')),
-      },
+      faults: armedFaults(p.arm, p.release),
       cleanup: async () => {
         expect(p.lines.join('\n')).not.toContain(TOKEN);
         rmSync(p.dir, { recursive: true, force: true });

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { environmentSchema } from '../../config/schema.js';
 import { execTools } from '../../exec/tool.js';
 import type { Release } from '../../types.js';
-import { targetContract } from '../contract.case.js';
+import { armedFaults, targetContract } from '../contract.case.js';
 import type { TargetContext } from '../target.js';
 import { createFlyTarget } from './index.js';
 
@@ -48,11 +48,7 @@ targetContract('fly (flyctl stand-in derived from source)', () => {
   const p = flyProject();
   return {
     target: p.target, context: p.context, release: p.release, serving: async (ctx) => p.serving(ctx), secrets: [TOKEN],
-    faults: {
-      fail: async () => (p.arm('fail'), p.release('fails')),
-      hang: async () => (p.arm('hang'), p.release('hangs')),
-      'bad-output': async () => (p.arm('bad-output'), p.release('garbled')),
-    },
+    faults: armedFaults(p.arm, p.release),
     cleanup: async () => {
       // The token never reached flyctl's argv, and no progress line shows it.
       expect(p.calls()).not.toContain(TOKEN);
