@@ -20,7 +20,7 @@ export function register(program: Command, io: CliIO): void {
     .description('run the local agent: bring back every environment and serve it (foreground; -d for background)')
     .option('-d, --detach', 'start the agent in the background and return', false)
     .option('--json', 'print environments (and, in the foreground, events) as JSON', false)
-    .addHelpText('after', '\nFiles: .runway/agent/{agent.json,state.json,agent.log,logs/}. See docs/local-target.md.')
+    .addHelpText('after', '\nFiles: .runway/agent/{agent.json,state.json,agent.log,logs/}. See docs/targets/local.md.')
     .action(async (opts: { detach: boolean; json: boolean }, cmd: Command) => {
       const where = dirs(cmd);
       if (opts.detach) return upDetached(io, where, opts.json);
