@@ -1,7 +1,8 @@
 /**
  * A loopback stand-in of the Netlify API (`NETLIFY_API_URL`, path prefix `/api/v1`) for the real `netlify` CLI:
  * sites, deploys (create → file digests → uploads → ready, published unless draft or alias), deploy listing,
- * restore, and the deployed files served back at `/__deploys/<deploy id>/<path>` so tests read what is live.
+ * restore, and the deployed files served back at `/__deploys/<deploy id>/<path>` (a deploy's own URL) and
+ * `/__sites/<site name>/<path>` (the site's published deploy) so checks and tests read what is live.
  */
 import { createHash } from 'node:crypto';
 import { startStandIn, type RecordedRequest, type StandIn } from '../stand-in.js';
@@ -150,19 +151,22 @@ export async function startNetlifyApi(): Promise<NetlifyApi> {
   });
   // Netlify's extension API, which @netlify/config asks for a site's installed extensions (loopback-only.mjs).
   standIn.on('GET', '/__extensions/*', () => ({ json: [] }));
-  standIn.on('GET', '/__deploys/:deploy/*', (_req, p) => {
-    const deploy = deployOf(p.deploy!);
-    // The CLI sends paths without a leading slash; unknown paths get the SPA's index.html (a catch-all rewrite).
-    const path = p['*'] || 'index.html';
+  // A deploy's own URL, and the site's URL serving its published deploy (as the site's domain does, no redirect).
+  standIn.on('GET', '/__deploys/:deploy/*', (_req, p) => serve(p.deploy!, p['*'] ?? ''));
+  standIn.on('GET', '/__sites/:site/*', (_req, p) => {
+    const published = site(p.site!)?.published;
+    return published ? serve(published, p['*'] ?? '') : { status: 404, text: 'Not Found' };
+  });
+
+  // A file of a deploy; the CLI sends paths without a leading slash; unknown paths get the SPA's index.html (a
+  // catch-all rewrite).
+  function serve(deployId: string, wanted: string): { status?: number; text: string; headers?: Record<string, string> } {
+    const deploy = deployOf(deployId);
+    const path = wanted || 'index.html';
     const sha = deploy?.files[path] ?? deploy?.files[`${path.replace(/\/$/, '')}/index.html`] ?? deploy?.files['index.html'];
     const bytes = sha ? blobs.get(sha) : undefined;
     return bytes ? { text: bytes.toString('utf8'), headers: { 'content-type': contentType(path) } } : { status: 404, text: 'Not Found' };
-  });
-  standIn.on('GET', '/__sites/:site/*', (_req, p, res) => {
-    const s = site(p.site!);
-    if (!s?.published) return { status: 404, text: 'Not Found' };
-    res.writeHead(302, { location: `${standIn.url}/__deploys/${s.published}/${p['*'] ?? ''}` }).end();
-  });
+  }
 
   // Marks an uploaded deploy ready; a production deploy becomes the site's published deploy.
   function finish(deploy: StandInDeploy): void {
@@ -206,7 +210,7 @@ export async function startNetlifyApi(): Promise<NetlifyApi> {
 
 // A content type by file extension (enough for an SPA's index.html and JSON).
 function contentType(path: string): string {
-  if (path.endsWith('.json') || path.startsWith('/api/')) return 'application/json';
+  if (path.endsWith('.json') || /^\/?api\//.test(path)) return 'application/json';
   if (path.endsWith('.js')) return 'text/javascript';
   return 'text/html; charset=utf-8';
 }
