@@ -3,36 +3,22 @@
  * deploy runs (the deploy path itself is covered by the contract suite with the real kubectl against the API
  * stand-in, in src/targets/kubernetes).
  */
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRegistered } from '../../src/cli/cli-harness.case.js';
-import { register as validate } from '../../src/cli/validate.js';
 import { register as plan } from '../../src/cli/plan.js';
-
-const example = resolve(__dirname, '../../examples/kubernetes-web');
+import { exampleRepo, expectValid, type ExampleRepo } from './example-repo.js';
 
 describe('example: kubernetes-web', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'runway-example-k8s-'));
+  let dir = '';
   let sha = '';
+  let repo: ExampleRepo;
   beforeAll(() => {
-    cpSync(example, dir, { recursive: true });
-    const git = (...args: string[]) => spawnSync('git', args, { cwd: dir, encoding: 'utf8' }).stdout.trim();
-    git('init', '-q');
-    git('-c', 'user.email=e2e@runway.test', '-c', 'user.name=e2e', 'add', '.');
-    git('-c', 'user.email=e2e@runway.test', '-c', 'user.name=e2e', 'commit', '-qm', 'example');
-    sha = git('rev-parse', 'HEAD');
+    repo = exampleRepo('kubernetes-web');
+    ({ dir, sha } = repo);
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => repo?.cleanup());
 
-  it('validates', async () => {
-    const result = await runRegistered(validate, ['-C', dir, 'validate']);
-    expect(result.err).toBe('');
-    expect(result.out).toMatch(/runway\.yaml: ok \(2 environments: staging → production/);
-    expect(result.code).toBe(0);
-  });
+  it('validates', () => expectValid(dir, '2 environments: staging → production'));
 
   it.each([
     ['staging', 'staging-cluster', 'web-staging', '300s'],
