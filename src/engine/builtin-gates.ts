@@ -3,6 +3,7 @@
  * parity) and the implicit `target-preflight` of every target with a platform CLI (the CLI is there and recent
  * enough, and its credentials are present). Each returns a measurement; none changes anything.
  */
+import { loadFlags } from '../parity/flags.js';
 import { parityMeasurement } from '../parity/gate.js';
 import { presenceMeasurement } from '../secrets/resolve.js';
 import { secretScanMeasurement } from '../secrets/scan/gate.js';
@@ -15,7 +16,7 @@ export type BuiltinGate = 'secrets-present' | 'secret-scan' | 'parity' | 'target
 const GATES: Record<BuiltinGate, (rc: RunContext) => Promise<Measurement>> = {
   'secrets-present': async (rc) => presenceMeasurement(rc.ctx.secrets(rc.plan.environment)),
   'secret-scan': (rc) => secretScanMeasurement(rc.ctx.loaded.config, rc.ctx.projectDir, rc.ctx.maskedSecrets),
-  parity: (rc) => parityMeasurement(rc.ctx.loaded.config, rc.plan.environment, rc.ctx.projectDir),
+  parity: parityGate,
   'target-preflight': targetPreflight,
 };
 
@@ -24,14 +25,41 @@ export function measureBuiltinGate(rc: RunContext, gate: BuiltinGate): Promise<M
   return GATES[gate](rc);
 }
 
+// The flag policy of runway.yaml; then, where the target lists the flags it holds, none may be undeclared there.
+async function parityGate(rc: RunContext): Promise<Measurement> {
+  const { ctx, plan } = rc;
+  const measured = await parityMeasurement(ctx.loaded.config, plan.environment, ctx.projectDir);
+  if (measured.phase !== 'successful') return measured;
+  const target = await ctx.target(plan.environment);
+  if (!target.flagNames) return measured;
+  try {
+    const declared = await loadFlags(ctx.loaded.config, plan.environment, ctx.projectDir);
+    const undeclared = (await target.flagNames(targetContextOf(rc))).filter((name) => !declared.has(name));
+    if (undeclared.length === 0) return { ...measured, message: `${measured.message}; every flag on ${target.kind} is declared` };
+    return {
+      ...measured, phase: 'failed', value: undeclared.length, metadata: { undeclared },
+      message: `${undeclared.join(', ')} ${undeclared.length === 1 ? 'is' : 'are'} set on ${target.kind} but not declared in ` +
+        `environments.${plan.environment}.flags: ${target.kind} does not show values, so the policy cannot be checked — ` +
+        'declare each flag (flags.values or flags.file) and set it on the platform from there, or unset it',
+    };
+  } catch (err) {
+    return { ...measured, phase: 'error', message: `cannot list the flags on ${target.kind}: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
+// The target context of the run's environment, acting on the plan's target block.
+function targetContextOf(rc: RunContext) {
+  const tctx = rc.ctx.targetContext(rc.plan.environment, rc.signal);
+  tctx.config = { ...tctx.config, target: { [rc.plan.target.kind]: rc.plan.target.config } as typeof tctx.config.target };
+  return tctx;
+}
+
 // The target's own pre-flight: its CLI, version and credential sources (never values).
 async function targetPreflight(rc: RunContext): Promise<Measurement> {
   const startedAt = new Date().toISOString();
   try {
     const target = await rc.ctx.target(rc.plan.environment);
-    const tctx = rc.ctx.targetContext(rc.plan.environment, rc.signal);
-    tctx.config = { ...tctx.config, target: { [rc.plan.target.kind]: rc.plan.target.config } as typeof tctx.config.target };
-    const result = await target.preflight(tctx);
+    const result = await target.preflight(targetContextOf(rc));
     const cli = result.cli ? `${result.cli.name} ${result.cli.version ?? '(version unknown)'}` : target.kind;
     const creds = result.credentials.map((c) => `${c.name} from ${c.source}`).join(', ');
     return {

@@ -214,6 +214,12 @@ export interface Target {
    * probes the environment and runs its metric checks.
    */
   monitorSources?(ctx: TargetContext, releaseId: string): Promise<MonitorSources>;
+  /**
+   * Names of the feature flags (`FLAG_*` variables) the platform holds for the environment, when it can list them
+   * (Fly: `fly secrets list`, names only). The parity gate refuses a flag the platform has and runway.yaml does
+   * not declare, because its value cannot be checked.
+   */
+  flagNames?(ctx: TargetContext): Promise<string[]>;
   /** Stops serving the environment (the local target; hosted platforms keep serving). */
   stop?(ctx: TargetContext): Promise<void>;
 }

@@ -108,3 +108,17 @@ describe('fly target against the flyctl stand-in', () => {
     p.cleanup();
   });
 });
+
+describe('fly flag names for the parity gate', () => {
+  it('lists the FLAG_* secrets of the app from fly secrets list (names only)', async () => {
+    const p = flyProject();
+    writeFileSync(join(p.dir, 'state.json'), JSON.stringify({ apps: { 'runway-production': { releases: [], machines: [], secrets: [
+      { Name: 'FLAG_NEW_CHECKOUT', Digest: '3a1f9c0e5b7d2e4f', CreatedAt: '2026-11-30T10:00:00Z' },
+      { Name: 'DATABASE_URL', Digest: '988501c17a14eda3', CreatedAt: '2026-11-30T10:00:00Z' },
+      { Name: 'FLAG_AI_REPLIES', Digest: 'b41c0d9e8f7a6b5c', CreatedAt: '2026-11-30T10:00:00Z' },
+    ] } } }));
+    expect(await p.target.flagNames!(p.context('production'))).toEqual(['FLAG_AI_REPLIES', 'FLAG_NEW_CHECKOUT']);
+    expect(p.calls()).toContain('["secrets","list","--json","-a","runway-production"]');
+    p.cleanup();
+  });
+});

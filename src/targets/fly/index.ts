@@ -10,10 +10,10 @@ import type {
   TargetDeployResult, TargetStatus, VersionInfo,
 } from '../target.js';
 import {
-  FLY_CREDENTIALS, VERSION_ARGS, buildCall, checksCall, deployCall, flyBin, imageRef, machinesCall, readFlyVersion, releasesCall, statusCall,
+  FLY_CREDENTIALS, VERSION_ARGS, buildCall, checksCall, deployCall, flyBin, imageRef, machinesCall, readFlyVersion, releasesCall, secretsCall, statusCall,
 } from './commands.js';
 import { flyTarget, flyTargetSchema, type FlyTargetConfig } from './definition.js';
-import { memoryMismatches, parseChecks, parseMachines, parseReleases, parseStatus, type FlyAppStatus } from './parse.js';
+import { memoryMismatches, parseChecks, parseMachines, parseReleases, parseSecretNames, parseStatus, type FlyAppStatus } from './parse.js';
 
 /** The oldest flyctl with `releases --image`, `checks list --json` and machines-based `status --json`. */
 export const FLY_MIN_VERSION = '0.2.0';
@@ -50,6 +50,12 @@ export function createFlyTarget(): Target {
     async status(ctx: TargetContext): Promise<TargetStatus> {
       const config = flyConfig(ctx);
       return toStatus(ctx, config, await appStatus(ctx, config));
+    },
+
+    async flagNames(ctx: TargetContext): Promise<string[]> {
+      const config = flyConfig(ctx);
+      const names = parseSecretNames((await runOk(ctx, secretsCall(config, flyBin(ctx.env)))).stdout);
+      return names.filter((n) => n.startsWith('FLAG_')).sort();
     },
 
     async history(ctx: TargetContext): Promise<HistoryEntry[]> {

@@ -121,3 +121,10 @@ export function parseChecks(text: string): TargetHealth[] {
 export function memoryMismatches(machines: FlyMachine[], memoryMb: number): string[] {
   return machines.filter((m) => m.memoryMb !== memoryMb).map((m) => `${m.id}${m.region ? ` (${m.region})` : ''}: ${m.memoryMb ?? '?'} MB`);
 }
+
+/** The names in `fly secrets list --json` (Go field `Name`, or `name`); never a value (Fly shows digests only). */
+export function parseSecretNames(text: string): string[] {
+  const data = parseJson<unknown>(text, 'fly secrets list --json');
+  if (!Array.isArray(data)) throw new StepError('could not read the JSON output of fly secrets list --json: it is not a list');
+  return data.map((item) => str(obj(item)?.Name) ?? str(obj(item)?.name)).filter((n): n is string => Boolean(n));
+}
