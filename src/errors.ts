@@ -1,10 +1,10 @@
 /**
  * The few named errors of Runway. The CLI maps them to exit codes:
- * 0 ok, 1 run failed / rolled back, 2 bad input, 3 locked or refused.
+ * 0 ok, 1 run failed / rolled back, 2 bad input, 3 locked or refused, 4 state store unreachable.
  */
 
-/** Exit codes, documented in docs/cli.md. */
-export const EXIT = { ok: 0, failed: 1, badInput: 2, refused: 3 } as const;
+/** Exit codes, documented in README.md and docs/state.md. */
+export const EXIT = { ok: 0, failed: 1, badInput: 2, refused: 3, storeUnavailable: 4 } as const;
 
 /** Base class: every Runway error carries the exit code the CLI should use. */
 export class RunwayError extends Error {
@@ -60,6 +60,16 @@ export class LockError extends RunwayError {
 export class StepError extends RunwayError {
   constructor(message: string) {
     super(message, 1);
+  }
+}
+
+/**
+ * The state store cannot be reached, or its connection broke: nothing is known about the run's outcome from
+ * it, so this is not a failed run. Exit 4. The message names the store by its location (never its password).
+ */
+export class StoreError extends RunwayError {
+  constructor(message: string) {
+    super(message, EXIT.storeUnavailable);
   }
 }
 

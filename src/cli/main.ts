@@ -1,6 +1,7 @@
 /**
  * `runway` command line: one file per command, each thin (parse flags, call the engine, print).
- * Errors map to exit codes: 0 ok, 1 run failed / rolled back, 2 bad input, 3 locked or refused.
+ * Errors map to exit codes: 0 ok, 1 run failed / rolled back, 2 bad input, 3 locked or refused, 4 state store
+ * unreachable (each RunwayError carries its code; see EXIT in errors.ts).
  */
 import { Command, CommanderError } from 'commander';
 import { RunwayError } from '../errors.js';

@@ -79,10 +79,12 @@ describe('choosing the state store', () => {
     const port = await freePort();
     const store = postgresStore(`postgres://runway:s3cret@127.0.0.1:${port}/runway`);
     const err = await store.use(async () => undefined).catch((e) => e);
-    expect(err.exitCode).toBe(1);
+    expect(err.exitCode).toBe(4);
     expect(err.message).toBe(`cannot reach the state store at postgres://runway@127.0.0.1:${port}/runway: connect ECONNREFUSED 127.0.0.1:${port}`);
     const lockErr = await store.lock('staging', { runId: 'r', actor: 'a', command: 'c' }).catch((e) => e);
     expect(lockErr.message).toMatch(/^cannot reach the state store/);
+    expect(lockErr.exitCode).toBe(4);
+    expect(`${err.message}${lockErr.message}`).not.toContain('s3cret');
     await store.close();
   });
 });

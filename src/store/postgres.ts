@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { ConfigError, ExitError, LockError, type RunwayError } from '../errors.js';
+import { ConfigError, LockError, StoreError, type RunwayError } from '../errors.js';
 import type { Db, HeldLock, LockHolder, Store } from './db.js';
 import { getLock, insertLockRow, lockedMessage, releaseLock, takeOverLock } from './locks.js';
 import { loadStateMigrations, migrateState } from './migrate.js';
@@ -62,7 +62,7 @@ export function describeError(err: unknown): string {
   return String(err);
 }
 
-/** The error for a failed connect: wrong login or database → ConfigError (exit 2), otherwise exit 1. */
+/** The error for a failed connect: wrong login or database → ConfigError (exit 2), otherwise StoreError (exit 4). */
 function unreachable(location: string, err: unknown): RunwayError {
   const code = (err as { code?: string } | undefined)?.code;
   const why = describeError(err);
@@ -70,7 +70,7 @@ function unreachable(location: string, err: unknown): RunwayError {
     return new ConfigError(`the state store at ${location} refused the login: ${why}: check the user and password in the state URL`);
   }
   if (code === '3D000') return new ConfigError(`cannot use the state store at ${location}: ${why}: create it or fix the state URL`);
-  return new ExitError(`cannot reach the state store at ${location}: ${why}`, 1);
+  return new StoreError(`cannot reach the state store at ${location}: ${why}`);
 }
 
 /** True for errors of the connection rather than of the SQL (network, server shutdown, terminated backend). */
@@ -82,7 +82,7 @@ function isConnectionError(err: unknown): boolean {
 
 // A unit of work whose connection broke.
 function connectionLost(location: string, err: unknown): RunwayError {
-  return new ExitError(`lost the connection to the state store at ${location}: ${describeError(err)}`, 1);
+  return new StoreError(`lost the connection to the state store at ${location}: ${describeError(err)}`);
 }
 
 /** The second advisory-lock key of an environment: a stable 32-bit hash of its name. */
