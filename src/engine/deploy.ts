@@ -66,6 +66,7 @@ export async function checkSecretsPresent(ctx: ProjectContext, environment: stri
     appendAudit(db, { actor: ctx.actor, action: 'gate.refused', environment, releaseId: release.id,
       details: { gate: 'secrets-present', missing: resolved.missing, searched: describeSearched(resolved.searched) } }));
   throw new GateError(`refused: ${problem}`);
+  await notifyRefusal(ctx, { environment, kind, reason: problem.split('\n')[0]!, release });
 }
 
 /**

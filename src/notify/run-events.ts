@@ -8,7 +8,7 @@ import type { Config, NotifyTargetConfig } from '../config/schema.js';
 import type { ProjectContext } from '../engine/context.js';
 import type { EvidenceBundle } from '../evidence/bundle.js';
 import { appendAudit } from '../store/audit.js';
-import type { Release, RunKind, RunRecord } from '../types.js';
+import type { NotificationRecord, Release, RunKind, RunRecord } from '../types.js';
 import { FLUSH_LIMIT_MS, Notifier } from './dispatch.js';
 import { refusalEvent, runEvent, type NotifyEventType } from './events.js';
 
@@ -19,11 +19,30 @@ export function notifyTargets(config: Config, environment: string): NotifyTarget
   return [...(config.notify ?? []), ...(config.environments[environment]?.notify ?? [])];
 }
 
-// A notifier for one environment of the project.
+/** How many undelivered notifications a warning names one by one; the rest are counted. */
+const NAMED_FAILURES = 5;
+
+/** The warning for deliveries that failed: every one named up to a bound, the rest counted — never fewer than said. */
+export function undeliveredWarning(failed: NotificationRecord[], what = 'notification(s)'): string {
+  const named = failed.slice(0, NAMED_FAILURES).map((r) => `${r.target} ${r.event}: ${r.error}`);
+  const more = failed.length > named.length ? `; and ${failed.length - named.length} more` : '';
+  return `${failed.length} ${what} not delivered (recorded in the run): ${named.join('; ')}${more}`;
+}
+
+// The secret values of `environment` when this command resolved them (a refusal can come before the run uses them).
+function environmentSecrets(ctx: ProjectContext, environment: string): Record<string, string> {
+  try {
+    return ctx.secrets(environment).env() as Record<string, string>;
+  } catch {
+    return {};
+  }
+}
+
+// A notifier for one environment of the project; `${NAME}` in its targets reads the shell, then the vault.
 function notifierFor(ctx: ProjectContext, environment: string): Notifier {
   return new Notifier({
     targets: notifyTargets(ctx.loaded.config, environment),
-    env: () => ({ ...process.env, ...ctx.secretEnv }),
+    env: () => ({ ...process.env, ...ctx.secretEnv, ...environmentSecrets(ctx, environment) }),
     redact: (s) => ctx.redactor.redact(s),
   });
 }
@@ -71,7 +90,7 @@ export async function finishRunNotifications(
     await notifier.flush(limitMs);
     run.notifications = [...notifier.records];
     const failed = notifier.records.filter((r) => r.status === 'failed');
-    if (failed.length) ctx.reporter.warn(`${failed.length} notification(s) not delivered (recorded in the run): ${failed.map((r) => `${r.target} ${r.event}: ${r.error}`).slice(0, 3).join('; ')}`);
+    if (failed.length) ctx.reporter.warn(undeliveredWarning(failed));
     await bundle.writeJson('notifications.json', run.notifications);
   } catch (error) {
     ctx.reporter.warn(`notifications: ${(error as Error)?.message ?? String(error)}`);
@@ -96,7 +115,7 @@ export async function notifyRefusal(
     await notifier.flush(limitMs);
     const failed = notifier.records.filter((r) => r.status === 'failed');
     if (failed.length === 0) return;
-    ctx.reporter.warn(`${failed.length} notification(s) of the refusal not delivered: ${failed.map((r) => `${r.target}: ${r.error}`).join('; ')}`);
+    ctx.reporter.warn(undeliveredWarning(failed, 'notification(s) of the refusal').replace(' (recorded in the run)', ' (recorded in the audit log)'));
     await ctx.store.use((db) => appendAudit(db, {
       actor: ctx.actor, action: 'notify.failed', environment: refusal.environment, releaseId: refusal.release?.id,
       details: { event: 'gate.refused', notifications: JSON.parse(ctx.redactor.redact(JSON.stringify(failed))) },
