@@ -14,6 +14,7 @@ import { findArtifact, listDeployments } from '../store/deployments.js';
 import { targetBlock, targetDefinition } from '../targets/index.js';
 import { self } from '../store/liveness.js';
 import { finishRun, insertRun, listEnvironments, passedIn, setCurrent, setLastRun } from '../store/runs.js';
+import { redactValue } from '../secrets/redact-value.js';
 import type { Release, RunKind, RunRecord } from '../types.js';
 import type { RunContext } from '../steps/step.js';
 import { applySteps, runGates } from './apply.js';
@@ -65,8 +66,8 @@ export async function checkSecretsPresent(ctx: ProjectContext, environment: stri
   await ctx.store.use((db) =>
     appendAudit(db, { actor: ctx.actor, action: 'gate.refused', environment, releaseId: release.id,
       details: { gate: 'secrets-present', missing: resolved.missing, searched: describeSearched(resolved.searched) } }));
-  throw new GateError(`refused: ${problem}`);
   await notifyRefusal(ctx, { environment, kind, reason: problem.split('\n')[0]!, release });
+  throw new GateError(`refused: ${problem}`);
 }
 
 /**
@@ -107,15 +108,16 @@ export async function executeRun(ctx: ProjectContext, opts: RunOptions): Promise
     steps: [],
   };
   // lock: one run per environment; a stale lock left by a dead runway is taken over (audited)
-  const lock = await ctx.store.lock(environment, { runId: run.id, actor: ctx.actor, command: opts.command });
+  const lock = await ctx.store.lock(environment, { runId: run.id, actor: ctx.actor, command: ctx.redactor.redact(opts.command) });
   const tookOver = lock.tookOver;
   try {
     await ctx.store.use(async (db) => {
       const current = (await listEnvironments(db)).find((e) => e.name === environment)?.currentRelease;
       run.previousRelease = current;
-      await insertRun(db, run, self());
-      await appendAudit(db, { actor: ctx.actor, action: `${opts.kind}.start`, environment, releaseId: release.id, runId: run.id,
-        details: { command: opts.command, reason: opts.reason, allowDirty: opts.allowDirty ?? false } });
+      // the command line and the reason are the user's text: a secret typed there is masked before it is stored
+      await insertRun(db, redacted(ctx, run), self());
+      await appendAudit(db, redacted(ctx, { actor: ctx.actor, action: `${opts.kind}.start`, environment, releaseId: release.id,
+        runId: run.id, details: { command: opts.command, reason: opts.reason, allowDirty: opts.allowDirty ?? false } }));
     });
   } catch (err) {
     await lock.release();
@@ -157,19 +159,25 @@ export async function executeRun(ctx: ProjectContext, opts: RunOptions): Promise
 async function record(ctx: ProjectContext, rc: RunContext): Promise<void> {
   const { run } = rc;
   run.finishedAt = new Date().toISOString();
-  await rc.bundle.finalize(run, rc.checkResults);
-  // the store gets the redacted record too: check messages and errors may quote output
-  const stored = JSON.parse(ctx.redactor.redact(JSON.stringify(run))) as RunRecord;
+  // evidence and store get the redacted record, field by field: check messages, errors and the reason may quote secrets
+  const stored = redacted(ctx, run);
+  await rc.bundle.finalize(stored, redacted(ctx, rc.checkResults));
   await ctx.store.use(async (db) => {
     await finishRun(db, stored);
     const live = run.rolledBackTo ?? (rc.deployed ? run.release.id : undefined);
     if (live) await setCurrent(db, run.environment, live, run.id);
     else await setLastRun(db, run.environment, run.id);
     await appendAudit(db, { actor: ctx.actor, action: `${run.kind}.finish`, environment: run.environment, releaseId: run.release.id,
-      runId: run.id, details: { outcome: run.outcome, rolledBackTo: run.rolledBackTo, trigger: run.rollbackTrigger, reason: run.reason } });
+      runId: run.id, details: redacted(ctx, { outcome: stored.outcome, rolledBackTo: stored.rolledBackTo, trigger: stored.rollbackTrigger,
+        reason: stored.reason }) });
   });
   const journal = ctx.loaded.config.journal;
-  await appendJournal(relativeTo(ctx.projectDir, journal), run, run.evidence!, (s) => ctx.redactor.redact(s));
+  await appendJournal(relativeTo(ctx.projectDir, journal), stored, run.evidence!, (s) => ctx.redactor.redact(s));
+}
+
+/** A copy of a record with every string field redacted, for the state store. */
+function redacted<T>(ctx: ProjectContext, record: T): T {
+  return redactValue(record, (s) => ctx.redactor.redact(s));
 }
 
 /** Resolves a config path against the project directory. */

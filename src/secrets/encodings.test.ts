@@ -1,5 +1,6 @@
+import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
-import { base64Forms, jsonForms, percentForms, secretForms, shellForms, valueLines } from './encodings.js';
+import { base64Forms, jsonForms, percentForms, secretForms, shellForms, shellJsonForms, valueLines } from './encodings.js';
 
 const texts = (value: string) => secretForms(value).map((f) => f.text);
 
@@ -59,5 +60,29 @@ describe('secretForms', () => {
     expect(texts(value)).toEqual(expect.arrayContaining(['MIIEvQIBADAN', '-----END KEY-----']));
     expect(texts(value)).not.toContain('short');
     expect(valueLines('single line value')).toEqual([]);
+  });
+});
+
+describe("bash's printf %q", () => {
+  const values = ["a'b\nc\td é$x~", '~x#y=z,1!', "p@ss w/rd'é", 'a\u0001b\\c\u007f\u001b', '-----BEGIN KEY-----\nMIIE+/=\n'];
+  // What bash itself prints, without the $'…' around ANSI-C quoting.
+  const printfQ = (value: string, locale: string) => {
+    const out = execFileSync('bash', ['-c', 'printf "%q" "$1"', '_', value], { env: { PATH: process.env.PATH, LC_ALL: locale } }).toString();
+    return out.startsWith("$'") ? out.slice(2, -1) : out;
+  };
+  const missing = spawnSync('bash', ['-c', 'true']).status !== 0;
+  if (missing && process.env.CI === 'true') throw new Error('bash is needed for the printf %q tests');
+  if (missing) console.warn('skipping printf %q tests: bash is not installed');
+
+  test.skipIf(missing).each(values)('every output of printf %%q is a shell form of %j', (value) => {
+    for (const locale of ['C', 'C.UTF-8']) expect(shellForms(value)).toContain(printfQ(value, locale));
+  });
+
+  test('a printf %q value inside JSON is a form of its own', () => {
+    const value = 'p@ss w/rd!$x';
+    const quoted = String.raw`p@ss\ w/rd\!\$x`;
+    expect(shellForms(value)).toContain(quoted);
+    expect(shellJsonForms(value)).toContain(JSON.stringify(quoted).slice(1, -1));
+    expect(texts(value)).toContain(String.raw`p@ss\\ w/rd\\!\\$x`);
   });
 });

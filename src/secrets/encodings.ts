@@ -1,7 +1,7 @@
 /**
  * The forms a secret value takes in output: raw, line by line, base64 and base64url (also when the
- * value sits inside a longer base64 string), percent-encoded, JSON-escaped and shell-quoted.
- * The redactor masks every form listed here.
+ * value sits inside a longer base64 string), percent-encoded, JSON-escaped, shell-quoted (also as bash's
+ * `printf %q` writes it) and shell-quoted then JSON-escaped. The redactor masks every form listed here.
  */
 
 /** What produced a form; used by tests and docs. */
@@ -20,8 +20,13 @@ export const MIN_FORM_LENGTH = 8;
 const RESERVED = /[:/?#[\]@!$&'()*+,;=%]/g;
 // Everything but RFC 3986 unreserved characters (what Python's quote(s, safe='') encodes).
 const NOT_UNRESERVED = /[^A-Za-z0-9\-._~]/gu;
-// Characters `printf %q` leaves alone; everything else ASCII gets a backslash.
+// Characters a conservative shell quoter leaves alone; everything else ASCII gets a backslash.
 const SHELL_UNSAFE = /[^A-Za-z0-9%+,./:=@_\-\u0080-\uffff]/g;
+// What bash's `printf %q` backslash-escapes anywhere in a word (`#` and `~` only at its start).
+const BASH_Q_UNSAFE = /[ \t!"$&'()*,;<>?[\\\]^`{|}]/g;
+// Characters that make bash's `printf %q` switch to ANSI-C quoting ($'…').
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const ANSI_C: Record<string, string> = { '\n': '\\n', '\t': '\\t', '\r': '\\r', '\u001b': '\\E', '\\': '\\\\', "'": "\\'" };
 
 /** Every distinct form of `value`, longest first. Empty for an empty value. */
 export function secretForms(value: string): SecretForm[] {
@@ -89,13 +94,52 @@ export function jsonForms(value: string): string[] {
   return [once, ascii, JSON.stringify(once).slice(1, -1)];
 }
 
-/** Shell-quoted forms: inside single quotes (`'\''`), backslash-escaped, inside double quotes. */
+/**
+ * Shell-quoted forms: inside single quotes (`'\''`), backslash-escaped, inside double quotes, and as bash's
+ * `printf %q` writes it (backslashes, or the inside of `$'…'` for a value with control characters, with
+ * non-ASCII characters as they are and as octal bytes).
+ */
 export function shellForms(value: string): string[] {
-  return [
+  return [...new Set([
     value.replace(/'/g, `'\\''`),
     value.replace(SHELL_UNSAFE, (c) => `\\${c}`),
     value.replace(/[\\"$`]/g, (c) => `\\${c}`),
-  ];
+    ...bashQuoted(value),
+  ])];
+}
+
+/** Shell forms once more as JSON string contents: a `printf %q` value written into a JSON document. */
+export function shellJsonForms(value: string): string[] {
+  return shellForms(value).flatMap((text) => jsonForms(text).slice(0, 2));
+}
+
+// What `printf %q` prints for a value, in a UTF-8 and in the C locale.
+function bashQuoted(value: string): string[] {
+  if (CONTROL.test(value) || /[^\u0000-\u007f]/.test(value)) {
+    const utf8 = ansiC(value, false);
+    const octal = ansiC(value, true);
+    const plain = CONTROL.test(value) ? [] : [bashBackslashed(value)];
+    return [...plain, utf8, octal];
+  }
+  return [bashBackslashed(value)];
+}
+
+// Backslash quoting as `printf %q` does it for a value without control characters.
+function bashBackslashed(value: string): string {
+  return value.replace(BASH_Q_UNSAFE, (c) => `\\${c}`).replace(/^[#~]/, (c) => `\\${c}`);
+}
+
+// The inside of bash's $'…' quoting; `octal` writes non-ASCII characters as their UTF-8 bytes (C locale).
+function ansiC(value: string, octal: boolean): string {
+  let out = '';
+  for (const c of value) {
+    const code = c.codePointAt(0)!;
+    if (ANSI_C[c]) out += ANSI_C[c];
+    else if (code < 0x20 || code === 0x7f) out += `\\${code.toString(8).padStart(3, '0')}`;
+    else if (code > 0x7f && octal) for (const byte of Buffer.from(c, 'utf8')) out += `\\${byte.toString(8)}`;
+    else out += c;
+  }
+  return out;
 }
 
 /** Turns standard base64 into base64url. */
@@ -109,6 +153,7 @@ function textForms(text: string): [FormKind, string][] {
     ...percentForms(text).map((t): [FormKind, string] => ['percent', t]),
     ...jsonForms(text).map((t): [FormKind, string] => ['json', t]),
     ...shellForms(text).map((t): [FormKind, string] => ['shell', t]),
+    ...shellJsonForms(text).map((t): [FormKind, string] => ['shell', t]),
   ];
 }
 
