@@ -17,12 +17,17 @@ function spec(input: Record<string, unknown>): HttpCheckConfig {
 let server: Server;
 let ctx: CheckContext;
 let hits = 0;
+let oneSlowHits = 0;
 beforeAll(async () => {
   server = createServer((req, res) => {
     if (req.url === '/health') return res.writeHead(200).end('ok');
     if (req.url === '/flaky') {
       hits += 1;
       return res.writeHead(hits % 3 === 0 ? 500 : 200).end('flaky');
+    }
+    if (req.url === '/one-slow') {
+      oneSlowHits += 1; // the 7th answer of every 20 is slow
+      return void setTimeout(() => res.writeHead(200).end('ok'), oneSlowHits % 20 === 7 ? 300 : 0);
     }
     if (req.url === '/slow') return void setTimeout(() => res.writeHead(200).end('slow'), 60);
     res.writeHead(404).end();
@@ -57,6 +62,30 @@ describe('repeated http probing', () => {
     expect(m.phase).toBe('failed');
     expect(m.message).toMatch(/^3 of 3 requests failed: latency \d+ms > 20ms/);
     expect((m.metadata?.latency as { p50: number }).p50).toBeGreaterThanOrEqual(60);
+  });
+
+  it('percentile limits judge the whole sample: one slow answer of twenty passes p95 and fails p99', async () => {
+    oneSlowHits = 0;
+    const p95 = await repeated.run(ctx, spec({ path: '/one-slow', count: 20, every: '5ms', p50: '< 200ms', p95: '< 200ms' }));
+    expect(p95.phase).toBe('successful');
+    expect((p95.metadata?.latency as { max: number }).max).toBeGreaterThanOrEqual(300);
+    oneSlowHits = 0;
+    const p99 = await repeated.run(ctx, spec({ path: '/one-slow', count: 20, every: '5ms', p95: '< 200ms', p99: '< 200ms' }));
+    expect(p99.phase).toBe('failed');
+    expect(p99.message).toMatch(/^20 requests: p99 \d+ms, expected < 200ms \(p50 /);
+    oneSlowHits = 0;
+    // `under` still limits every single request
+    const under = await repeated.run(ctx, spec({ path: '/one-slow', count: 20, every: '5ms', under: '200ms' }));
+    expect(under.message).toMatch(/^1 of 20 requests failed: latency \d+ms > 200ms/);
+  });
+
+  it('percentile limits are latency conditions over a series', () => {
+    const issues = (input: Record<string, unknown>) =>
+      httpCheckSchema.safeParse(input).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? [];
+    expect(issues({ path: '/', count: 20, p95: '< 300ms', p99: '<= 1.5s' })).toEqual([]);
+    expect(issues({ path: '/', p95: '< 300ms' })).toEqual(['p95: p95 is judged over a series of requests: add count (e.g. count: 20)']);
+    expect(issues({ path: '/', count: 20, p50: '< 300' })).toEqual(['p50: "< 300" is not a latency limit: write a time, e.g. "< 300ms" or "<= 1.5s"']);
+    expect(issues({ path: '/', count: 20, p99: 'fast' })).toHaveLength(1);
   });
 
   it('an unreachable host: error, without waiting for every probe of an invalid spec', async () => {

@@ -1,12 +1,31 @@
 /**
  * Repeated probing for the http check: with `count`, the same request is sent `count` times, `every` apart, and
  * the measurement carries the latency distribution (p50/p95/p99) of the answers. Every probe is judged as a single
- * http check would be; the series is failed when any probe failed, error when any could not measure.
+ * http check would be; the series is failed when any probe failed, error when any could not measure. Percentile
+ * limits (`p95: < 300ms`) are judged once over the whole sample, so one slow answer among many does not fail it.
  */
 import { formatMs, toMs } from '../config/duration.js';
 import type { HttpCheckConfig } from './http-schema.js';
 import type { Measurement, Phase } from '../types.js';
 import type { CheckContext, CheckProvider } from './check.js';
+import { evaluateCondition } from './evaluate.js';
+
+const PERCENTILES = ['p50', 'p95', 'p99'] as const;
+
+/**
+ * Judges the percentile limits of a spec against a latency summary: the problems found (`p95 412ms, expected
+ * < 300ms`), none when every limit holds.
+ */
+export function percentileProblems(spec: Pick<HttpCheckConfig, 'p50' | 'p95' | 'p99'>, latency: LatencySummary): string[] {
+  const problems: string[] = [];
+  for (const key of PERCENTILES) {
+    const limit = spec[key];
+    if (limit === undefined) continue;
+    const verdict = evaluateCondition(limit, latency[key]);
+    if (!verdict.ok) problems.push(`${key} ${verdict.message}`);
+  }
+  return problems;
+}
 
 /** Latency percentiles of a series, in milliseconds (nearest rank). */
 export interface LatencySummary {
@@ -89,6 +108,14 @@ export function withRepetition(single: CheckProvider<HttpCheckConfig>): CheckPro
         return { phase, message, value: bad[0]!.value, startedAt, finishedAt, metadata };
       }
       if (cancelled) return { phase: 'error', message: `cancelled after ${probes.length} of ${count} requests (${dist})`, startedAt, finishedAt, metadata };
+      const limited = PERCENTILES.filter((k) => spec[k] !== undefined);
+      if (limited.length && !latency) {
+        return { phase: 'error', message: `no latencies to judge ${limited.join(', ')} over`, startedAt, finishedAt, metadata };
+      }
+      const problems = latency ? percentileProblems(spec, latency) : [];
+      if (problems.length) {
+        return { phase: 'failed', message: `${probes.length} requests: ${problems.join('; ')} (${dist})`, value: latency, startedAt, finishedAt, metadata };
+      }
       return { phase: 'successful', message: `${probes.length} requests: ${dist}`, value: probes.at(-1)!.value, startedAt, finishedAt, metadata };
     },
   };
