@@ -8,6 +8,7 @@ import { ConfigError } from '../errors.js';
 import { processRunner, type Runner } from '../exec/runner.js';
 import { collectSecrets, type SecretEntry } from '../secrets/names.js';
 import { Redactor } from '../secrets/redact.js';
+import { redactingStore } from '../secrets/redact-store.js';
 import { resolveSecrets, type EnvironmentSecrets } from '../secrets/resolve.js';
 import { execTools, type ToolRunner } from '../exec/tool.js';
 import type { Store } from '../store/db.js';
@@ -85,7 +86,8 @@ export async function openProject(opts: OpenOptions = {}): Promise<ProjectContex
     projectDir,
     stateDir,
     loaded,
-    store: opts.store ?? openStateStore(stateDir, loaded.config, env),
+    // nothing the store holds may contain a secret: every record is redacted on its way in
+    store: redactingStore(opts.store ?? openStateStore(stateDir, loaded.config, env), (s) => redactor.redact(s)),
     redactor,
     secretEnv,
     maskedSecrets: all,
