@@ -1,9 +1,13 @@
-/** `runway status`: each environment's current release, since when, last run, lock and health. */
+/**
+ * `runway status`: each environment's current release, since when, last run, lock and health. A stale lock is
+ * explained (the dead pid, since when, that the next run takes it over); `--json` also gives the live version's
+ * app port and pid where the target runs versions itself (the local target).
+ */
 import type { Command } from 'commander';
-import { getLock } from '../store/locks.js';
+import { getLock, staleMessage } from '../store/locks.js';
 import { getRun, listEnvironments } from '../store/runs.js';
 import { targetKindOf } from '../targets/index.js';
-import type { TargetStatus } from '../targets/target.js';
+import type { TargetStatus, VersionInfo } from '../targets/target.js';
 import { paint, printJson, table, type CliIO } from './io.js';
 import { openFromCommand } from './project.js';
 
@@ -41,7 +45,12 @@ export function register(program: Command, io: CliIO): void {
           healthy: live?.current ? live.current.healthy : null,
           targetError: targetError ?? null,
           lastRun: lastRun ? { id: lastRun.id, kind: lastRun.kind, outcome: lastRun.outcome, finishedAt: lastRun.finishedAt ?? null } : null,
-          lock: lock ? { runId: lock.runId, actor: lock.actor, since: lock.acquiredAt, stale: lock.stale } : null,
+          lock: lock ? {
+            runId: lock.runId, actor: lock.actor, since: lock.acquiredAt, stale: lock.stale, pid: lock.pid, host: lock.host,
+            staleReason: lock.staleReason ?? null,
+          } : null,
+          appPort: liveVersion(live)?.port ?? null,
+          appPid: liveVersion(live)?.pid ?? null,
           warm: live?.versions.filter((v) => v.state === 'warm').map((v) => v.releaseId) ?? [],
           target: targetKindOf(ctx.loaded.config.environments[name]!.target as Record<string, unknown>) ?? null,
           handle: live?.current?.handle ?? null,
@@ -63,6 +72,7 @@ export function register(program: Command, io: CliIO): void {
           r.lock ? `${r.lock.stale ? 'stale ' : ''}run ${r.lock.runId} by ${r.lock.actor}` : '-',
         ]),
       ));
+      for (const { name, lock } of recorded) if (lock?.stale) io.out(paint(io, 'yellow', `! ${name}: ${staleMessage(lock)}\n`));
       for (const r of rows) for (const check of r.platformChecks.filter((c) => !c.ok)) {
         io.out(paint(io, 'red', `! ${r.environment}: ${r.target} check ${check.name} is ${check.status}${check.output ? `: ${check.output}` : ''}\n`));
       }
@@ -70,4 +80,11 @@ export function register(program: Command, io: CliIO): void {
         io.out(paint(io, 'yellow', `! ${r.environment}: the target serves ${r.serving} but the last recorded release is ${r.release}\n`));
       }
     });
+}
+
+// The version serving the environment now, as the target reports it (only targets that run versions list them).
+function liveVersion(live: TargetStatus | undefined): VersionInfo | undefined {
+  if (!live?.current) return undefined;
+  return live.versions.find((v) => v.state === 'live' && v.releaseId === live.current!.releaseId)
+    ?? live.versions.find((v) => v.state === 'live');
 }

@@ -1,11 +1,12 @@
 /**
- * One run per environment at a time. On the embedded store a lock is a row with the holder's pid and host;
- * a holder that is certainly gone (same host, no such process) is taken over and its run marked abandoned.
+ * One run per environment at a time. On the embedded store a lock is a row with the holder's pid, host, process
+ * start time and boot id; a holder that is certainly gone (same host, and no such process, a pid reused by a
+ * later process, or a reboot since) is taken over and its run marked abandoned.
  */
 import { LockError } from '../errors.js';
 import { appendAudit } from './audit.js';
 import { iso, type Db } from './db.js';
-import { isGone, self } from './liveness.js';
+import { goneReason, self, type ProcessIdentity } from './liveness.js';
 import { abandonRun } from './runs.js';
 
 export interface LockInfo {
@@ -17,6 +18,11 @@ export interface LockInfo {
   command: string;
   acquiredAt: string;
   stale: boolean;
+  /** Why the holder is known to be gone (`no process 4242 on ci-7`), when stale. */
+  staleReason?: string;
+  /** The holder's process start time and boot id, when it recorded them. */
+  startTime?: string;
+  bootId?: string;
 }
 
 /** The current lock of an environment, if any. */
@@ -24,11 +30,23 @@ export async function getLock(db: Db, environment: string): Promise<LockInfo | u
   const { rows } = await db.query<Record<string, unknown>>('select * from locks where environment = $1', [environment]);
   const r = rows[0];
   if (!r) return undefined;
-  const holder = { pid: Number(r.pid), host: String(r.host) };
+  const holder: ProcessIdentity = { pid: Number(r.pid), host: String(r.host) };
+  if (r.start_time != null) holder.startTime = String(r.start_time);
+  if (r.boot_id != null) holder.bootId = String(r.boot_id);
+  const staleReason = goneReason(holder);
   return {
     environment, runId: String(r.run_id), actor: String(r.actor), host: holder.host, pid: holder.pid,
-    command: String(r.command), acquiredAt: iso(r.acquired_at)!, stale: isGone(holder),
+    command: String(r.command), acquiredAt: iso(r.acquired_at)!, stale: staleReason !== undefined,
+    ...(staleReason ? { staleReason } : {}),
+    ...(holder.startTime ? { startTime: holder.startTime } : {}), ...(holder.bootId ? { bootId: holder.bootId } : {}),
   };
+}
+
+/** How `runway status` describes a stale lock: the dead holder, since when, and what the next run does. */
+export function staleMessage(lock: LockInfo): string {
+  return `stale: run ${lock.runId} by ${lock.actor} holds the lock since ${lock.acquiredAt}, but runway pid ${lock.pid} ` +
+    `is gone (${lock.staleReason ?? `no process ${lock.pid} on ${lock.host}`}); the next run takes the lock over ` +
+    `and records run ${lock.runId} as abandoned (or: runway unlock ${lock.environment} --reason "…")`;
 }
 
 /** The message shown to a run that finds the environment locked. */
@@ -48,7 +66,8 @@ export async function acquireLock(
     const existing = await getLock(tx, environment);
     if (existing && !existing.stale) throw new LockError(lockedMessage(existing));
     if (existing) {
-      await takeOverLock(tx, existing, holder, `runway process ${existing.pid} on ${existing.host} died during the run`);
+      await takeOverLock(tx, existing, holder,
+        `runway process ${existing.pid} on ${existing.host} died during the run (${existing.staleReason ?? 'gone'})`);
     }
     await insertLockRow(tx, environment, holder);
     return existing;
@@ -71,14 +90,21 @@ export async function takeOverLock(
   });
 }
 
-/** Writes the lock row of `environment` for `holder`, recording this process's pid and host. */
+/** The columns and values of a lock row for `holder` in this process (pid, host, start time, boot id). */
+export function lockRowValues(environment: string, holder: { runId: string; actor: string; command: string }): unknown[] {
+  const me = self();
+  return [environment, holder.runId, holder.actor, me.host, me.pid, holder.command, me.startTime ?? null, me.bootId ?? null];
+}
+
+/** The insert of a lock row; its eight parameters are {@link lockRowValues}. */
+export const INSERT_LOCK_ROW =
+  'insert into locks (environment, run_id, actor, host, pid, command, start_time, boot_id) values ($1, $2, $3, $4, $5, $6, $7, $8)';
+
+/** Writes the lock row of `environment` for `holder`, recording this process's identity. */
 export async function insertLockRow(
   db: Db, environment: string, holder: { runId: string; actor: string; command: string },
 ): Promise<void> {
-  const me = self();
-  await db.query(
-    'insert into locks (environment, run_id, actor, host, pid, command) values ($1, $2, $3, $4, $5, $6)',
-    [environment, holder.runId, holder.actor, me.host, me.pid, holder.command]);
+  await db.query(INSERT_LOCK_ROW, lockRowValues(environment, holder));
 }
 
 /** Releases the lock if `runId` still holds it. */

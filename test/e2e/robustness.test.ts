@@ -1,11 +1,15 @@
 /**
- * The real CLI when its surroundings fail: a reader that goes away early, and a state store that cannot be
- * reached (its own exit code, the store named, never its password).
+ * The real CLI when its surroundings fail: a reader that goes away early, a state store that cannot be reached
+ * (its own exit code, the store named, never its password), a lock whose holder died; and what `runway status`
+ * tells about the live version.
  */
 import { spawn } from 'node:child_process';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { pgliteStore } from '../../src/store/pglite.js';
 import { freePort } from '../support/postgres.js';
-import { BIN, makeProject } from './project.js';
+import { BIN, get, makeProject } from './project.js';
 
 describe('runway with a closed stdout', () => {
   it('stops quietly with exit 0 when the reader closes after the first chunk of a long output', async () => {
@@ -40,4 +44,39 @@ describe('runway with an unreachable state store', () => {
       await project.cleanup();
     }
   }, 60_000);
+});
+
+describe('runway status of a deployed environment', () => {
+  it('gives the live version\'s app port in --json, and explains a stale lock: dead pid, since when, the takeover', async () => {
+    const p = makeProject();
+    try {
+      expect((await p.runway(['deploy', 'staging'])).code).toBe(0);
+      const json = await p.runway(['status', '--json']);
+      const staging = (JSON.parse(json.stdout) as { environments: Array<Record<string, any>> }).environments.find((e) => e.environment === 'staging')!;
+      expect(staging.appPort).toEqual(expect.any(Number));
+      expect(staging.appPid).toEqual(expect.any(Number));
+      expect(String(staging.url)).not.toContain(`:${staging.appPort}`); // the app's own port, not the environment URL
+      expect((await get(`http://127.0.0.1:${staging.appPort}/health`)).status).toBe(200);
+
+      // a runway that died holding the lock: its pid no longer exists
+      const child = spawn(process.execPath, ['-e', '0']);
+      const deadPid = await new Promise<number>((resolve) => child.on('exit', () => resolve(child.pid!)));
+      const store = pgliteStore(join(p.dir, '.runway'));
+      await store.use((db) => db.query(
+        `insert into locks (environment, run_id, actor, host, pid, command, acquired_at)
+         values ('staging', 'run-that-died', 'alice', $1, $2, 'runway deploy staging', '2026-01-02T03:04:05Z')`,
+        [hostname(), deadPid]));
+      await store.close();
+      const text = await p.runway(['status']);
+      expect(text.code).toBe(0);
+      expect(text.stdout).toContain(
+        `! staging: stale: run run-that-died by alice holds the lock since 2026-01-02T03:04:05.000Z, but runway pid ${deadPid} ` +
+        `is gone (no process ${deadPid} on ${hostname()}); the next run takes the lock over and records run run-that-died as abandoned`);
+      const lock = (JSON.parse((await p.runway(['status', '--json'])).stdout) as { environments: Array<Record<string, any>> })
+        .environments.find((e) => e.environment === 'staging')!.lock;
+      expect(lock).toMatchObject({ runId: 'run-that-died', pid: deadPid, stale: true, staleReason: `no process ${deadPid} on ${hostname()}` });
+    } finally {
+      await p.cleanup();
+    }
+  }, 180_000);
 });
