@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { environmentSchema } from './environment.js';
+import { evidenceSchema } from './evidence.js';
 import { notifyListSchema } from './notify.js';
 import { duration, name, stringMap } from './primitives.js';
 import { secretsSchema } from './secrets.js';
@@ -18,6 +19,7 @@ export * from './database.js';
 export * from './checks.js';
 export * from './steps.js';
 export * from './environment.js';
+export * from './evidence.js';
 export type { LocalTargetConfig } from '../targets/local/definition.js';
 
 export const configSchema = z
@@ -38,6 +40,7 @@ export const configSchema = z
     secrets: secretsSchema,
     vars: stringMap.default({}).describe('Variables usable as ${{ vars.NAME }} in commands, paths and headers.'),
     journal: z.string().default('.runway/journal.md').describe('Markdown file that gets one entry per run.'),
+    evidence: evidenceSchema,
     notify: notifyListSchema.default([]),
     state: z
       .object({

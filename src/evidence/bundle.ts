@@ -8,14 +8,15 @@ import { chmod, copyFile, mkdir, readdir, readFile, stat, writeFile } from 'node
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import type { CheckResult, RunRecord } from '../types.js';
+import { appendJournalEntry, journalEntry } from './journal.js';
 import {
-  environmentDir, hashBundle, listFiles, MANIFEST_FILE, manifestText, readHead, sha256, writeHead,
+  environmentDir, hashBundle, isSealFile, listFiles, MANIFEST_FILE, manifestText, readHead, sha256, SIGNATURE_FILE, writeHead,
   compare, type Manifest,
 } from './manifest.js';
 import { renderReport } from './report.js';
 
 /** Files finalize writes itself; callers may not write them. */
-const RESERVED = new Set([MANIFEST_FILE, 'run.json', 'checks.json', 'report.md']);
+const RESERVED = new Set([MANIFEST_FILE, SIGNATURE_FILE, 'run.json', 'checks.json', 'report.md']);
 
 /** Options for {@link EvidenceBundle.create}. */
 export interface BundleOptions {
@@ -36,6 +37,20 @@ export function assertSegment(what: string, value: string): void {
   if (!value || value === '.' || value === '..' || /[/\\\0]/.test(value)) {
     throw new ConfigError(`${what} "${value}" cannot be used as a folder name (no slashes, not "." or "..")`);
   }
+}
+
+/** Options for {@link EvidenceBundle.finalize}. */
+export interface FinalizeOptions {
+  /** The team journal: the run's entry is hashed into the manifest and appended once HEAD has moved. */
+  journal?: string;
+}
+
+/** What finalize sealed: the new head of the environment's chain. */
+export interface SealedBundle {
+  environment: string;
+  runId: string;
+  dir: string;
+  manifestSha256: string;
 }
 
 /** Writer for one run's evidence bundle. */
@@ -94,9 +109,10 @@ export class EvidenceBundle {
 
   /**
    * Writes run.json, checks.json and report.md, redacts step logs once more, hashes every file into
-   * manifest.json linked to the previous bundle, marks the files read-only and moves HEAD to this bundle.
+   * manifest.json linked to the previous bundle (and to the run's journal entry), marks the files read-only, moves
+   * HEAD to this bundle and appends the journal entry.
    */
-  async finalize(run: RunRecord, checks: CheckResult[]): Promise<{ manifestSha256: string }> {
+  async finalize(run: RunRecord, checks: CheckResult[], opts: FinalizeOptions = {}): Promise<SealedBundle> {
     this.assertOpen();
     await this.put('run.json', `${JSON.stringify(run, null, 2)}\n`);
     await this.put('checks.json', `${JSON.stringify(checks, null, 2)}\n`);
@@ -108,6 +124,7 @@ export class EvidenceBundle {
     const head = await readHead(envDir);
     // An unreadable HEAD starts a new chain; verify reports the break instead of the run failing here.
     const previous = head && typeof head !== 'string' && head.runId !== this.runId ? head : null;
+    const entry = opts.journal ? journalEntry(opts.journal, run, this.dir, this.redact) : undefined;
     const manifest: Manifest = {
       version: 1,
       environment: this.environment,
@@ -115,6 +132,7 @@ export class EvidenceBundle {
       algorithm: 'sha256',
       files: await hashBundle(this.dir),
       previous,
+      ...(entry ? { journal: { path: relativePath(this.dir, entry.file), sha256: entry.sha256 } } : {}),
       createdAt: new Date().toISOString(),
     };
     const text = this.redact(manifestText(manifest));
@@ -122,7 +140,8 @@ export class EvidenceBundle {
     const manifestSha256 = sha256(text);
     await this.makeReadOnly();
     await writeHead(envDir, { runId: this.runId, manifestSha256 });
-    return { manifestSha256 };
+    if (entry) await appendJournalEntry(entry);
+    return { environment: this.environment, runId: this.runId, dir: this.dir, manifestSha256 };
   }
 
   // Validates a caller-chosen name and writes redacted text there.
@@ -143,7 +162,7 @@ export class EvidenceBundle {
     if (!rel || rel.startsWith('/') || rel.split('/').some((p) => p === '..' || p === '.' || p === '')) {
       throw new Error(`evidence file name "${name}" must be a relative path inside the bundle`);
     }
-    if (rel === MANIFEST_FILE) throw new Error('manifest.json is written by finalize');
+    if (isSealFile(rel)) throw new Error(`${rel} is written by finalize`);
     const file = path.join(this.dir, rel);
     await mkdir(path.dirname(file), { recursive: true });
     return file;
@@ -201,6 +220,11 @@ async function subdirs(dir: string): Promise<string[]> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
     throw err;
   }
+}
+
+// Path of `target` relative to `from`, with forward slashes.
+function relativePath(from: string, target: string): string {
+  return path.relative(from, target).split(path.sep).join('/');
 }
 
 // True when a path exists.

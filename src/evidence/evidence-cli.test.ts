@@ -37,15 +37,16 @@ describe('runway evidence', () => {
     await bundle('staging', '20261121T230501Z-a1b2', 'successful');
     const dir = await bundle('staging', '20261121T231000Z-c3d4', 'failed');
     await bundle('production', '20261122T080000Z-e5f6', 'successful');
-    expect(await cli('evidence', 'verify')).toEqual({ code: 0, out: 'evidence: 3 bundles verified, 0 problems\n', err: '' });
-    expect((await cli('evidence', 'verify', 'production')).out).toBe('evidence: 1 bundle verified, 0 problems\n');
+    const NOTE = 'note no runway.yaml: the folder was not compared with the state store and signatures were not checked\n';
+    expect(await cli('evidence', 'verify')).toEqual({ code: 0, out: `${NOTE}evidence: 3 bundles verified, 0 problems\n`, err: '' });
+    expect((await cli('evidence', 'verify', 'production')).out).toBe(`${NOTE}evidence: 1 bundle verified, 0 problems\n`);
 
     const log = path.join(dir, 'steps/01-deploy.log');
     await chmod(log, 0o644);
     await writeFile(log, 'changed\n');
     const bad = await cli('evidence', 'verify');
     expect(bad.code).toBe(1);
-    expect(bad.out).toMatch(/^problem staging\/20261121T231000Z-c3d4: steps\/01-deploy\.log altered: sha256 [0-9a-f]{64} expected [0-9a-f]{64}\n$/);
+    expect(bad.out).toMatch(/^problem staging\/20261121T231000Z-c3d4: steps\/01-deploy\.log altered: sha256 [0-9a-f]{64} expected [0-9a-f]{64}\nnote no runway\.yaml/);
     expect(bad.err).toBe('evidence: 3 bundles verified, 1 problem\n');
 
     const json = await cli('evidence', 'verify', 'staging', '--json');
@@ -53,18 +54,18 @@ describe('runway evidence', () => {
     expect(JSON.parse(json.out)).toMatchObject({ ok: false, bundles: 2, problems: [{ kind: 'altered', file: 'steps/01-deploy.log' }] });
   });
 
-  it('list shows run id, environment, outcome and path', async () => {
+  it('list shows run id, environment, outcome, whether it verifies, and path', async () => {
     expect((await cli('evidence', 'list')).out).toBe('no evidence bundles in .runway/evidence\n');
     await bundle('staging', '20261121T230501Z-a1b2', 'successful');
     await bundle('staging', '20261121T231000Z-c3d4', 'rolled_back');
     const { code, out } = await cli('evidence', 'list');
     expect(code).toBe(0);
-    expect(out.split('\n')[0]).toMatch(/^RUN\s+ENVIRONMENT\s+OUTCOME\s+PATH$/);
-    expect(out).toMatch(/20261121T231000Z-c3d4\s+staging\s+rolled_back\s+\.runway\/evidence\/staging\/20261121T231000Z-c3d4/);
+    expect(out.split('\n')[0]).toMatch(/^RUN\s+ENVIRONMENT\s+OUTCOME\s+VERIFIED\s+PATH$/);
+    expect(out).toMatch(/20261121T231000Z-c3d4\s+staging\s+rolled_back\s+ok\s+\.runway\/evidence\/staging\/20261121T231000Z-c3d4/);
     const json = JSON.parse((await cli('evidence', 'list', 'staging', '--json')).out);
     expect(json).toEqual([
-      { runId: '20261121T230501Z-a1b2', environment: 'staging', outcome: 'successful', path: '.runway/evidence/staging/20261121T230501Z-a1b2' },
-      { runId: '20261121T231000Z-c3d4', environment: 'staging', outcome: 'rolled_back', path: '.runway/evidence/staging/20261121T231000Z-c3d4' },
+      { runId: '20261121T230501Z-a1b2', environment: 'staging', outcome: 'successful', verified: 'ok', path: '.runway/evidence/staging/20261121T230501Z-a1b2' },
+      { runId: '20261121T231000Z-c3d4', environment: 'staging', outcome: 'rolled_back', verified: 'ok', path: '.runway/evidence/staging/20261121T231000Z-c3d4' },
     ]);
   });
 

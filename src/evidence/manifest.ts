@@ -12,6 +12,8 @@ import path from 'node:path';
 export const MANIFEST_FILE = 'manifest.json';
 /** File name of the chain head inside an environment's evidence folder. */
 export const HEAD_FILE = 'HEAD';
+/** File name of a bundle head's Ed25519 signature, written after the manifest (so not listed in it). */
+export const SIGNATURE_FILE = 'manifest.sig';
 
 /** One file of a bundle: path relative to the bundle (forward slashes), its sha256 and size in bytes. */
 export interface ManifestFile {
@@ -26,6 +28,12 @@ export interface ChainLink {
   manifestSha256: string;
 }
 
+/** The run's journal entry: the journal's path relative to the bundle folder and the sha256 of the entry's text. */
+export interface JournalRef {
+  path: string;
+  sha256: string;
+}
+
 /** Contents of manifest.json. */
 export interface Manifest {
   version: 1;
@@ -34,6 +42,8 @@ export interface Manifest {
   algorithm: 'sha256';
   files: ManifestFile[];
   previous: ChainLink | null;
+  /** Absent in bundles written before the journal was covered, and when a run wrote no journal entry. */
+  journal?: JournalRef;
   createdAt: string;
 }
 
@@ -78,11 +88,16 @@ export function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Hashes every file of a bundle except manifest.json. */
+/** True for the files a manifest cannot list: itself and the signature of its hash. */
+export function isSealFile(rel: string): boolean {
+  return rel === MANIFEST_FILE || rel === SIGNATURE_FILE;
+}
+
+/** Hashes every file of a bundle except manifest.json and manifest.sig. */
 export async function hashBundle(bundleDir: string): Promise<ManifestFile[]> {
   const files: ManifestFile[] = [];
   for (const rel of await listFiles(bundleDir)) {
-    if (rel === MANIFEST_FILE) continue;
+    if (isSealFile(rel)) continue;
     files.push({ path: rel, ...(await hashFile(path.join(bundleDir, rel))) });
   }
   return files;
@@ -110,6 +125,9 @@ export function parseManifest(text: string): Manifest | string {
   if (typeof m.environment !== 'string' || typeof m.runId !== 'string') return 'manifest.json lacks environment or runId';
   if (!Array.isArray(m.files) || !m.files.every(isManifestFile)) return 'manifest.json has a malformed files list';
   if (m.previous !== null && !isChainLink(m.previous)) return 'manifest.json has a malformed previous link';
+  if (m.journal !== undefined && !(m.journal && typeof m.journal.path === 'string' && typeof m.journal.sha256 === 'string')) {
+    return 'manifest.json has a malformed journal entry';
+  }
   return m as Manifest;
 }
 
