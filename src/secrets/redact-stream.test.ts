@@ -125,28 +125,30 @@ describe('redactingTransform', () => {
     expect(Buffer.from(out, 'latin1').toString('utf8')).toBe(r.redact(whole.toString('utf8')));
   });
 
-  test('holds a possible secret start, flushes it after an idle moment, and still masks the rest', async () => {
-    const t = redactingTransform(redactor(), { idleFlushMs: 20 });
+  test('holds a possible secret start however long the writer pauses, and lets it go once it cannot match', async () => {
+    const t = redactingTransform(redactor());
     const out = collect(t);
     t.write('paying with ');
     t.write('sk_live_');
-    await until(() => out.text() === 'paying with sk_live_', 'the idle flush');
-    t.write(`${TOKEN.slice(8)} ok\n`);
-    t.end(`again ${TOKEN}\n`);
-    await once(t, 'end');
-    expect(out.text()).toBe(`paying with sk_live_${M} ok\nagain ${M}\n`);
-  });
-
-  test('with idle flush off, held text waits for more output or the end', async () => {
-    const t = redactingTransform(redactor(), { idleFlushMs: 0 });
-    const out = collect(t);
-    t.write('a sk_live_0');
-    await until(() => out.text() === 'a ', 'the safe part');
-    await new Promise((r) => setTimeout(r, 30));
-    expect(out.text()).toBe('a ');
+    await until(() => out.text() === 'paying with ', 'the safe part');
+    await new Promise((r) => setTimeout(r, 120));
+    expect(out.text()).toBe('paying with ');
+    t.write(`${TOKEN.slice(8)} ok, sk_live_0`);
+    t.write('X');
+    await until(() => out.text() === `paying with ${M} ok, sk_live_0X`, 'the released tail');
     t.end('12');
     await once(t, 'end');
-    expect(out.text()).toBe('a sk_live_012');
+    expect(out.text()).toBe(`paying with ${M} ok, sk_live_0X12`);
+  });
+
+  test('with maxHoldMs, an expired hold masks a long possible start and still masks the rest', async () => {
+    const t = redactingTransform(redactor(), { maxHoldMs: 20 });
+    const out = collect(t);
+    t.write('a sk_live_0');
+    await until(() => out.text() === 'a [REDACTED…]', 'the expired hold');
+    t.end(`${TOKEN.slice(9)} b sk`);
+    await once(t, 'end');
+    expect(out.text()).toBe(`a [REDACTED…]${M} b sk`);
   });
 
   test('accepts string writes', async () => {
@@ -159,16 +161,21 @@ describe('redactingTransform', () => {
 });
 
 describe('redactingWriter', () => {
-  test('writes redacted text, flushes held text when idle and on end, refuses writes after end', async () => {
+  test('shows at most 3 characters of a possible start when its hold expires, masks more, refuses writes after end', async () => {
     const written: string[] = [];
-    const w = redactingWriter(redactor(), (s) => written.push(s), { idleFlushMs: 20 });
+    const w = redactingWriter(redactor(), (s) => written.push(s), { maxHoldMs: 20 });
     w.write('token ');
-    w.write(Buffer.from(TOKEN.slice(0, 5)));
+    w.write(Buffer.from(TOKEN.slice(0, 3)));
     expect(written.join('')).toBe('token ');
-    await until(() => written.join('') === `token ${TOKEN.slice(0, 5)}`, 'the idle flush');
-    w.write(`${TOKEN.slice(5)} and ${TOKEN.slice(0, 3)}`);
+    await until(() => written.join('') === `token ${TOKEN.slice(0, 3)}`, 'the short start shown');
+    w.write(TOKEN.slice(3, 6));
+    await until(() => written.join('') === `token ${TOKEN.slice(0, 3)}[REDACTED…]`, 'the longer start masked');
+    w.write(TOKEN.slice(6, 9));
+    await new Promise((r) => setTimeout(r, 40));
+    expect(written.join('')).toBe(`token ${TOKEN.slice(0, 3)}[REDACTED…]`);
+    w.write(`${TOKEN.slice(9)} and ${TOKEN.slice(0, 3)}`);
     w.end();
-    expect(written.join('')).toBe(`token ${TOKEN.slice(0, 5)}${M} and ${TOKEN.slice(0, 3)}`);
+    expect(written.join('')).toBe(`token ${TOKEN.slice(0, 3)}[REDACTED…]${M} and ${TOKEN.slice(0, 3)}`);
     expect(() => w.write('more')).toThrow(/after end/);
   });
 });

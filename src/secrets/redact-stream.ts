@@ -1,12 +1,15 @@
 /**
  * Streaming redaction for output that arrives in chunks (child processes, log files, terminals).
  * A chunk is emitted at once except for its last few units that could still be the start of a
- * secret form; those are held back until the next chunk shows whether they are, or until the
- * stream has been idle for a moment. Streamed output equals `Redactor.redact` of the whole text.
+ * secret form; those are held back until more output shows they cannot be, or the stream ends —
+ * whatever the timing. Interactive output may bound the hold: when it expires, held text that could
+ * still become a secret is masked as `[REDACTED…]`, never shown. Without an expired hold, streamed
+ * output equals `Redactor.redact` of the whole text.
  */
 import { Transform } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import type { FormTable, Redactor, Units } from './redact.js';
+import { MIN_FORM_LENGTH } from './encodings.js';
 import { redactedMarker } from './sensitive.js';
 
 /** Incremental redaction: each call returns the text that is safe to emit now. */
@@ -31,8 +34,38 @@ export interface RedactState {
   open: string | null;
 }
 
-/** Default quiet time after which held-back text is emitted. */
-export const IDLE_FLUSH_MS = 50;
+/** Default quiet time after which an interactive writer masks what it holds (see `redactingWriter`). */
+export const INTERACTIVE_HOLD_MS = 250;
+
+/**
+ * The most units of the beginning of a secret form that an expired hold lets through: a tail matching
+ * at most this many units of a form's start is shown, a longer one is masked. None for forms under 8 units.
+ */
+export const MAX_SHOWN_PREFIX = 3;
+
+/** The marker that stands for held text masked when a hold expired. */
+export const PENDING_MARKER = '[REDACTED…]';
+const PENDING = '\u0000pending';
+
+/**
+ * Ends an expired hold on `a` (the kept buffer; `state.cur` units already emitted): held text whose
+ * possible form began at most `MAX_SHOWN_PREFIX` units ago is emitted as it is, anything longer is
+ * replaced by one `[REDACTED…]` marker. `a` stays the context, so the rest of a form that arrives
+ * later is still masked.
+ */
+export function expireHeld(table: FormTable, a: Units, state: RedactState, sink: { raw(from: number, to: number): void; pending(): void }): void {
+  const len = a.length;
+  if (state.cur >= len) return;
+  const shown = table.minLen >= MIN_FORM_LENGTH ? MAX_SHOWN_PREFIX : 0;
+  if (len - table.holdFrom(a) <= shown) {
+    sink.raw(state.cur, len);
+    state.open = null;
+  } else if (state.open !== PENDING) {
+    sink.pending();
+    state.open = PENDING;
+  }
+  state.cur = len;
+}
 
 /**
  * Redacts `a` from index `start`, where the first `state.cur` units were already emitted, writing
@@ -108,9 +141,15 @@ export class TextRedactStream implements RedactStream {
     return this.#run(this.#buf + this.#decoder.end(), true);
   }
 
-  /** Emits the held-back text but keeps a character whose bytes have not all arrived. */
-  flushHeld(): string {
-    return this.#run(this.#buf, true);
+  /** Ends an expired hold (see `expireHeld`); a character whose bytes have not all arrived stays held. */
+  expire(): string {
+    const pieces: string[] = [];
+    const text = this.#buf;
+    expireHeld(this.table, textUnits(text), this.#state, {
+      raw: (from, to) => pieces.push(text.slice(from, to)),
+      pending: () => pieces.push(PENDING_MARKER),
+    });
+    return pieces.join('');
   }
 
   // Redacts the kept context plus new text and keeps what may still be part of a form.
@@ -142,9 +181,9 @@ export class ByteRedactStream {
   /** Takes the next chunk; returns the pieces that are safe to emit now. */
   push(chunk: Buffer): Buffer[] {
     if (chunk.length === 0) return [];
-    const held = this.#buf.length;
     const bridge = this.table.maxLen;
-    if (held === 0) return this.#run(chunk, 0, false);
+    // Kept bytes are context even when all of them were emitted: a form may have begun in them.
+    if (this.#buf.length === 0) return this.#run(chunk, 0, false);
     if (chunk.length <= bridge) return this.#run(Buffer.concat([this.#buf, chunk]), 0, false);
     // Rather than copying the whole chunk behind the kept bytes, redact the kept bytes plus the
     // chunk's first maxLen bytes: everything kept after that lies inside the chunk itself.
@@ -157,6 +196,17 @@ export class ByteRedactStream {
   /** Returns everything still held back, redacted. */
   flush(): Buffer[] {
     return this.#run(this.#buf, 0, true);
+  }
+
+  /** Ends an expired hold (see `expireHeld`). */
+  expire(): Buffer[] {
+    const out: Buffer[] = [];
+    const a = this.#buf;
+    expireHeld(this.table, a, this.#state, {
+      raw: (from, to) => out.push(Buffer.from(a.subarray(from, to))),
+      pending: () => out.push(Buffer.from(PENDING_MARKER, 'utf8')),
+    });
+    return out;
   }
 
   // Redacts `a` from `start` (the kept context) and keeps what may still be part of a form.
@@ -182,8 +232,11 @@ export class ByteRedactStream {
 
 /** Options for the streaming helpers. */
 export interface RedactStreamOptions {
-  /** Quiet time after which held-back output is emitted (default 50 ms; 0 holds until more output or end). */
-  idleFlushMs?: number;
+  /**
+   * For interactive output: quiet time after which held text that could still become a secret is masked
+   * as `[REDACTED…]` (see `expireHeld`). 0 holds it until more output shows it cannot match, or the end.
+   */
+  maxHoldMs?: number;
 }
 
 /** A one-shot timer that restarts on every `arm()`, never keeping the process alive. */
@@ -203,17 +256,18 @@ function idleTimer(ms: number, onIdle: () => void): { arm(): void; clear(): void
 }
 
 /**
- * A Transform for piping child-process output to a log file or terminal. Works on bytes, so output
- * is byte-exact and multi-byte UTF-8 characters may be split across chunks anywhere. Holds back at
- * most `redactor.maxHoldBack` bytes, and only those that could start a secret form.
+ * A Transform for piping child-process output to a log file (or, with `maxHoldMs`, a terminal). Works on
+ * bytes, so output is byte-exact and multi-byte UTF-8 characters may be split across chunks anywhere.
+ * Holds back at most `redactor.maxHoldBack` bytes, and only those that could start a secret form; by
+ * default they wait for more output or the end, however long that takes.
  */
 export function redactingTransform(redactor: Redactor, opts: RedactStreamOptions = {}): Transform {
   const stream = new ByteRedactStream(redactor.table('bytes'));
   const emit = (pieces: Buffer[]) => {
     for (const piece of pieces) if (piece.length > 0) transform.push(piece);
   };
-  const idle = idleTimer(opts.idleFlushMs ?? IDLE_FLUSH_MS, () => {
-    if (!transform.destroyed) emit(stream.flush());
+  const idle = idleTimer(opts.maxHoldMs ?? 0, () => {
+    if (!transform.destroyed) emit(stream.expire());
   });
   const transform = new Transform({
     transform(chunk: Buffer | string, encoding, done) {
@@ -236,8 +290,10 @@ export function redactingTransform(redactor: Redactor, opts: RedactStreamOptions
 }
 
 /**
- * Wraps a `write(text)` function (a terminal, a log line appender) so everything written through
- * it is redacted; held-back text is written after an idle moment and on `end()`.
+ * Wraps a `write(text)` function (a terminal and its log) so everything written through it is redacted.
+ * It is interactive by default: after `maxHoldMs` (250 ms) of quiet, held text is shown if it matches
+ * at most `MAX_SHOWN_PREFIX` units of a form's start, else masked as `[REDACTED…]`; the rest is
+ * written on `end()`.
  */
 export function redactingWriter(
   redactor: Redactor,
@@ -249,8 +305,8 @@ export function redactingWriter(
   const out = (text: string) => {
     if (text !== '') write(text);
   };
-  const idle = idleTimer(opts.idleFlushMs ?? IDLE_FLUSH_MS, () => {
-    if (!ended) out(stream.flushHeld());
+  const idle = idleTimer(opts.maxHoldMs ?? INTERACTIVE_HOLD_MS, () => {
+    if (!ended) out(stream.expire());
   });
   return {
     write(chunk) {

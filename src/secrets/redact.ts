@@ -41,6 +41,8 @@ function prefixKey(hash: number, length: number): number {
 export class FormTable {
   /** Longest form, in units. */
   readonly maxLen: number;
+  /** Shortest form, in units (0 when there is none). */
+  readonly minLen: number;
   /** The form matched by the last successful `next()` call. */
   found = -1;
   readonly #forms: Units[];
@@ -57,6 +59,7 @@ export class FormTable {
     this.#names = entries.map((e) => e.name);
     const lengths = this.#forms.map((f) => f.length);
     this.maxLen = lengths.reduce((a, b) => Math.max(a, b), 0);
+    this.minLen = lengths.length ? lengths.reduce((a, b) => Math.min(a, b)) : 0;
     const m = (this.#window = lengths.reduce((a, b) => Math.min(a, b), MAX_WINDOW));
     if (m >= BLOCK) this.#shift.fill(m - BLOCK + 1);
     this.#forms.forEach((f, id) => {
