@@ -7,7 +7,7 @@ import { freePort, postgresAvailability, startPostgres, type TestPostgres } from
 import { appendAudit, listAudit } from './audit.js';
 import { breakLock, getLock } from './locks.js';
 import { loadStateMigrations } from './migrate.js';
-import { postgresStore } from './postgres.js';
+import { LOCK_CLASS, lockApplicationName, lockKey, postgresStore } from './postgres.js';
 import { saveRelease } from './releases.js';
 import { getRun, insertRun } from './runs.js';
 import { chooseStore, selectStore } from './select.js';
@@ -124,7 +124,8 @@ describe.skipIf(!availability.available)('postgres store', () => {
       await b.use((db) => breakLock(db, 'staging', 'carol', 'testing'));
       const still = await b.lock('staging', { runId: 'run-b', actor: 'bob', command: 'x' }).catch((e) => e);
       expect(still.exitCode).toBe(3);
-      expect(still.message).toMatch(/^staging is locked by another runway process that has no lock record/);
+      // the server still names the holder's run (its connection carries it), though the record is gone
+      expect(still.message).toMatch(/^staging is locked by run run-a \(a runway session from 127\.0\.0\.1 since .+; its lock record is being written, or was removed by `runway unlock`/);
       await held.release();
       await held.release(); // twice is harmless
       expect(await a.use((db) => getLock(db, 'staging'))).toBeUndefined();
@@ -134,6 +135,25 @@ describe.skipIf(!availability.available)('postgres store', () => {
     } finally {
       await a.close();
       await b.close();
+    }
+  });
+
+  it('names the holder from the instant it holds the lock, before its lock record is written', async () => {
+    const url = await freshDatabase(server);
+    const store = postgresStore(url);
+    // a holder between pg_try_advisory_lock and the insert of its row: it holds the lock, the row is not there yet
+    const holder = new pg.Client({ connectionString: url, application_name: lockApplicationName('staging', 'run-in-between') });
+    await holder.connect();
+    try {
+      await store.use(async () => undefined); // migrated
+      expect((await holder.query('select pg_try_advisory_lock($1, $2) as ok', [LOCK_CLASS, lockKey('staging')])).rows[0].ok).toBe(true);
+      const err = await store.lock('staging', { runId: 'run-late', actor: 'bob', command: 'x' }).catch((e) => e);
+      expect(err.exitCode).toBe(3);
+      expect(err.message).toMatch(/^staging is locked by run run-in-between \(a runway session from 127\.0\.0\.1 since /);
+      expect(lockApplicationName('staging', 'r'.repeat(80))).toBe('runway lock staging');
+    } finally {
+      await holder.end();
+      await store.close();
     }
   });
 
@@ -185,19 +205,24 @@ describe.skipIf(!availability.available)('postgres store', () => {
       const store = postgresStore(process.argv[1]);
       try {
         const held = await store.lock('production', { runId: 'run-' + process.pid, actor: 'p' + process.pid, command: 'x' });
-        console.log('won');
+        console.log('won run-' + process.pid);
         // hold until the test has heard from everyone (stdin closes), at most 30 s
         await new Promise((r) => { process.stdin.on('end', r).resume(); setTimeout(r, 30000); });
         await held.release();
-      } catch (e) { console.log(e.exitCode === 3 ? 'locked' : 'error ' + e.message); }
+      } catch (e) { console.log(e.exitCode === 3 ? 'locked: ' + e.message : 'error ' + e.message); }
       await store.close();
       process.exit(0);`;
     const children = Array.from({ length: 20 }, () => node(script, [url]));
     const results = await Promise.all(children.map(firstLine));
     for (const c of children) c.stdin!.end();
     await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.on('exit', r)) : undefined)));
-    expect(results.filter((r) => r === 'locked')).toHaveLength(19);
-    expect(results.filter((r) => r === 'won')).toHaveLength(1);
+    const won = results.filter((r) => r.startsWith('won '));
+    expect(won).toHaveLength(1);
+    const winner = won[0]!.slice('won '.length);
+    const locked = results.filter((r) => r.startsWith('locked: '));
+    expect(locked).toHaveLength(19);
+    // every contender names the winner, also those that came between its lock and its lock record
+    for (const line of locked) expect(line).toMatch(new RegExp(`^locked: production is locked by run ${winner} \\(`));
     const store = postgresStore(url);
     const versions = await store.use((db) => db.query<{ version: number }>('select version from runway_migrations order by version'));
     expect(versions.rows.map((r) => r.version)).toEqual((await loadStateMigrations()).map((m) => m.version));
@@ -249,7 +274,7 @@ describe.skipIf(!availability.available)('postgres store', () => {
     const store = postgresStore(url, { log: (line) => lines.push(line) });
     try {
       const held = await store.lock('staging', { runId: 'run-1', actor: 'alice', command: 'c' });
-      await store.use((db) => db.query(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'runway lock staging'`));
+      await store.use((db) => db.query(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'runway lock staging run run-1'`));
       for (let i = 0; i < 100 && !lines.length; i++) await new Promise((r) => setTimeout(r, 50));
       expect(lines[0]).toMatch(/^lost the state store connection that holds the lock of staging \(run run-1\) at postgres:\/\/postgres@127\.0\.0\.1:\d+\/runway_\w+: terminating connection due to administrator command/);
       await held.release(); // removes the row through the pool

@@ -213,13 +213,57 @@ interface ServerLockRequest {
 }
 
 /**
- * Takes the session advisory lock of an environment on a dedicated connection, then records the holder in
- * the `locks` row. A row left behind while the advisory lock was free belongs to a dead holder: it is
- * taken over, its run recorded as abandoned and the takeover audited.
+ * The application name of the connection that holds an environment's lock: `runway lock <env> run <runId>`
+ * (Postgres keeps 63 bytes of it). It is set when the connection opens, before the lock is taken, so the
+ * holder's run is visible the moment it holds the lock — the `locks` row with the details follows a moment later.
+ */
+export function lockApplicationName(environment: string, runId: string): string {
+  const name = `runway lock ${environment} run ${runId}`;
+  return Buffer.byteLength(name) <= 63 ? name : `runway lock ${environment}`.slice(0, 63);
+}
+
+/** The session holding an environment's advisory lock, as the server shows it: its run, client and start. */
+async function lockSession(db: Db, environment: string): Promise<{ runId?: string; client?: string; since?: string } | undefined> {
+  const { rows } = await db.query<{ application_name: string | null; client: string | null; backend_start: unknown }>(
+    `select a.application_name, host(a.client_addr) as client, a.backend_start
+       from pg_locks l join pg_stat_activity a on a.pid = l.pid
+      where l.locktype = 'advisory' and l.granted and l.objsubid = 2
+        and l.classid::bigint = $1 and l.objid::bigint = $2`,
+    [LOCK_CLASS >>> 0, lockKey(environment) >>> 0]);
+  const r = rows[0];
+  if (!r) return undefined;
+  const prefix = `runway lock ${environment} run `;
+  const name = r.application_name ?? '';
+  return {
+    runId: name.startsWith(prefix) ? name.slice(prefix.length) : undefined,
+    client: r.client ?? undefined,
+    since: r.backend_start == null ? undefined : new Date(r.backend_start as string).toISOString(),
+  };
+}
+
+// The refusal of a contender: the holder's row when it belongs to the session holding the lock, else that session.
+async function lockedError(db: Db, environment: string): Promise<LockError> {
+  const [info, session] = await Promise.all([getLock(db, environment), lockSession(db, environment).catch(() => undefined)]);
+  if (info && (!session?.runId || session.runId === info.runId)) return new LockError(lockedMessage(info));
+  const from = session?.client ? ` from ${session.client}` : '';
+  const since = session?.since ? ` since ${session.since}` : '';
+  if (session?.runId) {
+    return new LockError(`${environment} is locked by run ${session.runId} (a runway session${from}${since}; its lock record ` +
+      'is being written, or was removed by `runway unlock` while the run still goes on); try again later, see docs/state.md#locks');
+  }
+  return new LockError(`${environment} is locked by another runway process that has no lock record (it is just starting, or the ` +
+    'record was removed by `runway unlock` while it still runs); try again later, see docs/state.md#locks');
+}
+
+/**
+ * Takes the session advisory lock of an environment on a dedicated connection whose application name carries the
+ * run id (so a contender can name the holder from the first instant), then records the holder in the `locks`
+ * row. A row left behind while the advisory lock was free belongs to a dead holder: it is taken over, its run
+ * recorded as abandoned and the takeover audited.
  */
 async function serverLock(req: ServerLockRequest): Promise<HeldLock> {
   const { environment, holder, location, log } = req;
-  const client = new pg.Client({ ...req.config, application_name: `runway lock ${environment}` });
+  const client = new pg.Client({ ...req.config, application_name: lockApplicationName(environment, holder.runId) });
   let lost = false;
   client.on('error', (err) => {
     if (lost) return;
@@ -236,12 +280,7 @@ async function serverLock(req: ServerLockRequest): Promise<HeldLock> {
   let tookOver: HeldLock['tookOver'];
   try {
     const { rows } = await db.query<{ ok: boolean }>('select pg_try_advisory_lock($1, $2) as ok', key);
-    if (!rows[0]?.ok) {
-      const info = await getLock(db, environment);
-      throw new LockError(info ? lockedMessage(info)
-        : `${environment} is locked by another runway process that has no lock record (it is just starting, or the ` +
-          'record was removed by `runway unlock` while it still runs); try again later, see docs/state.md#locks');
-    }
+    if (!rows[0]?.ok) throw await lockedError(db, environment);
     const stale = await db.transaction(async (tx) => {
       const existing = await getLock(tx, environment);
       if (existing) {
