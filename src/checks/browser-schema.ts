@@ -1,6 +1,6 @@
 /** The `browser:` check block: a page in headless Chromium, judged by console errors, failed requests and selectors. */
 import { z } from 'zod';
-import { duration, regex } from '../config/primitives.js';
+import { duration, httpUrl, regex } from '../config/primitives.js';
 
 /** One click of a browser check's click path, with what must be visible afterwards. */
 const browserClickSchema = z.union([
@@ -17,7 +17,7 @@ const browserClickSchema = z.union([
 export const browserCheckSchema = z
   .object({
     path: z.string().optional().describe('Path on the environment URL, e.g. /dashboard.'),
-    url: z.string().url().optional().describe('Full URL to load instead of the environment URL + path.'),
+    url: httpUrl.optional().describe('Full URL to load instead of the environment URL + path.'),
     visible: z.array(z.string().min(1)).default([]).describe('Selectors that must be visible once the page loaded.'),
     hidden: z
       .array(z.string().min(1))

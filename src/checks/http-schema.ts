@@ -1,6 +1,6 @@
 /** The `http:` check block: one request (or a series, with `count`) against the environment's URL. */
 import { z } from 'zod';
-import { condition, duration, stringMap } from '../config/primitives.js';
+import { condition, duration, httpUrl, stringMap } from '../config/primitives.js';
 import { parseCondition } from './evaluate.js';
 
 const TIME_UNITS = new Set(['ms', 's', 'm', 'h']);
@@ -24,7 +24,7 @@ const latencyLimit = (percentile: string) =>
 export const httpCheckSchema = z
   .object({
     path: z.string().optional().describe('Path on the environment URL, e.g. /health. Use `url` for another host.'),
-    url: z.string().url().optional().describe('Full URL to request instead of the environment URL + path.'),
+    url: httpUrl.optional().describe('Full URL to request instead of the environment URL + path.'),
     method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']).default('GET').describe('HTTP method.'),
     headers: stringMap.optional().describe('Request headers. Values may reference ${{ vars.NAME }}.'),
     body: z.string().optional().describe('Request body.'),

@@ -121,8 +121,9 @@ describe('httpCheck verdicts', () => {
     expect(noBase).toMatchObject({ phase: 'error', message: expect.stringMatching(/^no URL to request/) });
     const badUrl = await httpCheck.run(ctx, { ...spec({}), url: 'not a url' });
     expect(badUrl).toMatchObject({ phase: 'error', message: expect.stringMatching(/^invalid http check: url:/) });
-    const ftp = await httpCheck.run(ctx, spec({ url: 'ftp://127.0.0.1/file' }));
-    expect(ftp).toMatchObject({ phase: 'error', message: 'unsupported URL "ftp://127.0.0.1/file": use http:// or https://' });
+    // ftp:// is refused when the config loads, and again by the provider when handed one directly.
+    const ftp = await httpCheck.run(ctx, { ...spec({}), url: 'ftp://127.0.0.1/file' });
+    expect(ftp).toMatchObject({ phase: 'error', message: expect.stringMatching(/^invalid http check: url:/) });
   });
 
   it('hides credentials in display URLs', () => {

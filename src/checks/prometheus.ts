@@ -13,13 +13,14 @@ import { excerpt, fetchText } from './fetch-text.js';
 import { displayUrl } from './http.js';
 import { fromPrometheus } from './quantity.js';
 import { duration, condition, apiUrl, apiHeaders } from '../config/primitives.js';
+import { promqlQuery } from './promql.js';
 import { defineCheck, shortText } from './check-definition.js';
 
 /** Prometheus check: an instant PromQL query whose result is judged by a condition. */
 export const prometheusCheckSchema = z
   .object({
     url: apiUrl.describe('Prometheus server URL, e.g. http://127.0.0.1:9090 (may use ${NAME} references).'),
-    query: z.string().min(1).describe('Instant PromQL query, e.g. sum(rate(http_requests_total{code=~"5.."}[1m])) / sum(rate(http_requests_total[1m])).'),
+    query: promqlQuery.describe('Instant PromQL query, e.g. sum(rate(http_requests_total{code=~"5.."}[1m])) / sum(rate(http_requests_total[1m])).'),
     condition: condition.describe('Condition every returned sample must meet, e.g. "< 0.1%" (seconds and ratios, as Prometheus reports).'),
     headers: apiHeaders,
     timeout: duration.default('10s').describe('Give up (phase error) after this long.'),

@@ -8,7 +8,7 @@ import { checkSchema } from './checks.js';
 import { databaseSchema } from './database.js';
 import { monitorSchema } from './monitor.js';
 import { notifyListSchema } from './notify.js';
-import { stringMap } from './primitives.js';
+import { httpUrl, stringMap } from './primitives.js';
 import { environmentSecretsSchema } from './secrets.js';
 import { stepSchema } from './steps.js';
 
@@ -49,7 +49,7 @@ export const environmentSchema = z
   .object({
     requires: z.array(z.string()).default([]).describe('Environments a release must have passed before this one.'),
     target: targetSchema,
-    url: z.string().url().optional().describe("Public URL of the environment (default: the target's URL)."),
+    url: httpUrl.optional().describe("Public URL of the environment (default: the target's URL)."),
     vars: stringMap.default({}).describe('Variables for this environment, overriding top-level vars.'),
     checks: z.array(checkSchema).default([]).describe('Checks run by the `checks` step.'),
     gates: z

@@ -6,6 +6,7 @@ import { ConfigError, formatIssue } from '../errors.js';
 import { canonicalJson, loadConfig, MAX_CONFIG_BYTES, parseConfig } from './load.js';
 import { CHECK_KINDS, STEP_KINDS, STRING_STEP_KINDS, TARGET_KINDS } from './schema.js';
 const STRING_STEPS = STRING_STEP_KINDS.join(', ');
+const FLOW_HINT = ': quote values that contain [ ] { } , : or #, e.g. "$.results[0]", and close every [ and {';
 
 
 const BASE = `project: shop
@@ -53,8 +54,8 @@ function expectError(expected: string | string[], yaml: string): void {
 
 describe('parseConfig errors', () => {
   const table: Array<[string, string | string[], string]> = [
-    ['malformed YAML', '2:1 invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]', 'project: [shop\n'],
-    ['tabs as indentation', '2:1 invalid YAML: Tabs are not allowed as indentation', 'project: shop\n\tenvironments: {}\n'],
+    ['malformed YAML', `2:1 invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]${FLOW_HINT}`, 'project: [shop\n'],
+    ['tabs as indentation', '2:1 invalid YAML: Tabs are not allowed as indentation: indent with spaces', 'project: shop\n\tenvironments: {}\n'],
     ['empty file', ' is empty: add at least project and environments (see docs/config.md)', '\n# nothing yet\n'],
     ['a list at the top', '1:1 expected a mapping of keys (project, environments, …), got a list', '- staging\n- production\n'],
     ['several documents', '2:1 several YAML documents in one file ("---"): keep one', 'project: a\n---\nproject: b\n'],

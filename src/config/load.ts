@@ -12,6 +12,9 @@ import { configSchema, type Config } from './schema.js';
 import { didYouMean } from './suggest.js';
 import { Locator, formatPath, type PathSegment } from './positions.js';
 import { checkRules, type RuleIssue } from './rules.js';
+import { credentialKind, excerpt, knownSecrets, scrubCredentials, valuesAsNames, type KnownSecret } from './credential.js';
+import { decodeConfigBytes, textProblem } from './source-text.js';
+import { nestingMessage, yamlIssues } from './yaml-errors.js';
 
 /** A loaded, validated config and where it came from. */
 export interface LoadedConfig {
@@ -50,9 +53,12 @@ export async function loadConfig(opts: { dir: string; file?: string }): Promise<
   if (info.size > MAX_CONFIG_BYTES) {
     fail(`is ${info.size} bytes, over the 1 MiB limit for a config file: keep data out of runway.yaml`);
   }
-  const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) =>
+  const bytes = await readFile(file).catch((err: NodeJS.ErrnoException) =>
     fail(`cannot be read: ${err.code === 'EACCES' ? 'permission denied' : (err.code ?? err.message)}`),
   );
+  const decoded = decodeConfigBytes(bytes);
+  if ('problem' in decoded) return fail(decoded.problem);
+  const { text } = decoded;
   const config = parseConfig(text, label);
   return { config, file, label, projectDir, text, digest: configDigest(config) };
 }
@@ -66,54 +72,76 @@ export function configLocation(opts: { dir: string; file?: string }): { projectD
   return { projectDir, file, label };
 }
 
-/** Parses and validates config text; `label` names the file in messages. Throws ConfigError with every issue. */
-export function parseConfig(text: string, label: string): Config {
+/** Options of parseConfig. */
+export interface ParseOptions {
+  /** Environment whose secret values no message may quote (default: process.env). */
+  env?: Record<string, string | undefined>;
+}
+
+/**
+ * Parses and validates config text; `label` names the file in messages. Throws ConfigError with every issue.
+ * No message quotes a value that looks like a credential: it names the position and the kind instead.
+ */
+export function parseConfig(text: string, label: string, opts: ParseOptions = {}): Config {
+  let known: KnownSecret[] = [];
+  try {
+    known = knownSecrets(opts.env ?? process.env);
+    return parseChecked(text, label, known);
+  } catch (err) {
+    if (err instanceof ConfigError) throw scrubbed(err, known);
+    if (err instanceof RangeError && /call stack/i.test(err.message)) {
+      throw new ConfigError([{ file: label, path: '', message: nestingMessage() }]);
+    }
+    throw err;
+  }
+}
+
+// parseConfig without the final scrub of messages.
+function parseChecked(text: string, label: string, known: KnownSecret[]): Config {
+  const problem = textProblem(text);
+  if (problem) throw new ConfigError([{ file: label, path: '', message: problem }]);
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, merge: true, prettyErrors: false });
+  const doc = parseDocument(text.replace(/^\uFEFF/, ''), { lineCounter: lines, uniqueKeys: true, merge: true, prettyErrors: false });
   const locator = new Locator(doc, lines);
   const issues: ConfigIssue[] = [];
   const add = (found: RuleIssue): void => {
     const { line, col } = locator.locate(found.locate ?? found.path, found.at);
     issues.push({ file: label, line, col, path: formatPath(found.path), message: found.message });
   };
-  const yamlIssues = yamlErrors(doc, locator, label);
-  if (yamlIssues.some((issue) => !issue.path.startsWith('duplicate:'))) throw new ConfigError(yamlIssues);
-  for (const issue of yamlIssues) issues.push({ ...issue, path: issue.path.slice('duplicate:'.length) });
+  const { syntax, duplicates } = yamlIssues(doc, locator, label);
+  if (syntax.length) throw new ConfigError(syntax);
+  issues.push(...duplicates);
 
-  const data = toData(doc, label);
+  const data = withoutExtensions(toData(doc, label));
   if (data === null || data === undefined) {
     throw new ConfigError([{ file: label, path: '', message: 'is empty: add at least project and environments (see docs/config.md)' }]);
   }
   if (typeof data !== 'object' || Array.isArray(data)) {
     const { line, col } = locator.locate([]);
-    const got = Array.isArray(data) ? 'a list' : `${typeof data} ${JSON.stringify(data)}`;
+    const got = Array.isArray(data) ? 'a list' : describe(data, known);
     throw new ConfigError([{ file: label, line, col, path: '', message: `expected a mapping of keys (project, environments, …), got ${got}` }]);
   }
   const { masked, unmask } = maskReferences(data);
   const result = configSchema.safeParse(masked);
-  if (!result.success) schemaIssues(result.error.issues, data).forEach(add);
+  if (!result.success) schemaIssues(result.error.issues, data, known).forEach(add);
   checkRules(data).forEach(add);
+  for (const { path, kind } of valuesAsNames(data, known)) {
+    add({ path, message: `expected the name of an environment variable, e.g. SUPABASE_SERVICE_KEY, got ${kind} (not shown: keep it in the vault or the environment)` });
+  }
   if (issues.length) throw new ConfigError(sortIssues(dedupe(issues)));
   return unmask(result.data) as Config;
 }
 
-// YAML syntax errors; duplicate keys are marked (path prefix `duplicate:`) because schema checks can still run.
-function yamlErrors(doc: Document, locator: Locator, label: string): ConfigIssue[] {
-  return doc.errors.map((err) => {
-    const { line, col } = locator.at(err.pos[0]);
-    if (err.code === 'DUPLICATE_KEY') {
-      const keyPath = locator.keyPathAt(err.pos[0]) ?? [];
-      const key = String(keyPath.at(-1) ?? '?');
-      const parent = keyPath.slice(0, -1);
-      const isEnv = parent.length === 1 && parent[0] === 'environments';
-      const message = isEnv ? `duplicate environment "${key}"` : `duplicate key "${key}"`;
-      return { file: label, line, col, path: `duplicate:${formatPath(parent)}`, message };
-    }
-    if (err.code === 'MULTIPLE_DOCS') {
-      return { file: label, line, col, path: '', message: 'several YAML documents in one file ("---"): keep one' };
-    }
-    return { file: label, line, col, path: '', message: `invalid YAML: ${err.message.replace(/ at line \d+, column \d+[\s\S]*$/, '')}` };
-  });
+// The same error with every credential-looking part of its messages replaced by its kind.
+function scrubbed(err: ConfigError, known: KnownSecret[]): ConfigError {
+  if (!err.issues.length) return new ConfigError(scrubCredentials(err.message, known));
+  return new ConfigError(err.issues.map((issue) => ({ ...issue, message: scrubCredentials(issue.message, known) })));
+}
+
+/** Top-level keys starting with `x-` hold YAML anchors to reuse elsewhere (as in docker-compose); they are ignored. */
+function withoutExtensions(data: unknown): unknown {
+  if (!isMapping(data)) return data;
+  return Object.fromEntries(Object.entries(data).filter(([key]) => !key.startsWith('x-')));
 }
 
 // The document as plain data, refusing alias bombs.
@@ -125,6 +153,7 @@ function toData(doc: Document, label: string): unknown {
       const message = `too many YAML alias expansions (over ${MAX_ALIAS_COUNT}): this looks like an alias bomb; use fewer anchors (&) and aliases (*)`;
       throw new ConfigError([{ file: label, path: '', message }]);
     }
+    if (err instanceof RangeError) throw new ConfigError([{ file: label, path: '', message: nestingMessage() }]);
     throw new ConfigError([{ file: label, path: '', message: `invalid YAML: ${(err as Error).message}` }]);
   }
 }
@@ -196,15 +225,16 @@ const MISSING_HINTS: Record<string, string> = {
 };
 
 // Translates zod issues (paths relative to `base`) into Runway messages; positions are added by the caller.
-function schemaIssues(issues: readonly ZodIssue[], data: unknown, base: PathSegment[] = []): RuleIssue[] {
-  return issues.flatMap((issue) => translate(issue, data, base));
+function schemaIssues(issues: readonly ZodIssue[], data: unknown, known: KnownSecret[], base: PathSegment[] = []): RuleIssue[] {
+  return issues.flatMap((issue) => translate(issue, data, known, base));
 }
 
 // One zod issue in Runway's words.
-function translate(issue: ZodIssue, data: unknown, base: PathSegment[]): RuleIssue[] {
+function translate(issue: ZodIssue, data: unknown, known: KnownSecret[], base: PathSegment[]): RuleIssue[] {
   const path = [...base, ...issue.path.map((seg) => (typeof seg === 'number' ? seg : String(seg)))];
   const value = valueAt(data, path);
-  const got = `got ${describe(value)}`;
+  const got = `got ${describe(value, known)}`;
+  const secretLike = typeof value === 'string' && credentialKind(value, known) !== undefined;
   switch (issue.code) {
     case 'unrecognized_keys': {
       const known = knownKeys(path);
@@ -221,13 +251,17 @@ function translate(issue: ZodIssue, data: unknown, base: PathSegment[]): RuleIss
     }
     case 'invalid_value': {
       const allowed = issue.values.map(String);
-      const hint = typeof value === 'string' ? didYouMean(value, allowed) : '';
+      const hint = typeof value === 'string' && !secretLike ? didYouMean(value, allowed) : '';
       return [{ path, message: `expected one of ${allowed.join(', ')}, ${got}${hint}` }];
     }
     case 'invalid_format': {
-      if (issue.format === 'url') return [{ path, message: `expected a full URL such as https://example.com, ${got}` }];
+      if (issue.format === 'url') {
+        const scheme = typeof value === 'string' ? /^([a-z][a-z0-9+.-]*):/i.exec(value)?.[1] : undefined;
+        const only = scheme && !/^https?$/i.test(scheme) ? `expected an http:// or https:// URL (not ${scheme}:), ` : 'expected a full URL such as https://example.com, ';
+        return [{ path, message: `${only}${got}` }];
+      }
       if (issue.message.startsWith('expected')) return [{ path, message: `${issue.message}, ${got}` }];
-      return [{ path, message: `${JSON.stringify(value)} is not valid: ${issue.message}` }];
+      return [{ path, message: secretLike ? `${describe(value, known)} is not valid: ${issue.message}` : `${excerpt(String(value))} is not valid: ${issue.message}` }];
     }
     case 'too_small':
     case 'too_big': {
@@ -245,23 +279,23 @@ function translate(issue: ZodIssue, data: unknown, base: PathSegment[]): RuleIss
       return [{ path: parentPath, locate: path, at: 'key', message: `invalid ${what} "${key}": ${reason}` }];
     }
     case 'invalid_union':
-      return unionIssues(issue.errors, data, path, value);
+      return unionIssues(issue.errors, data, path, value, known);
     default:
       return [{ path, message: issue.message }];
   }
 }
 
 // A union failed: explain the branch that fits the value's type, or list the accepted types.
-function unionIssues(branches: ZodIssue[][], data: unknown, path: PathSegment[], value: unknown): RuleIssue[] {
+function unionIssues(branches: ZodIssue[][], data: unknown, path: PathSegment[], value: unknown, known: KnownSecret[]): RuleIssue[] {
   const fits = branches.filter((errors) => !isTypeMismatch(errors, value)).sort((a, b) => a.length - b.length);
-  if (fits[0]) return schemaIssues(fits[0], data, path);
+  if (fits[0]) return schemaIssues(fits[0], data, known, path);
   if (candidatesAt(path).some(({ description }) => /^A duration/.test(description ?? ''))) {
-    return [{ path, message: `expected a duration such as 300ms, 5s, 10m or 1h, got ${describe(value)}` }];
+    return [{ path, message: `expected a duration such as 300ms, 5s, 10m or 1h, got ${describe(value, known)}` }];
   }
   const words = branches.map(([first]) =>
     first?.code === 'invalid_value' ? `one of ${first.values.map(String).join(', ')}` : typeWord(first?.code === 'invalid_type' ? first.expected : '?'),
   );
-  return [{ path, message: `expected ${[...new Set(words)].join(' or ')}, got ${describe(value)}` }];
+  return [{ path, message: `expected ${[...new Set(words)].join(' or ')}, got ${describe(value, known)}` }];
 }
 
 // True when a union branch rejected the value for its type alone (not for its content).
@@ -335,12 +369,16 @@ function typeWord(expected: string): string {
   return ({ object: 'mapping', array: 'list', int: 'integer', record: 'mapping' } as Record<string, string>)[expected] ?? expected;
 }
 
-// How a received value is shown in messages: `string "abc"`, `number 5`, `list`, `empty value`.
-function describe(value: unknown): string {
+// How a received value is shown in messages: `string "abc"`, `number 5`, `list`, `empty value`; a credential by kind.
+function describe(value: unknown, known: KnownSecret[]): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'empty value';
   if (Array.isArray(value)) return 'list';
   if (typeof value === 'object') return 'mapping';
-  if (typeof value === 'string') return `string ${JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value)}`;
+  if (typeof value === 'string') {
+    const kind = credentialKind(value, known);
+    if (kind) return `${kind} (not shown: keep it in the vault or the environment)`;
+    return `string ${value.length > 60 && !value.includes('\n') ? JSON.stringify(`${value.slice(0, 57)}...`) : excerpt(value)}`;
+  }
   return `${typeof value} ${String(value)}`;
 }

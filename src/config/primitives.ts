@@ -48,8 +48,23 @@ export const databaseUrlOption = envVarName
   .optional()
   .describe("Name of the environment variable holding the database URL (default: the environment's database.url).");
 
+/** A full http:// or https:// URL (other schemes such as ftp:// are refused). */
+export const httpUrl = z.string().url({ protocol: /^https?$/ });
+
+// A value that starts with a reference (`${NAME}`, or a masked `${{ … }}`) is a URL only once it is resolved.
+const STARTS_WITH_REFERENCE = /^(?:\$\{|xrunwayref\d+x)/;
+
 /** Header values and URLs of the API-reading providers may reference environment variables as ${NAME}. */
-export const apiUrl = z.string().min(1).describe('http(s) URL; may reference environment variables as ${NAME} (e.g. for API keys).');
+export const apiUrl = z
+  .string()
+  .min(1)
+  .superRefine((text, ctx) => {
+    if (STARTS_WITH_REFERENCE.test(text)) return;
+    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text)?.[1]?.toLowerCase();
+    if (scheme === 'http' || scheme === 'https') return;
+    ctx.addIssue({ code: 'invalid_format', format: 'url', input: text, message: 'Invalid URL' });
+  })
+  .describe('http(s) URL; may reference environment variables as ${NAME} (e.g. for API keys).');
 export const apiHeaders = stringMap.optional().describe('Request headers; values may reference environment variables as ${NAME}.');
 
 /** A secret or variable name: what a child process sees in its environment. */

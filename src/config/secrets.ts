@@ -100,9 +100,13 @@ export const environmentSecretsSchema = z
 /** The top-level `secrets:` block. */
 export const secretsSchema = z
   .object({
-    names: z.array(z.string()).default([]).describe('Names of environment variables that are secret.'),
+    names: z.array(secretVarName).default([]).describe('Names of environment variables that are secret (names only, never values).'),
+    public: z
+      .array(secretVarName)
+      .default([])
+      .describe('Names kept with the secrets whose values are not secret (e.g. an organisation id): not masked, not searched for by secret-scan.'),
     allowShort: z
-      .array(z.string())
+      .array(secretVarName)
       .default([])
       .describe('Secret names allowed to have values under 8 characters (masked, with a recorded warning).'),
     from: z
@@ -117,7 +121,15 @@ export const secretsSchema = z
     sinks: secretSinksSchema.default({}).describe('Where `runway secrets sync` mirrors the required names.'),
   })
   .strict()
-  .default({ names: [], allowShort: [], from: ['env'], required: [], sinks: {} })
+  .superRefine((secrets, ctx) => {
+    const secret = new Set(secrets.names);
+    secrets.public.forEach((name, i) => {
+      if (secret.has(name)) {
+        ctx.addIssue({ code: 'custom', path: ['public', i], message: `"${name}" is also listed under secrets.names: a name is either secret or public` });
+      }
+    });
+  })
+  .default({ names: [], public: [], allowShort: [], from: ['env'], required: [], sinks: {} })
   .describe('Secret handling. Values are never stored in config.');
 
 export type SecretSourceConfig = z.output<typeof secretSourceSchema>;

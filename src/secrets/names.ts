@@ -35,19 +35,21 @@ export function looksSecret(name: string): boolean {
  * Picks the secrets out of an environment: every declared name and every name that looks secret.
  * Empty and missing values are skipped. A declared value under 8 characters is an error unless the
  * name is listed in `allowShort` (then it is masked with a warning); a short value whose name only
- * looks secret is left unmasked with a warning. Messages name the variable, never its value.
+ * looks secret is left unmasked with a warning. Names listed in `public` (secrets.public) are not secrets and
+ * are skipped. Messages name the variable, never its value.
  */
 export function collectSecrets(
   env: Record<string, string | undefined>,
-  opts: { declared: string[]; allowShort?: string[] },
+  opts: { declared: string[]; allowShort?: string[]; public?: string[] },
 ): CollectedSecrets {
   const declared = new Set(opts.declared);
+  const publicNames = new Set(opts.public ?? []);
   const allowShort = new Set(opts.allowShort ?? []);
   const names = [...new Set([...opts.declared, ...Object.keys(env).sort()])];
   const result: CollectedSecrets = { secrets: [], warnings: [], errors: [] };
   for (const name of names) {
     const value = env[name];
-    if (value === undefined || value === '') continue;
+    if (value === undefined || value === '' || publicNames.has(name)) continue;
     const isDeclared = declared.has(name);
     if (!isDeclared && !looksSecret(name)) continue;
     const length = [...value].length;

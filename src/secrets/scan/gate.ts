@@ -5,11 +5,17 @@ import type { SecretEntry } from '../names.js';
 import { vaultGlobs } from '../sources/index.js';
 import { scanProject, summarize } from './scan.js';
 
-/** Scans the working tree; `failed` names each leak's file, line and what it is (never the value). Never throws. */
+/**
+ * Scans the working tree; `failed` names each leak's file, line and what it is (never the value). Names listed
+ * under `secrets.public` are not searched for: their values are not secret (e.g. an organisation id that also
+ * appears in runway.yaml). Never throws.
+ */
 export async function secretScanMeasurement(config: Config, projectDir: string, secrets: SecretEntry[]): Promise<Measurement> {
   const startedAt = new Date().toISOString();
+  const publicNames = new Set(config.secrets.public ?? []);
   try {
-    const report = await scanProject({ dir: projectDir, secrets, vaultGlobs: vaultGlobs(config) });
+    const searched = secrets.filter(({ name }) => !publicNames.has(name));
+    const report = await scanProject({ dir: projectDir, secrets: searched, vaultGlobs: vaultGlobs(config) });
     const failed = report.findings.length > 0;
     return {
       phase: failed ? 'failed' : 'successful', value: report.findings.length, message: summarize(report), startedAt,
