@@ -16,6 +16,7 @@ import { ReverseProxy } from './proxy.js';
 import { SerialQueue } from './serial-queue.js';
 import { abortError, sleep } from './sleep.js';
 import { AppProcess } from './supervisor.js';
+import { appRedactor } from './app-redactor.js';
 import { Version, type LocalVersionInfo } from './version.js';
 
 /** A deploy as the agent receives it. `env` values stay in memory. */
@@ -234,7 +235,8 @@ export class EnvironmentRuntime {
     const port = await freePort();
     const env = { ...this.hooks.baseEnv, ...request.env, ...config.env, PORT: String(port) };
     const app = new AppProcess({ releaseId: release.id, dir: release.dir, command: config.start, env, port,
-      healthPath: config.health, logFile: this.hooks.paths.appLog(this.name, release.id) }, (line) => this.hooks.event(line));
+      healthPath: config.health, logFile: this.hooks.paths.appLog(this.name, release.id),
+      redactor: appRedactor(request.env, this.hooks.baseEnv) }, (line) => this.hooks.event(line));
     const version = new Version({ releaseId: release.id, dir: release.dir, config, app, envNames });
     this.versions.delete(release.id);
     this.versions.set(release.id, version);

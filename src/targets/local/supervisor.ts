@@ -1,13 +1,15 @@
 /**
  * Supervisor of one app instance: `sh -c <start>` in the release directory as its own process group, output
- * appended to its log file, health polling, crash restarts with backoff, and a stop that reaches the whole
- * group (SIGTERM, then SIGKILL after a grace period).
+ * appended to its log file (redacted on the way when the app was given secrets), health polling, crash restarts
+ * with backoff, and a stop that reaches the whole group (SIGTERM, then SIGKILL after a grace period).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { closeSync, createWriteStream, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { formatMs } from '../../config/duration.js';
+import type { Redactor } from '../../secrets/redact.js';
+import { redactingTransform } from '../../secrets/redact-stream.js';
 import { probeHealth } from './health.js';
 import { sleep } from './sleep.js';
 
@@ -23,6 +25,8 @@ export interface AppSpec {
   port: number;
   healthPath: string;
   logFile: string;
+  /** Masks the app's secrets in its output before it reaches the log file. */
+  redactor?: Redactor;
 }
 
 /** Grace period between SIGTERM and SIGKILL when stopping. */
@@ -43,6 +47,7 @@ export class AppProcess {
   private supervised = false;
   private restartTimer?: NodeJS.Timeout;
   private logOffset = 0;
+  private output: Promise<void> = Promise.resolve();
   private readonly onEvent: (line: string) => void;
 
   constructor(spec: AppSpec, onEvent: (line: string) => void = () => undefined) {
@@ -70,17 +75,19 @@ export class AppProcess {
     }
     const fd = openSync(this.spec.logFile, 'a', 0o600);
     writeSync(fd, `--- runway: ${new Date().toISOString()} starting ${this.spec.releaseId} on :${this.spec.port}\n`);
+    const redacting = Boolean(this.spec.redactor?.names.length);
     let child: ChildProcess;
     try {
       child = spawn('sh', ['-c', this.spec.command], {
         cwd: this.spec.dir,
         env: this.spec.env,
         detached: true,
-        stdio: ['ignore', fd, fd],
+        stdio: redacting ? ['ignore', 'pipe', 'pipe'] : ['ignore', fd, fd],
       });
     } finally {
       closeSync(fd);
     }
+    this.output = redacting ? redactedLog(child, this.spec.logFile, this.spec.redactor!) : Promise.resolve();
     this.child = child;
     this.exitInfo = undefined;
     this.startedAt = new Date().toISOString();
@@ -160,6 +167,8 @@ export class AppProcess {
 
   // Builds a start failure message with the log tail.
   private async failure(what: string): Promise<string> {
+    // the app is gone: let its last redacted output reach the file (bounded: a leftover child may keep the pipe)
+    if (this.exitInfo) await Promise.race([this.output, sleep(1000)]);
     const tail = await this.logTail();
     const body = tail ? tail.split('\n').map((l) => `  ${l}`).join('\n') : '  (no output)';
     return `release ${this.spec.releaseId} ${what}\nlast lines of ${this.spec.logFile}:\n${body}`;
@@ -190,6 +199,24 @@ export class AppProcess {
       this.onEvent(`${this.spec.releaseId} could not be restarted: ${(err as Error).message}`);
     }
   }
+}
+
+/**
+ * Appends the child's stdout and stderr to `logFile`, each through its own redacting stream (a secret cannot
+ * straddle the two). Held text waits for more output or the end of the stream, whatever the timing. Resolves
+ * when both streams ended and the file is written.
+ */
+function redactedLog(child: ChildProcess, logFile: string, redactor: Redactor): Promise<void> {
+  const log = createWriteStream(logFile, { flags: 'a', mode: 0o600 });
+  const streams = [child.stdout!, child.stderr!].map((source) => {
+    const redacted = source.pipe(redactingTransform(redactor));
+    redacted.on('data', (chunk: Buffer) => log.write(chunk));
+    return new Promise<void>((resolve) => {
+      redacted.once('end', resolve);
+      source.once('error', () => resolve());
+    });
+  });
+  return Promise.all(streams).then(() => new Promise<void>((resolve) => log.end(resolve)));
 }
 
 /** Sends a signal to a whole process group; a group that is already gone is fine. */
