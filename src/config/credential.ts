@@ -43,6 +43,11 @@ export function scrubCredentials(message: string, known: readonly KnownSecret[] 
   return out;
 }
 
+/** Shortens every quoted excerpt in `message` to 120 characters (rules quote names and references as written). */
+export function capQuoted(message: string): string {
+  return message.replace(/"([^"\n]{121,})"/g, (_, inner: string) => `"${[...inner].slice(0, MAX_EXCERPT - 1).join('')}…"`);
+}
+
 /** One line of at most 120 characters of `text`, quoted as JSON (control characters escaped). */
 export function excerpt(text: string): string {
   const [first = ''] = text.split(/\r?\n|\r/, 1);

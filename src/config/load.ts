@@ -12,7 +12,7 @@ import { configSchema, type Config } from './schema.js';
 import { didYouMean } from './suggest.js';
 import { Locator, formatPath, type PathSegment } from './positions.js';
 import { checkRules, type RuleIssue } from './rules.js';
-import { credentialKind, excerpt, knownSecrets, scrubCredentials, valuesAsNames, type KnownSecret } from './credential.js';
+import { capQuoted, credentialKind, excerpt, knownSecrets, scrubCredentials, valuesAsNames, type KnownSecret } from './credential.js';
 import { decodeConfigBytes, textProblem } from './source-text.js';
 import { nestingMessage, yamlIssues } from './yaml-errors.js';
 
@@ -132,10 +132,11 @@ function parseChecked(text: string, label: string, known: KnownSecret[]): Config
   return unmask(result.data) as Config;
 }
 
-// The same error with every credential-looking part of its messages replaced by its kind.
+// The same error with every credential-looking part of its messages replaced by its kind, and excerpts capped.
 function scrubbed(err: ConfigError, known: KnownSecret[]): ConfigError {
-  if (!err.issues.length) return new ConfigError(scrubCredentials(err.message, known));
-  return new ConfigError(err.issues.map((issue) => ({ ...issue, message: scrubCredentials(issue.message, known) })));
+  const clean = (message: string): string => capQuoted(scrubCredentials(message, known));
+  if (!err.issues.length) return new ConfigError(clean(err.message));
+  return new ConfigError(err.issues.map((issue) => ({ ...issue, message: clean(issue.message) })));
 }
 
 /** Top-level keys starting with `x-` hold YAML anchors to reuse elsewhere (as in docker-compose); they are ignored. */

@@ -65,3 +65,12 @@ describe('collectSecrets', () => {
     }
   });
 });
+
+describe('collectSecrets with public names', () => {
+  test('a name listed as public is not a secret, even when it looks like one', () => {
+    const env = { SUPABASE_ORG_KEY: 'org-made-up-0123456789', SHOP_API_KEY: 'made-up-api-key-0123' };
+    const found = collectSecrets(env, { declared: [], public: ['SUPABASE_ORG_KEY'] });
+    expect(found.secrets.map((s) => s.name)).toEqual(['SHOP_API_KEY']);
+    expect(JSON.stringify(found)).not.toContain('org-made-up');
+  });
+});
