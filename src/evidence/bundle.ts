@@ -14,6 +14,7 @@ import {
   compare, type Manifest,
 } from './manifest.js';
 import { renderReport } from './report.js';
+import { redactedJson } from '../secrets/redact-value.js';
 
 /** Files finalize writes itself; callers may not write them. */
 const RESERVED = new Set([MANIFEST_FILE, SIGNATURE_FILE, 'run.json', 'checks.json', 'report.md']);
@@ -91,9 +92,9 @@ export class EvidenceBundle {
     return file;
   }
 
-  /** Writes a value as pretty JSON, redacted. */
+  /** Writes a value as pretty JSON, redacted field by field before it is serialised. */
   async writeJson(name: string, value: unknown): Promise<void> {
-    await this.write(name, `${JSON.stringify(value, null, 2)}\n`);
+    await this.write(name, `${redactedJson(value, this.redact, 2)}\n`);
   }
 
   /** Writes text, redacted. */
@@ -114,8 +115,8 @@ export class EvidenceBundle {
    */
   async finalize(run: RunRecord, checks: CheckResult[], opts: FinalizeOptions = {}): Promise<SealedBundle> {
     this.assertOpen();
-    await this.put('run.json', `${JSON.stringify(run, null, 2)}\n`);
-    await this.put('checks.json', `${JSON.stringify(checks, null, 2)}\n`);
+    await this.put('run.json', `${redactedJson(run, this.redact, 2)}\n`);
+    await this.put('checks.json', `${redactedJson(checks, this.redact, 2)}\n`);
     await this.put('report.md', renderReport(run, checks));
     await this.redactStepLogs();
     this.finalized = true;
