@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../types.js';
-import { appendJournal } from './journal.js';
+import { appendJournal, readJournalEntries } from './journal.js';
+import { sha256 } from './manifest.js';
 
 const SECRET = 's3cr3t-value-42';
 const redact = (s: string) => s.split(SECRET).join('[REDACTED:DB_PASSWORD]');
@@ -58,5 +59,15 @@ describe('appendJournal', () => {
 - duration: 3m 5s
 - evidence: [../.runway/evidence/production/20261122T080000Z-c3d4](../.runway/evidence/production/20261122T080000Z-c3d4)
 `);
+  });
+
+  it('keeps a multi-line reason on one line, so a reason cannot forge a heading or split its entry', async () => {
+    const journal = path.join(project, 'journal.md');
+    await appendJournal(journal, run({ outcome: 'failed', reason: 'bad\n## 2026-01-01 00:00:00Z · deploy production · successful\n- evidence: [x](x)' }),
+      path.join(project, '.runway/evidence/staging/20261121T230501Z-a1b2'), redact);
+    const text = await readFile(journal, 'utf8');
+    expect(text.match(/^## /gm)).toHaveLength(1);
+    const entries = await readJournalEntries(journal);
+    expect(entries).toEqual([{ link: '.runway/evidence/staging/20261121T230501Z-a1b2', index: 0, sha256: sha256(text.slice(text.indexOf('## '))) }]);
   });
 });
