@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import { GateError } from '../errors.js';
 import { EvidenceBundle } from '../evidence/bundle.js';
-import { appendJournal } from '../evidence/journal.js';
+import { anchorRun } from '../evidence/anchor.js';
 import { describeSearched, presenceProblem } from '../secrets/resolve.js';
 import { finishRunNotifications, notifyRefusal, notifyRun, startRunNotifications } from '../notify/run-events.js';
 import { appendAudit } from '../store/audit.js';
@@ -161,7 +161,8 @@ async function record(ctx: ProjectContext, rc: RunContext): Promise<void> {
   run.finishedAt = new Date().toISOString();
   // evidence and store get the redacted record, field by field: check messages, errors and the reason may quote secrets
   const stored = redacted(ctx, run);
-  await rc.bundle.finalize(stored, redacted(ctx, rc.checkResults));
+  // the journal entry's hash goes into the manifest; finalize appends the entry once HEAD has moved
+  const sealed = await rc.bundle.finalize(stored, redacted(ctx, rc.checkResults), { journal: relativeTo(ctx.projectDir, ctx.loaded.config.journal) });
   await ctx.store.use(async (db) => {
     await finishRun(db, stored);
     const live = run.rolledBackTo ?? (rc.deployed ? run.release.id : undefined);
@@ -171,8 +172,7 @@ async function record(ctx: ProjectContext, rc: RunContext): Promise<void> {
       runId: run.id, details: redacted(ctx, { outcome: stored.outcome, rolledBackTo: stored.rolledBackTo, trigger: stored.rollbackTrigger,
         reason: stored.reason }) });
   });
-  const journal = ctx.loaded.config.journal;
-  await appendJournal(relativeTo(ctx.projectDir, journal), stored, run.evidence!, (s) => ctx.redactor.redact(s));
+  await anchorRun(ctx, sealed);
 }
 
 /** A copy of a record with every string field redacted, for the state store. */
