@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, formatIssue } from '../errors.js';
 import { loadConfig, parseConfig } from './load.js';
-import { STRING_STEP_KINDS } from './schema.js';
+import { jsonSchema, STRING_STEP_KINDS } from './schema.js';
 
 const PASSWORD = 'Made-up!p@ss%2B=word';
 const DSN = `postgres://app:${encodeURIComponent(PASSWORD)}@db.example.com:5432/app?sslmode=require`;
@@ -92,6 +92,10 @@ describe('bad input', () => {
     const config = parseConfig(yaml, 'runway.yaml');
     expect(config.environments.production!.checks).toHaveLength(2);
     expect(Object.keys(config)).not.toContain('x-smoke');
+  });
+
+  it('lets editors accept x- keys too (JSON Schema)', () => {
+    expect(jsonSchema()).toMatchObject({ additionalProperties: false, patternProperties: { '^x-': {} } });
   });
 });
 

@@ -75,5 +75,6 @@ export type EnvironmentConfig = z.output<typeof environmentSchema>;
 /** JSON Schema of runway.yaml (for yaml-language-server and editors). */
 export function jsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-  return { ...schema, title: 'runway.yaml' };
+  // Top-level x- keys hold anchors and are ignored by the loader (config/load.ts), so editors must accept them too.
+  return { ...schema, title: 'runway.yaml', patternProperties: { '^x-': {} } };
 }
