@@ -70,7 +70,7 @@ export async function openProject(opts: OpenOptions = {}): Promise<ProjectContex
   const names = opts.environments ?? Object.keys(loaded.config.environments);
   for (const name of names) environmentConfig({ loaded }, name);
   // Children inherit Runway's own environment whatever the sources are, so its secrets are always masked.
-  const own = collectSecrets(env, { declared: loaded.config.secrets.names, allowShort: loaded.config.secrets.allowShort });
+  const own = collectSecrets(env, { declared: loaded.config.secrets.names, allowShort: loaded.config.secrets.allowShort, public: loaded.config.secrets.public });
   const cache = new Map();
   const resolved = new Map<string, EnvironmentSecrets>();
   for (const name of names) resolved.set(name, await resolveSecrets(loaded.config, name, { projectDir, env, tools, cache }));

@@ -50,6 +50,24 @@ describe('resolveSecrets', () => {
     expect(describeSearched(r.searched)).toBe('env, dotenv vault/staging/*.env (1 file)');
   });
 
+  it('does not mask names listed under secrets.public, but still passes their values to steps', async () => {
+    const withPublic = parseConfig([
+      'project: shop',
+      'secrets:',
+      '  from: [env, { dotenv: "vault/${{ runway.env }}/*.env" }]',
+      '  required: [SHOP_API_KEY]',
+      '  public: [FEATURE_HOST]',
+      'environments:',
+      '  staging:',
+      '    target: { local: { start: node server.js } }',
+      '',
+    ].join('\n'), 'runway.yaml');
+    const r = await resolveSecrets(withPublic, 'staging', ctx());
+    expect(r.secrets.map((s) => s.name)).not.toContain('FEATURE_HOST');
+    expect(r.secrets.map((s) => s.name)).toContain('SHOP_API_KEY');
+    expect(r.env().FEATURE_HOST).toBe('api.staging.example');
+  });
+
   it('keeps values wrapped: printing a resolved value shows [REDACTED:NAME]', async () => {
     const r = await resolveSecrets(config, 'staging', ctx());
     const value = r.values.get('SESSION_SECRET')!;

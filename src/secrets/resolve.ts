@@ -93,6 +93,7 @@ export async function resolveSecrets(config: Config, environment: string, ctx: R
   const collected = collectSecrets(Object.fromEntries([...winners].map(([n, w]) => [n, w.value])), {
     declared: [...new Set([...settings.required, ...config.secrets.names, ...vaultSecret])],
     allowShort: config.secrets.allowShort,
+    public: config.secrets.public,
   });
   const masked = new Set(collected.secrets.map((s) => s.name));
   const values = new Map<string, ResolvedValue>();
