@@ -29,6 +29,7 @@ function say(text) {
 
 /** Runs a command in the demo repo, showing it; checks its exit code. */
 function sh(cmd, args, expectCode = 0) {
+  if (interrupted) return null;
   const shown = cmd === process.execPath ? ['runway', ...args.slice(1)] : [cmd, ...args];
   process.stdout.write(`${bold('$')} ${shown.join(' ')}\n`);
   const env = { ...process.env, RUNWAY_ACTOR: 'demo@runway.local', NO_COLOR: color ? '' : '1' };
@@ -45,9 +46,24 @@ function sh(cmd, args, expectCode = 0) {
 const runway = (args, code = 0) => sh(process.execPath, [bin, ...args], code);
 const git = (...args) => spawnSync('git', args, { cwd: dir, stdio: 'ignore' });
 
+// Ctrl-C or SIGTERM stops what the demo started (the agent and its apps, the database server), then ends by the
+// same signal. While a runway command runs, spawnSync holds the event loop: the cleanup follows when it returns
+// (Ctrl-C reaches that command too, which then stops its step and records the run as cancelled).
+let database = { available: false };
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, async () => {
+    interrupted = true;
+    process.stdout.write(`\ndemo: ${signal}, stopping what it started\n`);
+    spawnSync(process.execPath, [bin, 'down'], { cwd: dir, stdio: 'ignore', env: { ...process.env, NO_COLOR: '1' } });
+    if (database.available) await database.stop().catch(() => undefined);
+    process.kill(process.pid, signal);
+  });
+}
+
 say(`a fresh project in ${dir}`);
 cpSync(join(root, 'examples', 'shop-dashboard'), dir, { recursive: true });
-const database = await startDemoDatabase({ database: 'shop_staging', extraDatabases: ['shop_production'] });
+database = await startDemoDatabase({ database: 'shop_staging', extraDatabases: ['shop_production'] });
 if (database.available) {
   // the database URLs are secrets: they reach runway and the app only through the environment
   process.env.STAGING_DATABASE_URL = database.urlFor('shop_staging');

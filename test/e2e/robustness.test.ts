@@ -4,8 +4,10 @@
  * tells about the live version.
  */
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { pgliteStore } from '../../src/store/pglite.js';
 import { freePort } from '../support/postgres.js';
@@ -79,4 +81,49 @@ describe('runway status of a deployed environment', () => {
       await p.cleanup();
     }
   }, 180_000);
+});
+
+// Pids of processes whose command line or working directory is under `dir`.
+function processesUnder(dir: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      const cwd = readlinkSync(`/proc/${entry}/cwd`);
+      if (cmdline.includes(dir) || cwd.startsWith(dir)) found.push(Number(entry));
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return found;
+}
+
+describe.skipIf(process.platform !== 'linux')('an interrupted demo', () => {
+  it('stops the agent, its apps and the database server it started on SIGTERM, and ends by that signal', async () => {
+    const demo = spawn(process.execPath, [fileURLToPath(new URL('../../scripts/demo.js', import.meta.url))],
+      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    let out = '';
+    demo.stdout.on('data', (d) => (out += d));
+    demo.stderr.on('data', (d) => (out += d));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => demo.on('exit', (_code, signal) => resolve(signal)));
+    // wait until staging is deployed and the promotion has begun: the agent and the apps run by then
+    for (let i = 0; i < 1200 && !/promote the exact release/.test(out) && demo.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
+    const dir = /a fresh project in (\S+)/.exec(out)?.[1];
+    expect(dir, out).toBeTruthy();
+    expect(processesUnder(dir!).length, 'the demo started processes in its project').toBeGreaterThan(0);
+    const pgPort = /a local PostgreSQL for the app's databases: 127\.0\.0\.1:(\d+)/.exec(out)?.[1];
+    if (pgPort) expect(processesUnder(`port=${pgPort}`).length, 'the demo database server runs').toBeGreaterThan(0);
+    demo.kill('SIGTERM');
+    expect(await exited).toBe('SIGTERM');
+    expect(out).toContain('demo: SIGTERM, stopping what it started');
+    let left = processesUnder(dir!);
+    for (let i = 0; i < 50 && left.length; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      left = processesUnder(dir!);
+    }
+    expect(left).toEqual([]);
+    // the demo's database server (when PostgreSQL is installed) is identified by its port
+    if (pgPort) expect(processesUnder(`port=${pgPort}`)).toEqual([]);
+  }, 240_000);
 });

@@ -2,6 +2,7 @@
  * Starts a real PostgreSQL server for tests: Debian's binaries (found with `pg_config --bindir`), a temp data
  * directory owned by the `postgres` user when running as root (initdb refuses root), a free loopback port.
  * Missing binaries: the caller skips with the printed reason on a developer machine, and fails when CI=true.
+ * A test run stopped with Ctrl-C or SIGTERM (or exiting without calling stop()) still stops every server it started.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -64,6 +65,45 @@ function asPostgres(bin: string, args: string[]): void {
   if (r.status !== 0) throw new Error(`${bin} ${args.join(' ')} failed: ${r.stderr || r.stdout}`);
 }
 
+// Servers started by this process and not stopped yet, each by its synchronous stop.
+const running = new Set<() => void>();
+
+/** Stops every server this process started and has not stopped yet; returns how many. Synchronous (exit-safe). */
+export function stopAllPostgres(): number {
+  const stops = [...running];
+  for (const stop of stops) {
+    try {
+      stop();
+    } catch {
+      // best effort: the others must still stop
+    }
+  }
+  return stops.length;
+}
+
+/** What signal cleanup needs of a process (the real one, or a stand-in in its test). */
+export interface SignalTarget {
+  once(event: 'SIGINT' | 'SIGTERM' | 'exit', listener: (signal?: NodeJS.Signals) => void): unknown;
+  kill(pid: number, signal: NodeJS.Signals): unknown;
+  pid: number;
+}
+
+/**
+ * On SIGINT or SIGTERM stops the servers and then ends the process by the same signal (the default
+ * behaviour, now without orphans); on exit stops what is left.
+ */
+export function installSignalCleanup(target: SignalTarget = process): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    target.once(signal, () => {
+      stopAllPostgres();
+      target.kill(target.pid, signal);
+    });
+  }
+  target.once('exit', () => void stopAllPostgres());
+}
+
+let cleanupInstalled = false;
+
 /** Initialises and starts a server; stop() shuts it down and removes the data directory. */
 export async function startPostgres(opts: { settings?: Record<string, string> } = {}): Promise<TestPostgres> {
   const { bindir, reason } = postgresBindir();
@@ -82,17 +122,26 @@ export async function startPostgres(opts: { settings?: Record<string, string> } 
   const o = Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`).join(' ');
   asPostgres(join(bindir, 'pg_ctl'), ['-D', data, '-o', o, '-l', join(base, 'server.log'), '-w', '-t', '60', 'start']);
   const urlFor = (db: string) => `postgres://postgres@127.0.0.1:${port}/${db}`;
+  const stopNow = () => {
+    running.delete(stopNow);
+    try {
+      asPostgres(join(bindir, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
+  };
+  running.add(stopNow);
+  if (!cleanupInstalled) {
+    cleanupInstalled = true;
+    installSignalCleanup();
+  }
   return {
     url: urlFor('postgres'),
     port,
     bindir,
     urlFor,
     async stop() {
-      try {
-        asPostgres(join(bindir, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);
-      } finally {
-        rmSync(base, { recursive: true, force: true });
-      }
+      if (running.has(stopNow)) stopNow();
     },
   };
 }
