@@ -4,7 +4,7 @@
  * and reads the deployment id, URL and live release out of their output with a JSON path or a regex.
  */
 import { z } from 'zod';
-import { duration, envVarName, regex, stringMap } from '../../config/primitives.js';
+import { duration, envVarName, regex, stringMap, httpUrl } from '../../config/primitives.js';
 import { defineTarget } from '../target.js';
 
 /** Where a value is in a command's output: a JSON path (`$.deploy.id`) or a regex (its first group, else the match). */
@@ -39,7 +39,7 @@ export const commandTargetSchema = z
     }).optional().describe('Prints the deployments as JSON, newest first (default: the deploys Runway made).'),
     rollback: step({ url: extractSchema.optional(), id: extractSchema.optional() }).optional()
       .describe('Puts $RUNWAY_ROLLBACK_RELEASE back (deployment id in $RUNWAY_HANDLE_ID); without it a rollback reruns deploy.'),
-    url: z.string().url().optional().describe("The environment's URL, when no command prints it."),
+    url: httpUrl.optional().describe("The environment's URL, when no command prints it."),
     health: z.string().default('/health').describe('Path the monitor probes when it names none.'),
     env: stringMap.default({}).describe('Non-secret variables for the commands (secrets come from the environment).'),
     secrets: z.array(envVarName).optional().describe("Names of the environment's secrets the commands get (default: all of them)."),

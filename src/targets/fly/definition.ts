@@ -4,7 +4,7 @@
  * flyctl has no rollback command, so a rollback redeploys an earlier release's image.
  */
 import { z } from 'zod';
-import { duration } from '../../config/primitives.js';
+import { duration, httpUrl } from '../../config/primitives.js';
 import { planned } from '../cli-kit.js';
 import { defineTarget } from '../target.js';
 import { buildCall, deployCall, imageRef, machinesCall, statusCall } from './commands.js';
@@ -23,7 +23,7 @@ export const flyTargetSchema = z
     memory: z.number().int().positive().optional()
       .describe('VM memory in MB every machine must have after a deploy (set [vm] memory in fly.toml or run fly scale memory).'),
     health: z.string().default('/health').describe('Path the monitor probes when it names none.'),
-    url: z.string().url().optional().describe("The environment's URL (default: the app's URL as fly status reports it)."),
+    url: httpUrl.optional().describe("The environment's URL (default: the app's URL as fly status reports it)."),
   })
   .strict();
 

@@ -5,7 +5,7 @@
  * `kubectl rollout undo --to-revision=N`.
  */
 import { z } from 'zod';
-import { duration } from '../../config/primitives.js';
+import { duration, httpUrl } from '../../config/primitives.js';
 import { defineTarget } from '../target.js';
 import { deployCalls } from './commands.js';
 
@@ -22,7 +22,7 @@ export const kubernetesTargetSchema = z
     context: z.string().min(1).optional().describe('The kubeconfig context of this environment (default: its current-context).'),
     kubeconfig: z.string().min(1).optional().describe('Path of the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config).'),
     timeout: duration.default('5m').describe('How long `kubectl rollout status` may wait for the rollout.'),
-    url: z.string().url().optional().describe('The environment\'s public URL (its Ingress or load balancer), for checks and the monitor.'),
+    url: httpUrl.optional().describe('The environment\'s public URL (its Ingress or load balancer), for checks and the monitor.'),
     health: z.string().default('/health').describe('The path the monitor probes when it names none.'),
   })
   .strict()

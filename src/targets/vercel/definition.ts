@@ -5,7 +5,7 @@
  * rollback points the production domain back at an earlier deployment (`vercel rollback`).
  */
 import { z } from 'zod';
-import { duration } from '../../config/primitives.js';
+import { duration, httpUrl } from '../../config/primitives.js';
 import { defineTarget } from '../target.js';
 import { deployCalls } from './commands.js';
 
@@ -19,7 +19,7 @@ export const vercelTargetSchema = z
     scope: z.string().min(1).optional().describe('Vercel team slug passed as --scope (VERCEL_ORG_ID usually says enough).'),
     health: z.string().default('/').describe('Path the monitor probes when it names none.'),
     timeout: duration.default('5m').describe('How long a deploy, promote or rollback may take.'),
-    api: z.string().url().optional().describe('Vercel API base URL passed as --api (for tests against a stand-in; default: Vercel).'),
+    api: httpUrl.optional().describe('Vercel API base URL passed as --api (for tests against a stand-in; default: Vercel).'),
   })
   .strict()
   .superRefine((config, ctx) => {
