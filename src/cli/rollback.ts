@@ -10,7 +10,7 @@ import { commandLine, finishRunOutput, interruptSignal, openFromCommand } from '
 export function register(program: Command, io: CliIO): void {
   program
     .command('rollback')
-    .description('put an environment back on its last known-good release (pointer switch when still warm), then re-run its checks')
+    .description("put an environment back on its last known-good release (a pointer switch while warm, the platform's history through the stored handle, else a redeploy), then re-run its checks")
     .argument('<env>', 'environment name')
     .option('--to <release>', 'roll back to this release instead of the known-good one')
     .option('--reason <text>', 'why (required; recorded in the run, the audit log and the journal)')
