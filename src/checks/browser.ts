@@ -8,7 +8,7 @@ import { accessSync, constants } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { formatMs, toMs } from '../config/duration.js';
 import { browserCheckSchema, type BrowserCheckConfig } from './browser-schema.js';
 import { defineCheck } from './check-definition.js';
@@ -142,6 +142,8 @@ async function measure(ctx: CheckContext, raw: unknown): Promise<Verdict> {
   const onAbort = () => stop('cancelled');
   ctx.signal?.addEventListener('abort', onAbort, { once: true });
   try {
+    // Loaded on first use: playwright-core costs every other command half a second of start-up.
+    const { chromium } = await import('playwright-core');
     context = await chromium.launchPersistentContext(profile, {
       executablePath, headless: true, args: CHROMIUM_ARGS, viewport: spec.viewport, timeout: timeoutMs,
     });
