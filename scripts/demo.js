@@ -108,8 +108,9 @@ runway(['plan', 'staging']);
 runway(['deploy', 'staging'], 1);
 if (database.available) runway(['migrate', 'status', 'staging']);
 
-say('promotion of v2 is refused: it never passed staging');
-runway(['promote', 'staging', 'production'], 3);
+say('promotion of v2 is refused: it never passed staging (production keeps v1, the newest release that did)');
+const v2 = spawnSync('git', ['rev-parse', '--short=7', 'HEAD'], { cwd: dir, encoding: 'utf8' }).stdout.trim();
+runway(['promote', 'staging', 'production', '--release', v2], 3);
 
 failures += await demoMonitor((args, code = 0) => runway(args, code), dir);
 

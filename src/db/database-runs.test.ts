@@ -72,6 +72,27 @@ describe.skipIf(!available)('database runs through the CLI', { timeout: 300_000 
     return { p, db, folder };
   }
 
+  it('applies the migrations of the release it deploys, not those of the working tree: promoting an older release leaves newer ones pending', async () => {
+    const config = CONFIG.replace('pipeline:', `  production:
+    requires: [staging]
+    target:
+      local: { start: node server.js, health: /health }
+    database: { url: DATABASE_URL }
+    checks:
+      - http: { path: /health, expect: { status: 200 } }
+pipeline:`);
+    const { p, db, folder } = await setup('20240215080000', config);
+    expect((await p.runway(['deploy', 'staging'])).code).toBe(0);
+    cpSync(EXAMPLE_MIGRATIONS, folder, { recursive: true });
+    p.edit('src/index.html', '<h1>Dashboard</h1>', '<h1>Dashboard</h1><p>fulfilment</p>');
+    p.commit('v2: fulfilment, legacy_sku dropped (not deployed anywhere yet)');
+    // production shares the database here: the promotion of v1 must apply v1's three migrations, nothing of v2's
+    const promoted = await p.runway(['promote', 'staging', 'production']);
+    expect(promoted.code, promoted.stderr).toBe(0);
+    expect(promoted.stderr).not.toContain('applying 20240215080000_fulfillment');
+    expect(await versions(db.dsn)).toBe('20240105090000,20240118143000,20240202101500');
+  });
+
   it('refuses a rollback over a contract migration, and with --restore-db restores the backup taken before it', async () => {
     const { p, db, folder } = await setup('20240215080000');
     const v1 = await p.runway(['deploy', 'staging']);

@@ -6,8 +6,7 @@ import { runCheck } from '../checks/index.js';
 import type { PlannedCheck, PlannedStep } from '../engine/plan.js';
 import { withRunUrl } from '../engine/run-url.js';
 import type { CheckResult, Release } from '../types.js';
-import { existsSync } from 'node:fs';
-import { stepEnv, type RunContext, type StepOutcome } from './step.js';
+import { releaseWorkDir, stepEnv, type RunContext, type StepOutcome } from './step.js';
 import { nonInteractiveEnv } from '../exec/env.js';
 import { defineStep } from './step-definition.js';
 
@@ -21,12 +20,9 @@ export async function environmentUrl(rc: RunContext): Promise<string | undefined
   return rc.url;
 }
 
-/**
- * The directory command checks run in: the judged release's own build, so a release is judged by its own scripts
- * (the working tree may hold another one); the project directory when that build is gone.
- */
+/** The directory command checks run in: the judged release's own build (see `releaseWorkDir`). */
 export function checksDir(rc: RunContext, release: Release = rc.release): string {
-  return existsSync(release.dir) ? release.dir : rc.ctx.projectDir;
+  return releaseWorkDir(rc, release);
 }
 
 /**

@@ -15,7 +15,7 @@ import { readApplied, trackingTable, type TrackingTable } from '../db/tracking.j
 import { runLogged } from '../engine/logged-command.js';
 import type { PlannedStep } from '../engine/plan.js';
 import { backupOfThisRun, noteMigrationsAfter, runBackup } from './backup.js';
-import { stepEnv, type RunContext, type StepOutcome } from './step.js';
+import { releaseWorkDir, stepEnv, type RunContext, type StepOutcome } from './step.js';
 import { migrateStepSchema, type MigrateStepConfig } from './migrate-options.js';
 import { defineStep } from './step-definition.js';
 import { planDatabaseStep } from './database-step.js';
@@ -62,7 +62,8 @@ export async function migrateStep(rc: RunContext, step: PlannedStep, logFile: st
   let backup: string | undefined;
   let result: ApplyResult;
   try {
-    const files = await readMigrations(migrationSource(rc.ctx.projectDir, m)).catch((err: Error) => err);
+    // The release's own migrations: promoting an older release must not apply what the working tree holds now.
+    const files = await readMigrations(migrationSource(releaseWorkDir(rc), m)).catch((err: Error) => err);
     if (files instanceof Error) return { ok: false, error: files.message };
     log(`${files.length} migration file(s) in ${m.dir}; tracking table ${table.schema}.${table.table}`);
     result = await applyMigrations({
@@ -119,7 +120,7 @@ async function commandMigration(
   deadline.dispose();
   const before = await appliedVersions(dsn, table);
   const result = await runLogged(rc.ctx, {
-    label: step.name, command: m.command!, cwd: rc.ctx.projectDir, logFile, timeoutMs: step.timeoutMs, signal: rc.signal,
+    label: step.name, command: m.command!, cwd: releaseWorkDir(rc), logFile, timeoutMs: step.timeoutMs, signal: rc.signal,
     env: { ...stepEnv(rc, step), DATABASE_URL: value, [db.url]: value }, announce: false,
   });
   const after = await appliedVersions(dsn, table);

@@ -2,6 +2,7 @@
 import type { ProjectContext } from '../engine/context.js';
 import type { Plan, PlannedStep } from '../engine/plan.js';
 import type { EvidenceBundle } from '../evidence/bundle.js';
+import { existsSync } from 'node:fs';
 import type { CheckResult, Release, RunRecord } from '../types.js';
 
 /** The state of one run while it executes. */
@@ -44,4 +45,13 @@ export function stepEnv(rc: RunContext, step: PlannedStep, release: Release = rc
     ...(rc.url ? { RUNWAY_URL: rc.url } : {}),
     ...step.env,
   };
+}
+
+/**
+ * The directory a step works from for `release` (default: the run's): that release's own build, so what it runs
+ * — its migrations, its check scripts — is the release's, not whatever the working tree holds now; the project
+ * directory when that build is gone.
+ */
+export function releaseWorkDir(rc: RunContext, release: Release = rc.release): string {
+  return existsSync(release.dir) ? release.dir : rc.ctx.projectDir;
 }
