@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Redactor } from '../dist/secrets/redact.js';
-import { redactingTransform } from '../dist/secrets/redact-stream.js';
+import { redactingTransform } from '../dist/secrets/redacting-streams.js';
 import { mdTable, writeResult } from './result.js';
 
 const MB = 1024 * 1024;

@@ -4,7 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { formatMs } from '../config/duration.js';
 import type { ProcessResult } from '../exec/runner.js';
-import { redactingWriter } from '../secrets/redact-stream.js';
+import { redactingWriter } from '../secrets/redacting-streams.js';
 import type { ProjectContext } from './context.js';
 
 export interface LoggedCommand {

@@ -9,7 +9,8 @@ import { pipeline } from 'node:stream/promises';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { secretForms } from './encodings.js';
 import { Redactor } from './redact.js';
-import { ByteRedactStream, redactingTransform, redactingWriter } from './redact-stream.js';
+import { ByteRedactStream } from './redact-stream.js';
+import { redactingTransform, redactingWriter } from './redacting-streams.js';
 
 const TOKEN = 'sk_live_0123456789abcdef';
 const redactor = () => new Redactor([{ name: 'STRIPE_SECRET_KEY', value: TOKEN }]);

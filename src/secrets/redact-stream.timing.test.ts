@@ -7,7 +7,8 @@ import { once } from 'node:events';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { secretForms } from './encodings.js';
 import { Redactor } from './redact.js';
-import { INTERACTIVE_HOLD_MS, MAX_SHOWN_PREFIX, PENDING_MARKER, redactingTransform, redactingWriter } from './redact-stream.js';
+import { INTERACTIVE_HOLD_MS, MAX_SHOWN_PREFIX, PENDING_MARKER } from './redact-stream.js';
+import { redactingTransform, redactingWriter } from './redacting-streams.js';
 
 const SECRET_CHARS = 'abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ0123456789/!@%+=_';
 // Filler shares no character with any form of the secrets above (nor with their escapes).

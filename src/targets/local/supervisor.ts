@@ -9,7 +9,7 @@ import { open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { formatMs } from '../../config/duration.js';
 import type { Redactor } from '../../secrets/redact.js';
-import { redactingTransform } from '../../secrets/redact-stream.js';
+import { redactingTransform } from '../../secrets/redacting-streams.js';
 import { probeHealth } from './health.js';
 import { sleep } from './sleep.js';
 
