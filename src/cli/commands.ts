@@ -1,26 +1,95 @@
-/** The registry of CLI commands: each command file exports `register(program, io)`. */
+/**
+ * The registry of CLI commands, as data: each entry names a command, its usage and summary for the top-level
+ * help, and how to load the module that registers it (`register(program, io)`). Only the invoked command's module
+ * is imported, so `runway --help` or `runway status` never loads what `deploy` needs. One module may register
+ * several commands (`monitor` and `resume`); their entries share one `load`. `commands.test.ts` checks that every
+ * entry matches what its module registers.
+ */
 import type { Command } from 'commander';
 import type { CliIO } from './io.js';
-import { register as backup } from './backup.js';
-import { register as deploy } from './deploy.js';
-import { register as migrate } from './migrate.js';
-import { register as schema } from './schema.js';
-import { register as validate } from './validate.js';
-import { register as evidence } from './evidence.js';
-import { register as history } from './history.js';
-import { register as deployments } from './deployments.js';
-import { register as parity } from './parity.js';
-import { register as monitor } from './monitor.js';
-import { register as plan } from './plan.js';
-import { register as promote } from './promote.js';
-import { register as rollback } from './rollback.js';
-import { register as scan } from './scan.js';
-import { register as secrets } from './secrets.js';
-import { register as state } from './state.js';
-import { register as status } from './status.js';
-import { register as unlock } from './unlock.js';
-import { register as up } from './up.js';
 
 export type Register = (program: Command, io: CliIO) => void;
 
-export const COMMANDS: Register[] = [validate, schema, plan, deploy, promote, rollback, monitor, status, history, deployments, unlock, up, evidence, secrets, scan, parity, state, migrate, backup];
+/** A command module: registers its commands, options and actions on the program. */
+export interface CommandModule {
+  register: Register;
+}
+
+/** One top-level command as the help lists it, and the module that implements it. */
+export interface CommandEntry {
+  name: string;
+  /** What follows the name in the command table: `[options] <env>`. */
+  usage: string;
+  summary: string;
+  load: () => Promise<CommandModule>;
+}
+
+const modules = {
+  validate: () => import('./validate.js'),
+  schema: () => import('./schema.js'),
+  plan: () => import('./plan.js'),
+  deploy: () => import('./deploy.js'),
+  promote: () => import('./promote.js'),
+  rollback: () => import('./rollback.js'),
+  monitor: () => import('./monitor.js'),
+  status: () => import('./status.js'),
+  history: () => import('./history.js'),
+  deployments: () => import('./deployments.js'),
+  unlock: () => import('./unlock.js'),
+  up: () => import('./up.js'),
+  evidence: () => import('./evidence.js'),
+  secrets: () => import('./secrets.js'),
+  scan: () => import('./scan.js'),
+  parity: () => import('./parity.js'),
+  state: () => import('./state.js'),
+  migrate: () => import('./migrate.js'),
+  backup: () => import('./backup.js'),
+} satisfies Record<string, () => Promise<CommandModule>>;
+
+/** Every top-level command, in help order. */
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'validate', usage: '[options] [file]', load: modules.validate,
+    summary: 'check a config file and print every problem at once, with line, column and path' },
+  { name: 'schema', usage: '', load: modules.schema,
+    summary: 'print the JSON Schema of runway.yaml (completion and checks in editors)' },
+  { name: 'plan', usage: '[options] <env>', load: modules.plan,
+    summary: 'print the plan a deploy of the current commit to <env> would apply, with its pending migrations (no side effects)' },
+  { name: 'deploy', usage: '[options] <env>', load: modules.deploy,
+    summary: "run an environment's pipeline for the current commit (builds the release once, then reuses it)" },
+  { name: 'promote', usage: '[options] <from> <to>', load: modules.promote,
+    summary: 'deploy to <to> the newest release (same build) that passed <from>, even when newer runs there failed; refused when none did' },
+  { name: 'rollback', usage: '[options] <env>', load: modules.rollback,
+    summary: "put an environment back on its last known-good release (a pointer switch while warm, the platform's history through the stored handle, else a redeploy), then re-run its checks" },
+  { name: 'monitor', usage: '[options] <env>', load: modules.monitor,
+    summary: "watch an environment's live release and judge its traffic like the monitor step (read-only: never rolls back)" },
+  { name: 'resume', usage: '[options] <env>', load: modules.monitor,
+    summary: 'answer a run paused by its monitor (onBreach: pause): keep the release, or --rollback' },
+  { name: 'status', usage: '[options]', load: modules.status,
+    summary: "each environment's current release, since when, its last run, lock and health" },
+  { name: 'history', usage: '[options] [env]', load: modules.history,
+    summary: 'runs, newest first (all environments or one)' },
+  { name: 'deployments', usage: '[options] <env>', load: modules.deployments,
+    summary: "the platform's deployments of <env>, newest first, with the Runway release each carries and the handles Runway recorded" },
+  { name: 'unlock', usage: '[options] <env>', load: modules.unlock,
+    summary: "break an environment's lock (e.g. left by a killed runway); the run is marked abandoned and the break is audited" },
+  { name: 'up', usage: '[options]', load: modules.up,
+    summary: 'run the local agent: bring back every environment and serve it (foreground; -d for background)' },
+  { name: 'down', usage: '[options]', load: modules.up,
+    summary: 'stop the local agent, every app process and every proxy (runway up brings them back)' },
+  { name: 'evidence', usage: '', load: modules.evidence,
+    summary: 'verify and list the evidence bundles runs left behind' },
+  { name: 'secrets', usage: '', load: modules.secrets,
+    summary: 'where secrets come from, and their mirrors (never shows a value)' },
+  { name: 'scan', usage: '[options]', load: modules.scan,
+    summary: 'look for leaked secrets in the working tree (and with --history in every commit); never prints a value' },
+  { name: 'parity', usage: '[options] <a> <b>', load: modules.parity,
+    summary: 'compare the feature flags of two environments and check their parity policies' },
+  { name: 'state', usage: '', load: modules.state,
+    summary: 'the state store (embedded PGlite, or a shared Postgres via RUNWAY_STATE_URL): migrate, export, import, info' },
+  { name: 'migrate', usage: '', load: modules.migrate,
+    summary: "the environment's database migrations" },
+  { name: 'backup', usage: '', load: modules.backup,
+    summary: "backups of an environment's database" },
+  { name: 'restore', usage: '[options] <env>', load: modules.backup,
+    summary: "restore a backup into an environment's database (recorded as a run), then re-run its checks" },
+];

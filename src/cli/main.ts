@@ -1,25 +1,54 @@
 /**
  * `runway` command line: one file per command, each thin (parse flags, call the engine, print).
+ * Commands load lazily: the program lists every command from the registry's data, and imports only the module of
+ * the command being run, which then registers its real arguments, options and help.
  * Errors map to exit codes: 0 ok, 1 run failed / rolled back, 2 bad input, 3 locked or refused, 4 state store
  * unreachable (each RunwayError carries its code; see EXIT in errors.ts).
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
+import { closeOpenStores } from '../engine/open-stores.js';
 import { RunwayError } from '../errors.js';
+import { COMMANDS, type CommandEntry, type CommandModule } from './commands.js';
 import { processIO, type CliIO } from './io.js';
-import { COMMANDS } from './commands.js';
-import { closeOpenStores } from '../engine/context.js';
+import { runwayVersion } from './version.js';
 
-/** Builds the commander program with every command registered. */
-export function buildProgram(io: CliIO): Command {
+/** The command being run, with its module imported. */
+export interface LoadedCommand {
+  entry: CommandEntry;
+  module: CommandModule;
+}
+
+/**
+ * Builds the commander program: the global options, the real commands of `loaded`'s module, and a placeholder
+ * (name, usage and summary for the help and the did-you-mean of an unknown command) for every other command.
+ */
+export function buildProgram(io: CliIO, loaded?: LoadedCommand): Command {
+  const terms = new Map<Command, string>();
   const program = new Command('runway')
     .description('Runs your staging → production runbook as a pipeline, and proves what it did.')
-    .version(process.env.npm_package_version ?? '0.1.0', '-V, --version')
+    .version(runwayVersion(), '-V, --version')
     .option('-C, --dir <path>', 'project directory (where runway.yaml is)', process.cwd())
     .option('-c, --config <file>', 'config file, relative to the project directory', 'runway.yaml')
     .showHelpAfterError('(add --help for usage)')
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .configureHelp({
+      subcommandTerm(this: Help, cmd: Command): string {
+        return terms.get(cmd) ?? Help.prototype.subcommandTerm.call(this, cmd);
+      },
+    })
     .exitOverride();
-  for (const register of COMMANDS) register(program, io);
+  let registered = false;
+  for (const entry of COMMANDS) {
+    if (loaded && entry.load === loaded.entry.load) {
+      if (!registered) loaded.module.register(program, io);
+      registered = true;
+      continue;
+    }
+    const placeholder = program.command(entry.name).description(entry.summary).action(() => {
+      throw new Error(`the ${entry.name} command was dispatched without its module`);
+    });
+    terms.set(placeholder, [entry.name, entry.usage].filter(Boolean).join(' '));
+  }
   return program;
 }
 
@@ -32,8 +61,9 @@ export async function main(argv: string[]): Promise<void> {
 
 /** Runs the CLI and returns its exit code instead of exiting (used by tests). */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
-  const program = buildProgram(io);
   try {
+    const entry = invokedCommand(buildProgram(io), argv);
+    const program = buildProgram(io, entry && { entry, module: await entry.load() });
     await program.parseAsync(argv);
     return 0;
   } catch (err) {
@@ -41,6 +71,16 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   } finally {
     await closeOpenStores();
   }
+}
+
+/**
+ * The registry entry of the command `argv` runs (`runway help <command>` included). The global options are
+ * parsed by commander itself, as its own dispatch does, so `-C dir deploy` and `deploy -C dir` both name deploy.
+ */
+function invokedCommand(program: Command, argv: string[]): CommandEntry | undefined {
+  const { operands } = program.parseOptions(argv.slice(2));
+  const name = operands[0] === 'help' ? operands[1] : operands[0];
+  return COMMANDS.find((c) => c.name === name);
 }
 
 /** Prints an error without a stack trace and returns its exit code. */

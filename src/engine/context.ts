@@ -17,7 +17,10 @@ import { interpolate } from '../config/interpolate.js';
 import { loadTarget, targetKindOf } from '../targets/index.js';
 import type { Target, TargetContext } from '../targets/target.js';
 import { resolveActor } from './actor.js';
+import { trackStore } from './open-stores.js';
 import { memoryReporter, type Reporter } from './reporter.js';
+
+export { closeOpenStores } from './open-stores.js';
 
 export interface ProjectContext {
   projectDir: string;
@@ -138,16 +141,5 @@ function openStateStore(stateDir: string, config: LoadedConfig['config'], env: N
   const url = config.state.url
     ? interpolate(config.state.url, { vars: config.vars, runway: { project: config.project } }, 'state.url')
     : undefined;
-  const store = selectStore(stateDir, { state: { url } }, env);
-  openStores.add(store);
-  return store;
-}
-
-const openStores = new Set<Store>();
-
-/** Closes every store opened by openProject in this process (the CLI calls it before exiting). */
-export async function closeOpenStores(): Promise<void> {
-  const stores = [...openStores];
-  openStores.clear();
-  await Promise.all(stores.map((s) => s.close().catch(() => undefined)));
+  return trackStore(selectStore(stateDir, { state: { url } }, env));
 }
