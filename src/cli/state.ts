@@ -8,8 +8,8 @@ import { configLocation, loadConfig } from '../config/load.js';
 import { interpolate } from '../config/interpolate.js';
 import { resolveActor } from '../engine/actor.js';
 import { ConfigError } from '../errors.js';
-import { loadStateMigrations } from '../store/migrate.js';
-import { appliedVersions, chooseStore, migrateChosen, openStore, peekStore, type StoreChoice } from '../store/select.js';
+import { appliedVersions, loadStateMigrations } from '../store/migrate.js';
+import { chooseStore, migrateChosen, openStore, peekStore, type StoreChoice } from '../store/select.js';
 import { countRows, exportState, importState } from '../store/transfer.js';
 import { printJson, table, type CliIO } from './io.js';
 
@@ -43,14 +43,14 @@ async function* readLines(path: string): AsyncIterable<string> {
 
 /** Describes a store for people: `postgres (shared, from RUNWAY_STATE_URL)`. */
 function describe(choice: StoreChoice): string {
-  return choice.kind === 'postgres' ? `postgres (shared, from ${choice.from})` : 'pglite (embedded)';
+  return choice.kind === 'postgres' ? `postgres (shared, from ${choice.from})` : 'sqlite (embedded)';
 }
 
 /** Registers `state` and its subcommands. */
 export function register(program: Command, io: CliIO): void {
   const state = program
     .command('state')
-    .description('the state store (embedded PGlite, or a shared Postgres via RUNWAY_STATE_URL): migrate, export, import, info');
+    .description('the state store (embedded SQLite, or a shared Postgres via RUNWAY_STATE_URL): migrate, export, import, info');
 
   state
     .command('migrate')
@@ -106,7 +106,7 @@ export function register(program: Command, io: CliIO): void {
     .action(async (opts: { json: boolean }, cmd: Command) => {
       const { choice } = await chosenStore(cmd);
       const latest = Math.max(0, ...(await loadStateMigrations()).map((m) => m.version));
-      const found = await peekStore(choice, async (db) => ({ versions: await appliedVersions(db), tables: await countRows(db) }));
+      const found = await peekStore(choice, async (db) => ({ versions: await appliedVersions(db, choice.kind), tables: await countRows(db, choice.kind) }));
       const version = Math.max(0, ...(found?.versions ?? []));
       const info = {
         kind: choice.kind, from: choice.from, location: choice.location, exists: found !== undefined,

@@ -47,7 +47,7 @@ export const configSchema = z
         url: z
           .string()
           .optional()
-          .describe('Postgres URL of a shared state store (overridden by RUNWAY_STATE_URL). Default: embedded PGlite in .runway/state.'),
+          .describe('Postgres URL of a shared state store (overridden by RUNWAY_STATE_URL). Default: embedded SQLite in .runway/state.db.'),
       })
       .strict()
       .default({})

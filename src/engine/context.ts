@@ -136,7 +136,7 @@ export function environmentConfig(ctx: Pick<ProjectContext, 'loaded'>, environme
   return found;
 }
 
-/** The state store: RUNWAY_STATE_URL, else `state.url` (with ${{ vars.* }} resolved), else embedded PGlite. */
+/** The state store: RUNWAY_STATE_URL, else `state.url` (with ${{ vars.* }} resolved), else embedded SQLite. */
 function openStateStore(stateDir: string, config: LoadedConfig['config'], env: NodeJS.ProcessEnv): Store {
   const url = config.state.url
     ? interpolate(config.state.url, { vars: config.vars, runway: { project: config.project } }, 'state.url')

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { register } from '../cli/evidence.js';
 import { runRegistered } from '../cli/cli-harness.case.js';
-import { pgliteStore } from '../store/pglite.js';
+import { sqliteStore } from '../store/sqlite.js';
 import { IDS, keyPair, makeRuns, recomputeChain, rewriteRun } from './tamper.case.js';
 
 let project: string;
@@ -29,7 +29,7 @@ describe('runway evidence in a project', () => {
     const { key, publicPem } = keyPair();
     await writeFile(path.join(project, 'runway.yaml'), CONFIG);
     const stateDir = path.join(project, '.runway');
-    const store = pgliteStore(stateDir);
+    const store = sqliteStore(stateDir);
     const dirs = await makeRuns({
       stateDir, journal: path.join(project, 'deploy/journal.md'), store, key, ids: IDS.slice(0, 3),
       outcomes: ['successful', 'rolled_back', 'successful'],

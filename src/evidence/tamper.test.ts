@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { postgresAvailability, startPostgres, type TestPostgres } from '../../test/support/postgres.js';
 import type { Store } from '../store/db.js';
 import { listEvidenceHeads } from '../store/evidence-heads.js';
-import { pgliteStore } from '../store/pglite.js';
+import { sqliteStore } from '../store/sqlite.js';
 import { postgresStore } from '../store/postgres.js';
 import { SIGNATURE_FILE, writeHead } from './manifest.js';
 import { IDS, keyPair, makeRuns, overwrite, recomputeChain, rewriteRun } from './tamper.case.js';
@@ -130,7 +130,7 @@ async function freshPostgres(): Promise<Store> {
 }
 
 const stores: [string, boolean, () => Promise<Store>][] = [
-  ['embedded store', true, async () => pgliteStore(stateDir)],
+  ['embedded store', true, async () => sqliteStore(stateDir)],
   ['shared Postgres store', availability.available, freshPostgres],
 ];
 

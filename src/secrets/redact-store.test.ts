@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { appendAudit, listAudit } from '../store/audit.js';
-import { pgliteStore } from '../store/pglite.js';
+import { sqliteStore } from '../store/sqlite.js';
 import { saveRelease } from '../store/releases.js';
 import { finishRun, getRun, insertRun } from '../store/runs.js';
 import { exportState } from '../store/transfer.js';
@@ -41,10 +41,10 @@ describe('redactParam', () => {
 });
 
 describe('redactingStore', () => {
-  test('no form of a secret reaches the rows, the export or the PGlite files', async () => {
+  test('no form of a secret reaches the rows, the export or the SQLite files', async () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'runway-redact-store-'));
     dirs.push(stateDir);
-    const store = redactingStore(pgliteStore(stateDir), redact);
+    const store = redactingStore(sqliteStore(stateDir), redact);
     const release = fakeRelease('abcdef01234');
     const base64 = Buffer.from(`user:${TOKEN}`).toString('base64');
     const run = fakeRun('production', release, 'running', { command: `runway rollback production --reason "x ${TOKEN}"`, reason: `x ${TOKEN}` });

@@ -1,6 +1,6 @@
 /**
- * The small database interface both stores implement: PGlite (embedded, default) and a Postgres server
- * (`RUNWAY_STATE_URL`). Same SQL, same migrations.
+ * The small database interface both stores implement: SQLite (embedded, default) and a Postgres server
+ * (`RUNWAY_STATE_URL`). Same SQL (Runway's Postgres subset, translated for SQLite), same migrations.
  */
 
 /** Rows of a query. */
@@ -31,14 +31,15 @@ export interface HeldLock {
 
 /** A store: hands out a Db for the duration of one unit of work, and environment locks. */
 export interface Store {
-  readonly kind: 'pglite' | 'postgres';
+  readonly kind: 'sqlite' | 'postgres';
   /** Describes where the state lives, for people (never includes a password). */
   readonly location: string;
-  /** Runs `fn` with an open, migrated database. The embedded store serialises access across processes. */
+  /** Runs `fn` with an open, migrated database (opened once per store, kept open until `close()`). */
   use<T>(fn: (db: Db) => Promise<T>): Promise<T>;
   /**
    * Takes the lock of an environment for one run, or throws LockError naming the holder. The embedded store
-   * uses a row with pid + host (a dead holder is taken over); a server uses a session advisory lock.
+   * uses a row with pid + host written in one write transaction (a dead holder is taken over); a server uses a
+   * session advisory lock.
    */
   lock(environment: string, holder: LockHolder): Promise<HeldLock>;
   close(): Promise<void>;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireLock, getLock, staleMessage } from './locks.js';
 import { bootId, goneReason, processStartTime, self } from './liveness.js';
-import { pgliteStore } from './pglite.js';
+import { sqliteStore } from './sqlite.js';
 import { saveRelease } from './releases.js';
 import { insertRun } from './runs.js';
 import { fakeRelease, fakeRun } from './store.case.js';
@@ -58,7 +58,7 @@ describe.skipIf(!linux)('process identity (Linux /proc)', () => {
 
   it('a stale lock whose pid was reused is taken over; status names the pid, since when, and the takeover', async () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'runway-reused-'));
-    const store = pgliteStore(stateDir);
+    const store = sqliteStore(stateDir);
     try {
       const rel = fakeRelease('1234567890b');
       const old = fakeRun('prod', rel, 'running');

@@ -51,8 +51,8 @@ describe('choosing the state store', () => {
     expect(chooseStore('/p/.runway', config('postgres://cfg@other/runway'), env))
       .toMatchObject({ kind: 'postgres', from: 'RUNWAY_STATE_URL', location: 'postgres://ci@db.example:5432/runway' });
     expect(chooseStore('/p/.runway', config('postgres://cfg@other/runway'), {})).toMatchObject({ kind: 'postgres', from: 'state.url' });
-    expect(chooseStore('/p/.runway', config(), { RUNWAY_STATE_URL: ' ' })).toMatchObject({ kind: 'pglite', location: '/p/.runway/state' });
-    expect(selectStore('/p/.runway', undefined, {}).kind).toBe('pglite');
+    expect(chooseStore('/p/.runway', config(), { RUNWAY_STATE_URL: ' ' })).toMatchObject({ kind: 'sqlite', location: '/p/.runway/state.db' });
+    expect(selectStore('/p/.runway', undefined, {}).kind).toBe('sqlite');
   });
 
   it('refuses an unresolved reference or a URL that is not postgres://, without echoing it', () => {

@@ -6,7 +6,7 @@
 import pg from 'pg';
 import { ConfigError } from '../errors.js';
 import type { Db, Store } from './db.js';
-import { loadStateMigrations, migrateState } from './migrate.js';
+import { appliedVersions, loadStateMigrations, migrateState } from './migrate.js';
 import { adapt, connectionLost, describeError, isConnectionError, parseUrl, redactUrl, unreachable } from './postgres-connection.js';
 import { serverLock } from './postgres-lock.js';
 
@@ -33,7 +33,7 @@ export interface PostgresStoreOptions {
 // Versions already migrated in this process, per URL: migrations run once per process.
 const migrations = new Map<string, Promise<number[]>>();
 
-// int8 (counts, bigserial ids) as numbers, as PGlite returns them.
+// int8 (counts, bigserial ids) as numbers, as the embedded store returns them.
 const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
     oid === 20 && format !== 'binary' ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
@@ -79,7 +79,7 @@ export function postgresStore(url: string, opts: PostgresStoreOptions = {}): Pos
       if (!(await hasPending(db))) return [];
       return db.transaction(async (tx) => {
         await tx.query('select pg_advisory_xact_lock($1, $2)', MIGRATION_KEY);
-        return migrateState(tx);
+        return migrateState(tx, 'postgres');
       }).catch((err) => {
         if ((err as { code?: string }).code !== '42501') throw err;
         throw new ConfigError(`cannot apply the state migrations to ${location}: ${describeError(err)}: run \`runway state migrate\` ` +
@@ -114,9 +114,6 @@ export function postgresStore(url: string, opts: PostgresStoreOptions = {}): Pos
 
 /** True when some migration is not applied yet (without taking any lock or creating anything). */
 async function hasPending(db: Db): Promise<boolean> {
-  const { rows } = await db.query<{ t: string | null }>(`select to_regclass('runway_migrations')::text as t`);
-  if (!rows[0]?.t) return true;
-  const done = new Set((await db.query<{ version: number }>('select version from runway_migrations')).rows.map((r) => Number(r.version)));
+  const done = new Set(await appliedVersions(db, 'postgres'));
   return (await loadStateMigrations()).some((m) => !done.has(m.version));
 }
-

@@ -12,10 +12,10 @@ import { RunwayError } from '../errors.js';
 import { appendAudit } from './audit.js';
 import type { Db, Store } from './db.js';
 import { acquireLock } from './locks.js';
-import { pgliteStore } from './pglite.js';
 import { postgresStore } from './postgres.js';
 import { saveRelease } from './releases.js';
 import { finishRun, insertRun, setCurrent } from './runs.js';
+import { sqliteStore } from './sqlite.js';
 import { fakeRelease, fakeRun } from './store.case.js';
 import { loadStateMigrations } from './migrate.js';
 import { exportState, importState, stateTables } from './transfer.js';
@@ -46,6 +46,9 @@ async function freshDatabase(): Promise<string> {
   return server!.urlFor(name);
 }
 
+/** A timestamp with microseconds: Postgres keeps them, SQLite keeps milliseconds. */
+const MICRO = '2026-01-02 03:04:05.123456+00';
+
 /** Some of everything: releases, runs with steps and measurements, a rollback, an environment, a lock, audit. */
 async function fill(db: Db): Promise<void> {
   const v1 = fakeRelease('1111111aaaa');
@@ -66,7 +69,7 @@ async function fill(db: Db): Promise<void> {
   await setCurrent(db, 'staging', v1.id, bad.id);
   await acquireLock(db, 'production', { runId: 'run-x', actor: 'alice', command: 'runway deploy production' });
   for (let i = 0; i < 3; i++) await appendAudit(db, { actor: 'alice', action: `test.${i}`, environment: 'staging', details: { i } });
-  await db.exec(`insert into audit (actor, action, at) values ('bob', 'micro', '2026-01-02 03:04:05.123456+00')`);
+  await db.query(`insert into audit (actor, action, at) values ('bob', 'micro', $1)`, [MICRO]);
 }
 
 /** Exports a store to a list of lines. */
@@ -98,17 +101,27 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
   }
 }
 
+/** The rows of an export, parsed (JSON key order differs between stores: jsonb sorts keys, SQLite keeps them). */
+const rowsOf = (lines: string[]) => lines.slice(1).map((l) => JSON.parse(l) as { table: string; row: Record<string, unknown> });
+
+/** A row with every timestamp cut to milliseconds, as SQLite keeps them. */
+function toMillis(entry: { table: string; row: Record<string, unknown> }) {
+  const row = Object.fromEntries(Object.entries(entry.row).map(([k, v]) =>
+    [k, typeof v === 'string' && /^\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d/.test(v) ? new Date(v).toISOString() : v]));
+  return { table: entry.table, row };
+}
+
 describe('state export and import', () => {
-  it(`round-trips PGlite → ${availability.available ? 'Postgres → ' : ''}PGlite with identical contents, ids and sequences`, async () => {
-    const source = pgliteStore(join(temp, 'source'));
+  it(`round-trips SQLite → ${availability.available ? 'Postgres → ' : ''}SQLite with identical contents, ids and sequences`, async () => {
+    const source = sqliteStore(join(temp, 'source'));
     await source.use(fill);
     const first = await exportLines(source);
     const header = JSON.parse(first[0]!);
-    expect(header).toMatchObject({ runway: 'state-export', format: 1, schemaVersion: latest, source: { kind: 'pglite' } });
+    expect(header).toMatchObject({ runway: 'state-export', format: 1, schemaVersion: latest, source: { kind: 'sqlite' } });
     expect(header.tables).toMatchObject({ releases: 2, runs: 2, steps: 1, measurements: 2, environments: 1, rollbacks: 1, locks: 1, audit: 4 });
     expect(first.slice(1).map((l) => JSON.parse(l).table)).toEqual(
       ['releases', 'releases', 'runs', 'runs', 'steps', 'measurements', 'measurements', 'environments', 'rollbacks', 'locks', 'audit', 'audit', 'audit', 'audit']);
-    expect(first.join('\n')).toContain('"at":"2026-01-02T03:04:05.123456+00:00"');
+    expect(first.join('\n')).toContain('"at":"2026-01-02T03:04:05.123Z"');
 
     let lines = first;
     if (server) {
@@ -116,12 +129,13 @@ describe('state export and import', () => {
       await importState(shared, feed(first));
       lines = await exportLines(shared);
       await shared.close();
+      expect(lines.join('\n')).toContain('"at":"2026-01-02T03:04:05.123+00:00"');
     }
-    const dest = pgliteStore(join(temp, 'dest'));
+    const dest = sqliteStore(join(temp, 'dest'));
     const { imported } = await importState(dest, feed(lines));
     expect(imported).toEqual(header.tables);
     const last = await exportLines(dest);
-    expect(last.slice(1)).toEqual(first.slice(1));
+    expect(rowsOf(last)).toEqual(rowsOf(first));
     expect(JSON.parse(last[0]!).tables).toEqual(header.tables);
     const after = await dest.use(async (db) => {
       await appendAudit(db, { actor: 'x', action: 'after' });
@@ -133,7 +147,7 @@ describe('state export and import', () => {
     // a store with state is refused; --force replaces it, atomically, and audits the replacement
     const refused = await importState(dest, feed(first)).catch((e) => e);
     expect(refused.exitCode).toBe(3);
-    expect(refused.message).toMatch(/^refusing to import into .+dest\/state: it already holds state \(releases 2, .*audit 5\); .*--force/);
+    expect(refused.message).toMatch(/^refusing to import into .+dest\/state\.db: it already holds state \(releases 2, .*audit 5\); .*--force/);
     const truncated = await importState(dest, feed(first.slice(0, -1)), { force: true, label: 'state.jsonl' }).catch((e) => e);
     expect(truncated.message).toBe('state.jsonl does not match its header: 4 rows of audit listed, 3 found (a truncated or edited file?)');
     expect((await exportLines(dest)).length).toBe(first.length + 1); // unchanged
@@ -141,11 +155,40 @@ describe('state export and import', () => {
     const replaced = await exportLines(dest);
     expect(replaced.slice(1, -1)).toEqual(first.slice(1));
     expect(JSON.parse(replaced.at(-1)!).row).toMatchObject({ id: 5, actor: 'carol', action: 'state.import', details: { forced: true } });
+    // the append-only triggers came back after the forced import emptied the audit log
+    await expect(dest.use((db) => db.query('delete from audit'))).rejects.toThrow(/append-only/);
 
     const newer = [JSON.stringify({ ...header, schemaVersion: 99 }), ...first.slice(1)];
-    const mismatch = await importState(pgliteStore(join(temp, 'source')), feed(newer), { force: true }).catch((e) => e);
+    const mismatch = await importState(source, feed(newer), { force: true }).catch((e) => e);
     expect(mismatch.exitCode).toBe(2);
     expect(mismatch.message).toMatch(/has state schema version 99 but .* is at version \d+: export and import with the same Runway version/);
+    await Promise.all([source.close(), dest.close()]);
+  });
+
+  it.skipIf(!availability.available)('round-trips Postgres → SQLite → Postgres: rows, ids and JSON values kept, timestamps to the millisecond', async () => {
+    const source = postgresStore(await freshDatabase());
+    await source.use(fill);
+    const first = await exportLines(source);
+    expect(first.join('\n')).toContain('"at":"2026-01-02T03:04:05.123456+00:00"');
+    const embedded = sqliteStore(join(temp, 'from-postgres'));
+    expect((await importState(embedded, feed(first))).imported).toEqual(JSON.parse(first[0]!).tables);
+    const middle = await exportLines(embedded);
+    expect(middle.join('\n')).toContain('"at":"2026-01-02T03:04:05.123Z"');
+    const back = postgresStore(await freshDatabase());
+    await importState(back, feed(middle));
+    const last = await exportLines(back);
+    expect(rowsOf(last).map(toMillis)).toEqual(rowsOf(first).map(toMillis));
+    expect(rowsOf(middle).map(toMillis)).toEqual(rowsOf(first).map(toMillis));
+    // a JSON null measurement value and an SQL NULL escalation stay apart through SQLite
+    const measurements = rowsOf(last).filter((r) => r.table === 'measurements').map((r) => r.row);
+    expect(measurements.map((m) => 'value' in m && m.value)).toContain(null);
+    expect(rowsOf(last).filter((r) => r.table === 'runs').map((r) => 'escalation' in r.row)).toEqual([false, false]);
+    const next = await back.use(async (db) => {
+      await appendAudit(db, { actor: 'x', action: 'after' });
+      return (await db.query<{ id: number }>('select max(id) as id from audit')).rows[0];
+    });
+    expect(next).toEqual({ id: 5 });
+    await Promise.all([source.close(), embedded.close(), back.close()]);
   });
 });
 
@@ -161,11 +204,11 @@ describe('runway state (embedded store)', () => {
     mkdirSync(project, { recursive: true });
     writeFileSync(join(project, 'runway.yaml'), 'project: shop\nenvironments:\n  staging:\n    target: { local: { start: node server.js } }\n');
     const info0 = JSON.parse((await cli(['info', '--json', '--dir', project])).out);
-    expect(info0).toMatchObject({ kind: 'pglite', exists: false, schemaVersion: 0, latestVersion: latest });
-    expect((await cli(['migrate', '--dir', project])).out).toMatch(new RegExp(`^${migrated} to .*project/\\.runway/state \\(now version ${latest}\\)\n$`));
+    expect(info0).toMatchObject({ kind: 'sqlite', exists: false, schemaVersion: 0, latestVersion: latest });
+    expect((await cli(['migrate', '--dir', project])).out).toMatch(new RegExp(`^${migrated} to .*project/\\.runway/state\\.db \\(now version ${latest}\\)\n$`));
     expect((await cli(['migrate', '--dir', project])).out).toBe(`state store is up to date (version ${latest})\n`);
     const info = await cli(['info', '--dir', project]);
-    expect(info.out).toMatch(/^store {5}pglite \(embedded\)\nlocation {2}.*\nschema {4}version \d+ \(up to date\)\n\nTABLE +ROWS\nreleases +0\n/);
+    expect(info.out).toMatch(/^store {5}sqlite \(embedded\)\nlocation {2}.*\nschema {4}version \d+ \(up to date\)\n\nTABLE +ROWS\nreleases +0\n/);
     const file = join(temp, 'cli-export.jsonl');
     const exp = await cli(['export', '--out', file, '--dir', project]);
     expect(exp.err).toMatch(new RegExp(`^exported 0 rows of ${tableCount} tables \\(schema version ${latest}\\) from .* to .*cli-export\\.jsonl\n$`));

@@ -1,13 +1,13 @@
 /**
- * Moves state between stores (PGlite ⇄ Postgres server) as JSON lines: a header line, then one line per row,
- * tables in creation order so that foreign keys hold on import. Postgres renders and parses every value
- * itself (`to_jsonb` / `jsonb_populate_record`), so timestamps keep their microseconds and ids are kept.
+ * Moves state between stores (SQLite ⇄ Postgres server, either way, or the same kind) as JSON lines: a header
+ * line, then one line per row, tables in creation order so that foreign keys hold on import. Ids are kept. The
+ * catalog and type work of each dialect is in transfer-dialects.ts.
  */
 import { ConfigError, ExitError } from '../errors.js';
 import { appendAudit } from './audit.js';
 import type { Db, Store } from './db.js';
-import { loadStateMigrations } from './migrate.js';
-import { appliedVersions } from './select.js';
+import { appliedVersions, loadStateMigrations, tableExists, type Dialect } from './migrate.js';
+import { quote, transferDialects } from './transfer-dialects.js';
 
 /** The first line of an export. */
 export interface ExportHeader {
@@ -28,13 +28,12 @@ export interface ExportRow {
 
 type Query = Pick<Db, 'query'>;
 const BATCH = 500;
-const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** The tables of Runway's state, in creation order (read from the migrations, so a new table is never missed). */
 export async function stateTables(): Promise<string[]> {
   const names: string[] = [];
   for (const m of await loadStateMigrations()) {
-    for (const [, name] of m.sql.matchAll(/^\s*create\s+table\s+(?:if\s+not\s+exists\s+)?("?[\w]+"?)/gim)) {
+    for (const [, name] of m.sql.postgres.matchAll(/^\s*create\s+table\s+(?:if\s+not\s+exists\s+)?("?[\w]+"?)/gim)) {
       const bare = name!.replace(/"/g, '');
       if (!names.includes(bare)) names.push(bare);
     }
@@ -43,57 +42,44 @@ export async function stateTables(): Promise<string[]> {
 }
 
 /** Rows per state table (tables that do not exist yet are left out). */
-export async function countRows(db: Query): Promise<Record<string, number>> {
+export async function countRows(db: Query, dialect: Dialect): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const table of await stateTables()) {
-    const { rows } = await db.query<{ t: string | null }>('select to_regclass($1)::text as t', [table]);
-    if (!rows[0]?.t) continue;
+    if (!(await tableExists(db, dialect, table))) continue;
     const n = await db.query<{ n: number }>(`select count(*)::int as n from ${quote(table)}`);
     counts[table] = Number(n.rows[0]?.n ?? 0);
   }
   return counts;
 }
 
-/** Column names, jsonb columns and primary key of a table, from the catalog (visible to any user). */
-async function tableShape(db: Query, table: string): Promise<{ columns: string[]; jsonb: string[]; key: string[] }> {
-  const cols = await db.query<{ name: string; type: string }>(
-    `select attname::text as name, format_type(atttypid, atttypmod) as type from pg_attribute
-     where attrelid = $1::regclass and attnum > 0 and not attisdropped order by attnum`, [table]);
-  const key = await db.query<{ name: string }>(
-    `select a.attname::text as name from pg_index i join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey)
-     where i.indrelid = $1::regclass and i.indisprimary order by array_position(i.indkey::int2[], a.attnum)`, [table]);
-  return {
-    columns: cols.rows.map((c) => c.name),
-    jsonb: cols.rows.filter((c) => c.type === 'jsonb').map((c) => c.name),
-    key: key.rows.map((k) => k.name),
+/**
+ * Reads every state table of `db` (inside a transaction: one consistent snapshot) as the lines of an export,
+ * header first.
+ */
+export async function exportLines(tx: Db, dialect: Dialect, source: ExportHeader['source']): Promise<string[]> {
+  const d = transferDialects[dialect];
+  await d.snapshot(tx);
+  const header: ExportHeader = {
+    runway: 'state-export', format: 1, schemaVersion: Math.max(0, ...(await appliedVersions(tx, dialect))),
+    exportedAt: new Date().toISOString(), source, tables: await countRows(tx, dialect),
   };
+  const lines = [JSON.stringify(header)];
+  for (const table of await stateTables()) {
+    if (header.tables[table] === undefined) continue;
+    const rows = await d.rows(tx, table, await d.shape(tx, table));
+    for (const row of rows) lines.push(JSON.stringify({ table, row } satisfies ExportRow));
+  }
+  return lines;
 }
 
 /**
- * Writes every state table of `store` as JSON lines through `write`, from one consistent snapshot.
- * Returns the header (also the first line written).
+ * Writes every state table of `store` as JSON lines through `write`, from one consistent snapshot (read within
+ * one transaction, written after it, so a slow reader of the output holds no lock). Returns the header.
  */
 export async function exportState(store: Store, write: (line: string) => void | Promise<void>): Promise<ExportHeader> {
-  return store.use((db) => db.transaction(async (tx) => {
-    await tx.exec('set transaction isolation level repeatable read');
-    await tx.exec(`set local timezone = 'UTC'`);
-    const tables = await stateTables();
-    const header: ExportHeader = {
-      runway: 'state-export', format: 1, schemaVersion: Math.max(0, ...(await appliedVersions(tx))),
-      exportedAt: new Date().toISOString(), source: { kind: store.kind, location: store.location }, tables: await countRows(tx),
-    };
-    await write(JSON.stringify(header));
-    for (const table of tables) {
-      const { jsonb, key } = await tableShape(tx, table);
-      // a jsonb column that is SQL NULL is left out of the row, so that it differs from a JSON null value
-      const nulls = jsonb.map((c) => `case when t.${quote(c)} is null then '${c}' end`);
-      const row = nulls.length ? `to_jsonb(t) - array_remove(array[${nulls.join(', ')}]::text[], null)` : 'to_jsonb(t)';
-      const order = key.length ? ` order by ${key.map((k) => `t.${quote(k)}`).join(', ')}` : '';
-      const { rows } = await tx.query<{ row: Record<string, unknown> }>(`select ${row} as row from ${quote(table)} t${order}`);
-      for (const r of rows) await write(JSON.stringify({ table, row: r.row } satisfies ExportRow));
-    }
-    return header;
-  }));
+  const lines = await store.use((db) => db.transaction((tx) => exportLines(tx, store.kind, { kind: store.kind, location: store.location })));
+  for (const line of lines) await write(line);
+  return JSON.parse(lines[0]!) as ExportHeader;
 }
 
 /** Checks the first line of an export. */
@@ -124,61 +110,71 @@ export interface ImportOptions {
  * store that has state already (exit 3) unless `force`, and an export of another schema version (exit 2).
  */
 export async function importState(
-  store: Store, lines: AsyncIterable<string>, opts: ImportOptions = {},
+  store: Store, lines: AsyncIterable<string> | Iterable<string>, opts: ImportOptions = {},
 ): Promise<{ header: ExportHeader; imported: Record<string, number> }> {
+  return store.use((db) => db.transaction((tx) => importLines(tx, store.kind, store.location, lines, opts)));
+}
+
+/** {@link importState} inside an open transaction of a store of `dialect` at `location`. */
+export async function importLines(
+  tx: Db, dialect: Dialect, location: string, lines: AsyncIterable<string> | Iterable<string>, opts: ImportOptions = {},
+): Promise<{ header: ExportHeader; imported: Record<string, number> }> {
+  const d = transferDialects[dialect];
   const label = opts.label ?? 'the export';
-  return store.use((db) => db.transaction(async (tx) => {
-    const it = lines[Symbol.asyncIterator]();
-    const header = readHeader((await it.next()).value as string | undefined, label);
-    const version = Math.max(0, ...(await appliedVersions(tx)));
-    if (header.schemaVersion !== version) {
-      throw new ConfigError(`${label} has state schema version ${header.schemaVersion} but ${store.location} is at version ${version}: ` +
-        'export and import with the same Runway version');
+  const it = Symbol.asyncIterator in lines ? lines[Symbol.asyncIterator]() : (lines as Iterable<string>)[Symbol.iterator]();
+  const header = readHeader((await it.next()).value as string | undefined, label);
+  const version = Math.max(0, ...(await appliedVersions(tx, dialect)));
+  if (header.schemaVersion !== version) {
+    throw new ConfigError(`${label} has state schema version ${header.schemaVersion} but ${location} is at version ${version}: ` +
+      'export and import with the same Runway version');
+  }
+  const before = await countRows(tx, dialect);
+  const tables = Object.keys(before);
+  const filled = Object.entries(before).filter(([, n]) => n > 0);
+  if (filled.length && !opts.force) {
+    throw new ExitError(`refusing to import into ${location}: it already holds state ` +
+      `(${filled.map(([t, n]) => `${t} ${n}`).join(', ')}); import into an empty store, or pass --force to replace it`, 3);
+  }
+  if (filled.length) await d.empty(tx, tables);
+  const imported: Record<string, number> = Object.fromEntries(tables.map((t) => [t, 0]));
+  const shapes = new Map<string, Awaited<ReturnType<typeof d.shape>>>();
+  let batch: Record<string, unknown>[] = [];
+  let current: string | undefined;
+  const flush = async () => {
+    if (current && batch.length) {
+      if (!shapes.has(current)) shapes.set(current, await d.shape(tx, current));
+      await d.insert(tx, current, shapes.get(current)!, batch);
     }
-    const tables = await stateTables();
-    const before = await countRows(tx);
-    const filled = Object.entries(before).filter(([, n]) => n > 0);
-    if (filled.length && !opts.force) {
-      throw new ExitError(`refusing to import into ${store.location}: it already holds state ` +
-        `(${filled.map(([t, n]) => `${t} ${n}`).join(', ')}); import into an empty store, or pass --force to replace it`, 3);
+    batch = [];
+  };
+  let lineNo = 1;
+  for (let next = await it.next(); !next.done; next = await it.next()) {
+    lineNo++;
+    const text = String(next.value).trim();
+    if (!text) continue;
+    const entry = parseRow(text, `${label}:${lineNo}`, tables);
+    if (entry.table !== current) {
+      await flush();
+      current = entry.table;
     }
-    if (filled.length) await tx.exec(`truncate table ${tables.map(quote).join(', ')}`); // truncate skips the append-only row trigger
-    const imported: Record<string, number> = Object.fromEntries(tables.map((t) => [t, 0]));
-    let batch: Record<string, unknown>[] = [];
-    let current: string | undefined;
-    const flush = async () => {
-      if (current && batch.length) await insertRows(tx, current, batch);
-      batch = [];
-    };
-    let lineNo = 1;
-    for (let next = await it.next(); !next.done; next = await it.next()) {
-      lineNo++;
-      const text = String(next.value).trim();
-      if (!text) continue;
-      const entry = parseRow(text, `${label}:${lineNo}`, tables);
-      if (entry.table !== current) {
-        await flush();
-        current = entry.table;
-      }
-      batch.push(entry.row);
-      imported[entry.table]! += 1;
-      if (batch.length >= BATCH) await flush();
+    batch.push(entry.row);
+    imported[entry.table]! += 1;
+    if (batch.length >= BATCH) await flush();
+  }
+  await flush();
+  for (const table of tables) {
+    const listed = header.tables?.[table] ?? 0;
+    if (imported[table] !== listed) {
+      throw new ConfigError(`${label} does not match its header: ${listed} rows of ${table} listed, ${imported[table]} found` +
+        ' (a truncated or edited file?)');
     }
-    await flush();
-    for (const table of tables) {
-      const listed = header.tables?.[table] ?? 0;
-      if (imported[table] !== listed) {
-        throw new ConfigError(`${label} does not match its header: ${listed} rows of ${table} listed, ${imported[table]} found` +
-          ' (a truncated or edited file?)');
-      }
-    }
-    await resetSequences(tx, tables);
-    if (filled.length) {
-      await appendAudit(tx, { actor: opts.actor ?? 'unknown', action: 'state.import',
-        details: { forced: true, replaced: Object.fromEntries(filled), source: header.source, exportedAt: header.exportedAt } });
-    }
-    return { header, imported };
-  }));
+  }
+  await d.resetSequences(tx, tables);
+  if (filled.length) {
+    await appendAudit(tx, { actor: opts.actor ?? 'unknown', action: 'state.import',
+      details: { forced: true, replaced: Object.fromEntries(filled), source: header.source, exportedAt: header.exportedAt } });
+  }
+  return { header, imported };
 }
 
 /** Parses one row line. */
@@ -194,28 +190,4 @@ function parseRow(text: string, where: string, tables: string[]): ExportRow {
   }
   if (!tables.includes(entry.table)) throw new ConfigError(`${where}: unknown table "${entry.table}"`);
   return entry as ExportRow;
-}
-
-/** Inserts rows into a table; Postgres parses the JSON into column types. */
-async function insertRows(db: Db, table: string, rows: Record<string, unknown>[]): Promise<void> {
-  const { columns, jsonb } = await tableShape(db, table);
-  // jsonb columns come straight from the row, so a JSON null stays a JSON null and a missing key is SQL NULL
-  const values = columns.map((c) => (jsonb.includes(c) ? `x.e -> '${c}'` : `r.${quote(c)}`));
-  await db.query(
-    `insert into ${quote(table)} (${columns.map(quote).join(', ')})
-     select ${values.join(', ')} from jsonb_array_elements($1::jsonb) with ordinality as x(e, n)
-     cross join lateral jsonb_populate_record(null::${quote(table)}, x.e) as r order by x.n`,
-    [JSON.stringify(rows)]);
-}
-
-/** Moves every serial column's sequence past the highest imported id. */
-async function resetSequences(db: Db, tables: string[]): Promise<void> {
-  for (const table of tables) {
-    const { rows } = await db.query<{ col: string; seq: string }>(
-      `select attname::text as col, pg_get_serial_sequence($2, attname) as seq from pg_attribute
-       where attrelid = $1::regclass and attnum > 0 and not attisdropped`, [table, quote(table)]);
-    for (const { col, seq } of rows.filter((r) => r.seq)) {
-      await db.query(`select setval($1::regclass, coalesce((select max(${quote(col)}) from ${quote(table)}), 0) + 1, false)`, [seq]);
-    }
-  }
 }

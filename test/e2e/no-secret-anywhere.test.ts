@@ -1,6 +1,6 @@
 /**
  * End to end: made-up secrets (with `/ ! @ % + =` and a multi-line PEM key) printed by steps, by the app and
- * typed into `--reason`, then every file under `.runway/` (evidence, agent logs, the PGlite files after the
+ * typed into `--reason`, then every file under `.runway/` (evidence, agent logs, the SQLite files after the
  * store is closed), the journal and everything the CLI printed are searched for every form of every secret.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';

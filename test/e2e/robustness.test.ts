@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { pgliteStore } from '../../src/store/pglite.js';
+import { sqliteStore } from '../../src/store/sqlite.js';
 import { freePort } from '../support/postgres.js';
 import { BIN, get, makeProject } from './project.js';
 
@@ -63,7 +63,7 @@ describe('runway status of a deployed environment', () => {
       // a runway that died holding the lock: its pid no longer exists
       const child = spawn(process.execPath, ['-e', '0']);
       const deadPid = await new Promise<number>((resolve) => child.on('exit', () => resolve(child.pid!)));
-      const store = pgliteStore(join(p.dir, '.runway'));
+      const store = sqliteStore(join(p.dir, '.runway'));
       await store.use((db) => db.query(
         `insert into locks (environment, run_id, actor, host, pid, command, acquired_at)
          values ('staging', 'run-that-died', 'alice', $1, $2, 'runway deploy staging', '2026-01-02T03:04:05Z')`,

@@ -104,9 +104,16 @@ create table audit (
   details jsonb
 );
 
+-- dialect: postgres
 create function audit_append_only() returns trigger language plpgsql as $$
 begin
   raise exception 'the audit log is append-only';
 end $$;
 create trigger audit_no_update before update or delete on audit
   for each row execute function audit_append_only();
+-- dialect: sqlite
+create trigger audit_no_update before update on audit
+  begin select raise(abort, 'the audit log is append-only'); end;
+create trigger audit_no_delete before delete on audit
+  begin select raise(abort, 'the audit log is append-only'); end;
+-- dialect: end

@@ -4,20 +4,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { acquireLock } from './locks.js';
-import { pgliteStore } from './pglite.js';
+import { sqliteStore } from './sqlite.js';
 import { fakeRelease, fakeRun, storeContract } from './store.case.js';
 import { saveRelease } from './releases.js';
 import { insertRun } from './runs.js';
 import { getLock } from './locks.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'runway-pglite-'));
-storeContract('pglite', async () => pgliteStore(dir), async () => rmSync(dir, { recursive: true, force: true }));
+const dir = mkdtempSync(join(tmpdir(), 'runway-sqlite-'));
+storeContract('sqlite', async () => sqliteStore(dir), async () => rmSync(dir, { recursive: true, force: true }));
 
-describe('pglite store across processes', () => {
+describe('sqlite store across processes', () => {
   it('takes over a lock whose holder process is gone and marks its run abandoned', async () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'runway-stale-'));
     try {
-      const store = pgliteStore(stateDir);
+      const store = sqliteStore(stateDir);
       const rel = fakeRelease('1234567890a');
       const old = fakeRun('prod', rel, 'running');
       // a process that exits at once gives a pid that is certainly gone
@@ -44,11 +44,11 @@ describe('pglite store across processes', () => {
   it('serialises processes on one database: of four concurrent lockers exactly one wins', async () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'runway-race-'));
     try {
-      await pgliteStore(stateDir).use(async () => undefined); // create and migrate once
+      await sqliteStore(stateDir).use(async () => undefined); // create and migrate once
       const script = `
-        import { pgliteStore } from ${JSON.stringify(new URL('../../dist/store/pglite.js', import.meta.url).href)};
+        import { sqliteStore } from ${JSON.stringify(new URL('../../dist/store/sqlite.js', import.meta.url).href)};
         import { acquireLock } from ${JSON.stringify(new URL('../../dist/store/locks.js', import.meta.url).href)};
-        const store = pgliteStore(process.argv[1]);
+        const store = sqliteStore(process.argv[1]);
         try {
           await store.use((db) => acquireLock(db, 'prod', { runId: 'run-' + process.pid, actor: 'p' + process.pid, command: 'x' }));
           console.log('won');
