@@ -1,6 +1,9 @@
 /**
  * Environment locks on the shared store: a session advisory lock on a dedicated connection, whose application
- * name carries the holder's run so a contender names it from the first instant; the `locks` row adds the details.
+ * name carries the holder's run; the `locks` row adds the details. Taking the lock and writing the row happen in
+ * one transaction that holds a second, transaction-level advisory lock of the environment (the record lock), and
+ * so does every contender's attempt and the release: a contender reads the row only once the holder has committed
+ * it, so it names the holder's run and actor — never a half-written state.
  */
 import { createHash } from 'node:crypto';
 import pg from 'pg';
@@ -11,6 +14,8 @@ import { adapt, connectionLost, describeError, isConnectionError, unreachable } 
 
 /** First key of every environment lock ('RWAY'); the second is a hash of the environment name. */
 export const LOCK_CLASS = 0x52574159;
+/** First key of the transaction-level lock guarding an environment's lock record ('RWAR'). */
+export const RECORD_CLASS = 0x52574152;
 
 /** The second advisory-lock key of an environment: a stable 32-bit hash of its name. */
 export function lockKey(environment: string): number {
@@ -59,21 +64,16 @@ async function lockSession(db: Db, environment: string): Promise<{ runId?: strin
 
 // The refusal of a contender: the holder's row when it belongs to the session holding the lock, else that session.
 async function lockedError(db: Db, environment: string): Promise<LockError> {
-  let [info, session] = await Promise.all([getLock(db, environment), lockSession(db, environment).catch(() => undefined)]);
-  // The holder writes its row a moment after it took the lock: wait for it (bounded) to name its actor too.
-  for (let i = 0; i < 20 && session?.runId && info?.runId !== session.runId; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    info = await getLock(db, environment);
-  }
+  const [info, session] = await Promise.all([getLock(db, environment), lockSession(db, environment).catch(() => undefined)]);
   if (info && (!session?.runId || session.runId === info.runId)) return new LockError(lockedMessage(info));
   const from = session?.client ? ` from ${session.client}` : '';
   const since = session?.since ? ` since ${session.since}` : '';
   if (session?.runId) {
     return new LockError(`${environment} is locked by run ${session.runId} (a runway session${from}${since}; its lock record ` +
-      'is being written, or was removed by `runway unlock` while the run still goes on); try again later, see docs/state.md#locks');
+      'was removed by `runway unlock` while the run still goes on, or another tool holds the lock); try again later, see docs/state.md#locks');
   }
-  return new LockError(`${environment} is locked by another runway process that has no lock record (it is just starting, or the ` +
-    'record was removed by `runway unlock` while it still runs); try again later, see docs/state.md#locks');
+  return new LockError(`${environment} is locked by another runway process that has no lock record (the record was removed by ` +
+    '`runway unlock` while it still runs, or another tool holds the lock); try again later, see docs/state.md#locks');
 }
 
 /**
@@ -98,11 +98,14 @@ export async function serverLock(req: ServerLockRequest): Promise<HeldLock> {
   });
   const db = adapt(client);
   const key = [LOCK_CLASS, lockKey(environment)];
+  const record = [RECORD_CLASS, lockKey(environment)];
   let tookOver: HeldLock['tookOver'];
   try {
-    const { rows } = await db.query<{ ok: boolean }>('select pg_try_advisory_lock($1, $2) as ok', key);
-    if (!rows[0]?.ok) throw await lockedError(db, environment);
     const stale = await db.transaction(async (tx) => {
+      // waits for a holder that is writing its row right now, so a refusal below reads that row
+      await tx.query('select pg_advisory_xact_lock($1, $2)', record);
+      const { rows } = await tx.query<{ ok: boolean }>('select pg_try_advisory_lock($1, $2) as ok', key);
+      if (!rows[0]?.ok) throw await lockedError(tx, environment);
       const existing = await getLock(tx, environment);
       if (existing) {
         await takeOverLock(tx, existing, holder,
@@ -125,8 +128,11 @@ export async function serverLock(req: ServerLockRequest): Promise<HeldLock> {
       // the row goes first: a row without its advisory lock would look like a dead holder's
       if (!lost) {
         try {
-          await releaseLock(db, environment, holder.runId);
-          await db.query('select pg_advisory_unlock($1, $2)', key);
+          await db.transaction(async (tx) => {
+            await tx.query('select pg_advisory_xact_lock($1, $2)', record);
+            await releaseLock(tx, environment, holder.runId);
+            await tx.query('select pg_advisory_unlock($1, $2)', key);
+          });
         } catch (err) {
           lost = true;
           log(`could not release the lock of ${environment} on its own connection: ${describeError(err)}`);

@@ -125,7 +125,7 @@ describe.skipIf(!availability.available)('postgres store', () => {
       const still = await b.lock('staging', { runId: 'run-b', actor: 'bob', command: 'x' }).catch((e) => e);
       expect(still.exitCode).toBe(3);
       // the server still names the holder's run (its connection carries it), though the record is gone
-      expect(still.message).toMatch(/^staging is locked by run run-a \(a runway session from 127\.0\.0\.1 since .+; its lock record is being written, or was removed by `runway unlock`/);
+      expect(still.message).toMatch(/^staging is locked by run run-a \(a runway session from 127\.0\.0\.1 since .+; its lock record was removed by `runway unlock` while the run still goes on/);
       await held.release();
       await held.release(); // twice is harmless
       expect(await a.use((db) => getLock(db, 'staging'))).toBeUndefined();
@@ -221,8 +221,9 @@ describe.skipIf(!availability.available)('postgres store', () => {
     const winner = won[0]!.slice('won '.length);
     const locked = results.filter((r) => r.startsWith('locked: '));
     expect(locked).toHaveLength(19);
-    // every contender names the winner, also those that came between its lock and its lock record
-    for (const line of locked) expect(line).toMatch(new RegExp(`^locked: production is locked by run ${winner} \\(`));
+    // every contender names the winner's run and actor, also those that came while it was writing its lock record
+    const actor = `p${winner.slice('run-'.length)}`;
+    for (const line of locked) expect(line).toMatch(new RegExp(`^locked: production is locked by run ${winner} \\(started .+ by ${actor} on `));
     const store = postgresStore(url);
     const versions = await store.use((db) => db.query<{ version: number }>('select version from runway_migrations order by version'));
     expect(versions.rows.map((r) => r.version)).toEqual((await loadStateMigrations()).map((m) => m.version));
