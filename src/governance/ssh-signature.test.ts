@@ -115,6 +115,16 @@ describe.skipIf(!hasSshKeygen)('signing and verifying with ssh-keygen', () => {
     expect(then).toMatchObject({ status: 'verified', signer: 'alice@example.com' });
   });
 
+  it('a key restricted to other namespaces in the allowed-signers file does not verify; one allowed for approvals does', async () => {
+    const gitOnly = signers('git-only', [`alice@example.com namespaces="git" ${pub('alice')}`]);
+    expect(await verifyApproval({ payload, signature: aliceSignature, allowedSigners: gitOnly })).toEqual({
+      status: 'key-not-valid',
+      reason: `the signing key may not sign approvals: its namespaces= in ${gitOnly} leaves out runway-approval`,
+    });
+    const approvals = signers('approvals-only', [`alice@example.com namespaces="runway-approval" ${pub('alice')}`]);
+    expect(await verifyApproval({ payload, signature: aliceSignature, allowedSigners: approvals })).toMatchObject({ status: 'verified' });
+  });
+
   it('a key whose valid-after is in the future does not verify', async () => {
     const future = signers('future', [`alice@example.com valid-after="29990101" ${pub('alice')}`]);
     expect(await verifyApproval({ payload, signature: aliceSignature, allowedSigners: future })).toMatchObject({ status: 'key-not-valid' });

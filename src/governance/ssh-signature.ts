@@ -92,6 +92,9 @@ function failure(result: SshKeygenResult, allowedSigners: string, identity?: str
   if (/not yet valid/.test(text)) return { status: 'key-not-valid', reason: `the signing key is not valid yet (valid-after in ${allowedSigners})` };
   const badLine = /:(\d+): (bad options: .+)$/m.exec(text);
   if (badLine) return { status: 'error', reason: `the allowed-signers file ${allowedSigners} has a bad line ${badLine[1]}: ${badLine[2]}` };
+  if (/not permitted for use in signature namespace/.test(text)) {
+    return { status: 'key-not-valid', reason: `the signing key may not sign approvals: its namespaces= in ${allowedSigners} leaves out ${APPROVAL_NAMESPACE}` };
+  }
   if (/Couldn't parse signature|sshsig_armor|missing header|invalid format|incomplete message/.test(text)) return { status: 'invalid', reason: 'not a readable SSH signature' };
   if (/namespace does not match/.test(text)) return { status: 'invalid', reason: `the signature was made for another purpose, not ${APPROVAL_NAMESPACE}` };
   if (/incorrect signature/.test(text)) {
