@@ -110,6 +110,10 @@ describe('activeFreeze: ad-hoc freezes', () => {
     );
   });
 
+  it('an unreadable record is an error, not a lifted freeze', () => {
+    expect(() => activeFreeze(config({}), [{ ...adhoc[0]!, until: 'soon' }], new Date('2026-06-10T10:00:00Z'))).toThrow('ad-hoc freeze record 1 is unreadable (until:');
+  });
+
   it('no config and no records: nothing is frozen', () => {
     expect(activeFreeze(undefined, [], new Date())).toBeUndefined();
   });

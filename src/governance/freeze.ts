@@ -108,8 +108,11 @@ export function activeFreezes(config: FreezeConfig | undefined, adhoc: readonly 
     const inForce = windowInForce(window, zone, instant);
     if (inForce) found.push(inForce);
   }
-  for (const record of adhoc) {
-    const freeze = adhocFreezeSchema.parse(record);
+  for (const [index, record] of adhoc.entries()) {
+    const parsed = adhocFreezeSchema.safeParse(record);
+    // A freeze record that cannot be read must not silently lift the freeze.
+    if (!parsed.success) throw new Error(`ad-hoc freeze record ${index + 1} is unreadable (${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message})`);
+    const freeze = parsed.data;
     if (freeze.at.getTime() > instant || instant >= freeze.until.getTime()) continue;
     found.push({
       name: 'ad-hoc freeze',
