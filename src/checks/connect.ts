@@ -5,7 +5,6 @@
  */
 import { z } from 'zod';
 import { formatMs, toMs } from '../config/duration.js';
-import { runDbCheck } from '../db/check-session.js';
 import { describeDsn } from '../db/dsn.js';
 import type { Measurement } from '../types.js';
 import type { CheckContext, CheckProvider } from './check.js';
@@ -28,7 +27,9 @@ export type ConnectCheckConfig = z.output<typeof connectCheckSchema>;
 /** The connect check provider. */
 export const connectCheck: CheckProvider<ConnectCheckConfig> = {
   kind: 'connect',
-  run(ctx: CheckContext, raw: ConnectCheckConfig): Promise<Measurement> {
+  async run(ctx: CheckContext, raw: ConnectCheckConfig): Promise<Measurement> {
+    // the database client (pg) loads when a check runs, not with the definition the config schema is built from
+    const { runDbCheck } = await import('../db/check-session.js');
     return runDbCheck('connect', connectCheckSchema, ctx, raw, async ({ spec, session, dsn, gate, elapsed }) => {
       await session.client.query('select 1');
       const ms = Math.round(elapsed());

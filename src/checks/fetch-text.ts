@@ -3,7 +3,6 @@
  * a capped body, and a sentence instead of an exception when there is no response. Messages name the URL as the
  * config wrote it (references unexpanded), so an API key in a query string never reaches a report.
  */
-import { Agent, request } from 'undici';
 import { formatMs } from '../config/duration.js';
 import type { CheckContext } from './check.js';
 import { networkErrorSentence, readBody } from './http.js';
@@ -48,6 +47,7 @@ export async function fetchText(ctx: Pick<CheckContext, 'signal'>, spec: FetchSp
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     return { ok: false, error: `unsupported URL "${spec.label}": use http:// or https://` };
   }
+  const { Agent, request } = await import('undici');
   if (ctx.signal?.aborted) return { ok: false, error: 'cancelled before the request was sent' };
   const controller = new AbortController();
   let timedOut = false;

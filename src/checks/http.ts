@@ -3,7 +3,6 @@
  * latency. "failed" when the response is wrong or slow; "error" when there was no response to judge
  * (refused, DNS, bad URL, timeout).
  */
-import { Agent, request } from 'undici';
 import { formatMs, toMs } from '../config/duration.js';
 import { defineCheck } from './check-definition.js';
 import { httpCheckSchema, type HttpCheckConfig } from './http-schema.js';
@@ -159,6 +158,8 @@ async function probe(ctx: CheckContext, raw: unknown): Promise<Verdict> {
   const target = resolveUrl(ctx, spec);
   if ('problem' in target) return { phase: 'error', message: target.problem };
   const metadata: Record<string, unknown> = { url: displayUrl(target.url) };
+  // undici loads on the first request, not with the check definition the config schema is built from
+  const { Agent, request } = await import('undici');
   if (ctx.signal?.aborted) return { phase: 'error', message: 'cancelled before the request was sent', metadata };
 
   const timeoutMs = toMs(spec.timeout);

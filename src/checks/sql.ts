@@ -3,7 +3,6 @@
  * so it may test a write) and compares the first value or the row count with what is expected.
  */
 import { z } from 'zod';
-import { runDbCheck } from '../db/check-session.js';
 import type { Measurement } from '../types.js';
 import type { CheckContext, CheckProvider } from './check.js';
 import { duration, databaseUrlOption } from '../config/primitives.js';
@@ -51,7 +50,9 @@ function show(value: unknown): string {
 /** The sql check provider. value = the first column of the first row; metadata has the row count. */
 export const sqlCheck: CheckProvider<SqlCheckConfig> = {
   kind: 'sql',
-  run(ctx: CheckContext, raw: SqlCheckConfig): Promise<Measurement> {
+  async run(ctx: CheckContext, raw: SqlCheckConfig): Promise<Measurement> {
+    // the database client (pg) loads when a check runs, not with the definition the config schema is built from
+    const { runDbCheck } = await import('../db/check-session.js');
     return runDbCheck('sql', sqlCheckSchema, ctx, raw, async ({ spec, session, elapsed }) => {
       const result = await session.client.query({ text: spec.query, rowMode: 'array' });
       const rows = result.rows as unknown[][];

@@ -1,6 +1,5 @@
 /** The tables check: every listed table exists (schema.table, or table in schema public). */
 import { z } from 'zod';
-import { runDbCheck } from '../db/check-session.js';
 import type { Measurement } from '../types.js';
 import type { CheckContext, CheckProvider } from './check.js';
 import { duration, databaseUrlOption } from '../config/primitives.js';
@@ -26,7 +25,9 @@ export function qualify(name: string): string {
 /** The tables check provider. value = the tables that are missing. */
 export const tablesCheck: CheckProvider<TablesCheckConfig> = {
   kind: 'tables',
-  run(ctx: CheckContext, raw: TablesCheckConfig): Promise<Measurement> {
+  async run(ctx: CheckContext, raw: TablesCheckConfig): Promise<Measurement> {
+    // the database client (pg) loads when a check runs, not with the definition the config schema is built from
+    const { runDbCheck } = await import('../db/check-session.js');
     return runDbCheck('tables', tablesCheckSchema, ctx, raw, async ({ spec, session }) => {
       const wanted = spec.exist.map(qualify);
       const { rows } = await session.client.query<{ name: string }>(

@@ -3,7 +3,6 @@
  * process group so a timeout or a cancel kills everything it started, with output streamed live and kept as
  * evidence. A failing command never throws: its whole result is returned.
  */
-import { execa, parseCommandString } from 'execa';
 import { statSync } from 'node:fs';
 import { installExitHook, KILL_GRACE_MS, killGroup, liveGroups, waitGroupGone } from './process-group.js';
 import { StringDecoder } from 'node:string_decoder';
@@ -82,6 +81,8 @@ class OutputTail {
 /** The real runner: execa, detached process group, stdin closed, output streamed and kept. */
 export const processRunner: Runner = {
   async run(spec: CommandSpec): Promise<ProcessResult> {
+    // execa loads with the first command, so commands that run none never pay for it
+    const { execa, parseCommandString } = await import('execa');
     const started = Date.now();
     const startedAt = new Date(started).toISOString();
     const tail = new OutputTail();

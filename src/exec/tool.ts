@@ -3,7 +3,6 @@
  * built by a sink or source and run by a `ToolRunner`. Secret values travel as `Sensitive`, so printing a
  * call shows `[REDACTED:NAME]`; only the runner reveals them, to the child process.
  */
-import { execa } from 'execa';
 import { nonInteractiveEnv } from './env.js';
 import { installExitHook, liveGroups, stopGroup } from './process-group.js';
 import { Sensitive } from '../secrets/sensitive.js';
@@ -67,6 +66,8 @@ export function revealInput(input: ToolCall['input']): string | undefined {
  */
 export const execTools: ToolRunner = {
   async run(call) {
+    // execa loads with the first call, so commands that run no tool never pay for it
+    const { execa } = await import('execa');
     if (call.signal?.aborted) return { exitCode: null, stdout: '', stderr: '', timedOut: false, cancelled: true };
     const options = {
       cwd: call.cwd,

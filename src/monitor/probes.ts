@@ -3,7 +3,6 @@
  * minimum-sample guard. On the local target they go through Runway's proxy, so they are measured like any
  * request; elsewhere their own results are reported.
  */
-import { request } from 'undici';
 import type { RequestSample } from './window.js';
 import { delay } from './delay.js';
 
@@ -32,10 +31,11 @@ export async function runProbes(options: ProbeOptions): Promise<void> {
   const gapMs = 1000 / options.rate;
   // Joined like the http check joins them: a base URL with a path (https://host/app) keeps it.
   const url = options.baseUrl.replace(/\/+$/, '') + (options.path.startsWith('/') ? options.path : `/${options.path}`);
+  const { request } = await import('undici');
   const pending = new Set<Promise<void>>();
   while (!options.signal.aborted) {
     if (pending.size < MAX_IN_FLIGHT && options.recentRequests() < options.rate) {
-      const probe = sendProbe(url, options).finally(() => pending.delete(probe));
+      const probe = sendProbe(request, url, options).finally(() => pending.delete(probe));
       pending.add(probe);
     }
     await delay(gapMs, options.signal);
@@ -44,7 +44,7 @@ export async function runProbes(options: ProbeOptions): Promise<void> {
 }
 
 // One GET; its outcome goes to onResult (a socket error becomes status 0 with the error's code).
-async function sendProbe(url: string, options: ProbeOptions): Promise<void> {
+async function sendProbe(request: typeof import('undici').request, url: string, options: ProbeOptions): Promise<void> {
   options.onSent?.();
   const started = performance.now();
   const timeoutMs = options.timeoutMs ?? 5000;

@@ -3,7 +3,6 @@
  * (exponential backoff, or the receiver's Retry-After when it asks for longer, capped) and try again. Other 4xx
  * answers are final: retrying a wrong URL or a revoked token only repeats the problem. Never throws.
  */
-import { Agent, request } from 'undici';
 import { formatMs } from '../config/duration.js';
 
 /** How a delivery behaves. */
@@ -57,6 +56,7 @@ function retryAfterMs(value: string | string[] | undefined): number | undefined 
 
 // One attempt: the status and the first 200 characters of the answer, or why there was none.
 async function attempt(url: string, body: string, opts: DeliveryOptions): Promise<{ status?: number; text?: string; error?: string; retryAfter?: number }> {
+  const { Agent, request } = await import('undici');
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {

@@ -6,10 +6,8 @@
 import { isAbsolute, join, relative } from 'node:path';
 import { z } from 'zod';
 import { addBackupMigrations, getBackup, insertBackup, newBackupId, type BackupRecord } from '../db/backup-records.js';
-import { BackupError, takeBackup, type VerifyMode } from '../db/backup.js';
+import type { VerifyMode } from '../db/backup.js';
 import { databaseConfig, databaseGate, environmentMigrate } from '../db/database-config.js';
-import { ToolError } from '../db/pg-tools.js';
-import { restoreArchive, RestoreError } from '../db/restore.js';
 import { stepDeadline, stepLogger, type StepLog } from '../db/step-support.js';
 import type { PlannedStep } from '../engine/plan.js';
 import type { RunContext, StepOutcome } from './step.js';
@@ -53,6 +51,10 @@ function gateOrRefuse(rc: RunContext, log: StepLog, purpose: 'migrate' | 'connec
 export async function runBackup(
   rc: RunContext, log: StepLog, opts: { verify?: VerifyMode; dir?: string; signal: AbortSignal; timeoutMs?: number },
 ): Promise<BackupAttempt> {
+  // pg_dump's modules (execa, pg) load when a backup runs, not with the step kinds the config schema lists
+  const [{ BackupError, takeBackup }, { ToolError }, { RestoreError }] = await Promise.all([
+    import('../db/backup.js'), import('../db/pg-tools.js'), import('../db/restore.js'),
+  ]);
   const { db, gate, refusal } = gateOrRefuse(rc, log, 'connect');
   if (refusal) return { ok: false, error: refusal };
   const id = newBackupId();
@@ -126,6 +128,7 @@ export async function backupStep(rc: RunContext, step: PlannedStep, logFile: str
 
 /** Restores backup `id` into the environment's database (the gate and the hash are checked first). */
 export async function runRestore(rc: RunContext, id: string, log: StepLog, signal: AbortSignal): Promise<StepOutcome> {
+  const [{ ToolError }, { restoreArchive, RestoreError }] = await Promise.all([import('../db/pg-tools.js'), import('../db/restore.js')]);
   const { db, gate, refusal } = gateOrRefuse(rc, log, 'connect');
   if (refusal) return { ok: false, error: refusal };
   const backup = await rc.ctx.store.use((s) => getBackup(s, id));

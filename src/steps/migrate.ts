@@ -5,14 +5,11 @@
  * The applied migration ids go into the run (RunRecord.migrations), the step details and migrate.json.
  */
 import { toMs } from '../config/duration.js';
-import { withSession } from '../db/client.js';
 import { databaseConfig, databaseGate, databaseUrlValue, migrateOptions, migrationSource } from '../db/database-config.js';
 import type { Dsn } from '../db/dsn.js';
-import { readMigrations } from '../db/migration-files.js';
-import { applyMigrations, type ApplyResult } from '../db/migrations.js';
+import type { ApplyResult } from '../db/migrations.js';
 import { stepDeadline, stepLogger, type StepLog } from '../db/step-support.js';
-import { readApplied, trackingTable, type TrackingTable } from '../db/tracking.js';
-import { runLogged } from '../engine/logged-command.js';
+import type { TrackingTable } from '../db/tracking.js';
 import type { PlannedStep } from '../engine/plan.js';
 import { backupOfThisRun, noteMigrationsAfter, runBackup } from './backup.js';
 import { releaseWorkDir, stepEnv, type RunContext, type StepOutcome } from './step.js';
@@ -44,6 +41,10 @@ async function backupFirst(rc: RunContext, m: MigrateStepConfig, log: StepLog, s
 
 /** Runs the migrate step once. */
 export async function migrateStep(rc: RunContext, step: PlannedStep, logFile: string): Promise<StepOutcome> {
+  // the database modules (and pg) load when a migrate step runs, not with the step kinds the config schema lists
+  const [{ applyMigrations }, { trackingTable }, { readMigrations }] = await Promise.all([
+    import('../db/migrations.js'), import('../db/tracking.js'), import('../db/migration-files.js'),
+  ]);
   const log = stepLogger(rc, logFile);
   let m: MigrateStepConfig;
   let table: TrackingTable;
@@ -96,6 +97,7 @@ export async function migrateStep(rc: RunContext, step: PlannedStep, logFile: st
 
 // Versions in the tracking table, or undefined when it cannot be read (the command may create it).
 async function appliedVersions(dsn: Dsn, table: TrackingTable): Promise<Set<string> | undefined> {
+  const [{ withSession }, { readApplied }] = await Promise.all([import('../db/client.js'), import('../db/tracking.js')]);
   try {
     return await withSession(dsn, async (s) => new Set((await readApplied(s.client, table)).map((r) => `${r.version}${r.name ? `_${r.name}` : ''}`)));
   } catch {
@@ -107,6 +109,7 @@ async function appliedVersions(dsn: Dsn, table: TrackingTable): Promise<Set<stri
 async function commandMigration(
   rc: RunContext, step: PlannedStep, m: MigrateStepConfig, table: TrackingTable, dsn: Dsn, logFile: string, log: StepLog,
 ): Promise<StepOutcome> {
+  const { runLogged } = await import('../engine/logged-command.js');
   const db = databaseConfig(rc.ctx.loaded.config, rc.plan.environment);
   const value = databaseUrlValue(rc.ctx, rc.plan.environment, db)!;
   const deadline = stepDeadline(rc, step.timeoutMs);

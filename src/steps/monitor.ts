@@ -12,15 +12,10 @@ import { monitorSchema, type MonitorConfig } from '../config/monitor.js';
 import { ConfigError } from '../errors.js';
 import type { PlannedStep } from '../engine/plan.js';
 import { nonInteractiveEnv } from '../exec/env.js';
-import { notifyRun } from '../notify/run-events.js';
-import { renderChart } from '../monitor/chart.js';
-import { progressLine, verdictLines } from '../monitor/format.js';
-import { runMonitor, type MonitorResult } from '../monitor/monitor.js';
-import { waitForAnswer, writePause } from '../monitor/pause.js';
-import { probeSources, type MonitorSources } from '../monitor/sources.js';
+import type { MonitorResult } from '../monitor/monitor.js';
+import type { MonitorSources } from '../monitor/sources.js';
 import { targetDefinition, targetHealthPath } from '../targets/index.js';
 import { describeMonitor, resolveMonitor, type MonitorSpec } from '../monitor/spec.js';
-import { appendAudit } from '../store/audit.js';
 import type { CheckResult } from '../types.js';
 import { checksDir, environmentUrl } from './checks.js';
 import { rollbackTarget } from './rollback.js';
@@ -40,6 +35,11 @@ export async function monitorStep(rc: RunContext, step: PlannedStep, logFile: st
     await appendFile(logFile, `${new Date().toISOString()} ${safe}\n`);
   };
   if (!rc.deployed) return { ok: false, error: 'a monitor step watches the release its run deployed: put it after the deploy step (runway monitor watches what is live)' };
+  // what a monitoring run uses (the monitor, hdr-histogram-js, notifications) loads when the step runs, not with the
+  // step kinds the config schema lists
+  const [{ runMonitor }, { probeSources }, { progressLine, verdictLines }, { notifyRun }] = await Promise.all([
+    import('../monitor/monitor.js'), import('../monitor/sources.js'), import('../monitor/format.js'), import('../notify/run-events.js'),
+  ]);
   const target = await ctx.target(environment);
   const tctx = ctx.targetContext(environment, rc.signal);
   let sources: MonitorSources;
@@ -88,6 +88,9 @@ export async function monitorStep(rc: RunContext, step: PlannedStep, logFile: st
 async function pause(rc: RunContext, spec: MonitorSpec, result: MonitorResult, details: Record<string, unknown>,
   note: (line: string) => Promise<void>): Promise<StepOutcome> {
   const { ctx, plan, release, run } = rc;
+  const [{ notifyRun }, { waitForAnswer, writePause }, { appendAudit }] = await Promise.all([
+    import('../notify/run-events.js'), import('../monitor/pause.js'), import('../store/audit.js'),
+  ]);
   const env = plan.environment;
   const why = result.reasons.join('; ');
   notifyRun(ctx, run, 'breach.detected', { reason: `${why} (paused: runway resume ${env} [--rollback])` });
@@ -127,6 +130,7 @@ function checksRunner(rc: RunContext, step: PlannedStep, spec: MonitorSpec): (()
 async function writeEvidence(rc: RunContext, result: MonitorResult): Promise<Record<string, unknown>> {
   const earlier = rc.run.steps.filter((s) => s.kind === 'monitor' && s.details?.chart).length;
   const base = earlier ? `monitor-${earlier + 1}` : 'monitor';
+  const { renderChart } = await import('../monitor/chart.js');
   await rc.bundle.writeJson(`${base}.json`, result);
   await rc.bundle.writeText(`${base}.svg`, renderChart(result));
   const details: Record<string, unknown> = {

@@ -1,7 +1,6 @@
 /** `run` step: a shell command in the project directory, non-interactive, logged and redacted. */
 import { z } from 'zod';
 import { formatMs } from '../config/duration.js';
-import { runLogged } from '../engine/logged-command.js';
 import type { PlannedStep } from '../engine/plan.js';
 import { withRunUrl } from '../engine/run-url.js';
 import { stepEnv, type RunContext, type StepOutcome } from './step.js';
@@ -9,6 +8,8 @@ import { defineStep } from './step-definition.js';
 
 /** Runs the step's command once. */
 export async function runStep(rc: RunContext, step: PlannedStep, logFile: string): Promise<StepOutcome> {
+  // the command runner and its redacting log streams load when a command runs, not with the step kinds
+  const { runLogged } = await import('../engine/logged-command.js');
   const result = await runLogged(rc.ctx, {
     label: step.name,
     command: withRunUrl(step.command!, rc.url),
