@@ -1,0 +1,126 @@
+/**
+ * What the built CLI loads: `runway --version` and `--help` load no dependency that a command needs, `validate`
+ * none that deploys need, and the read commands none of the deploy-only ones. Each run is the real CLI in a child
+ * process with a preload that records every module it loads (ESM through a loader hook, CommonJS through
+ * require.cache); the assertions are on those lists, never on timings.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COMMANDS } from '../../src/cli/commands.js';
+import { BIN } from './project.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const PRELOAD = fileURLToPath(new URL('./module-log.mjs', import.meta.url));
+
+/** Needed by some commands only: none may load for --version or --help. */
+const COMMAND_DEPENDENCIES = ['playwright-core', '@electric-sql/pglite', 'better-sqlite3', 'pg', 'undici', 'execa',
+  'hdr-histogram-js', '@prometheus-io/lezer-promql', 'zod', 'yaml'];
+/** Needed by deploys, checks, monitors and the state store: none may load for validate. */
+const RUN_DEPENDENCIES = ['playwright-core', '@electric-sql/pglite', 'better-sqlite3', 'pg', 'undici', 'execa', 'hdr-histogram-js'];
+/** Needed by runs and checks only: none may load for a read command (the store's driver is the store's choice). */
+const READ_FORBIDDEN = ['playwright-core', 'execa', 'hdr-histogram-js', '@prometheus-io/lezer-promql'];
+
+interface Loaded {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** Packages with at least one loaded file, nested ones included (`a/node_modules/b` → a and b). */
+  packages: Set<string>;
+  /** Loaded files of Runway's own build output, relative to dist/ (`cli/main.js`). */
+  own: string[];
+}
+
+let work: string;
+
+// Runs the built CLI with the module-recording preload.
+function runLogged(args: string[], cwd: string): Loaded {
+  const log = join(work, `modules-${Math.random().toString(36).slice(2)}.txt`);
+  const r = spawnSync(process.execPath, ['--import', PRELOAD, BIN, ...args], {
+    cwd, encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1', RUNWAY_MODULE_LOG: log, RUNWAY_ACTOR: 'lazy@runway.test' },
+  });
+  const lines = readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => (l.startsWith('file:') ? fileURLToPath(l) : l));
+  const packages = new Set(lines.flatMap((l) => [...l.matchAll(/node_modules\/((?:@[^/]+\/)?[^/]+)/g)].map((m) => m[1]!)));
+  const dist = join(root, 'dist') + '/';
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, packages, own: lines.filter((l) => l.startsWith(dist)).map((l) => l.slice(dist.length)) };
+}
+
+// The forbidden packages a run loaded (expected: none).
+function loadedOf(run: Loaded, forbidden: string[]): string[] {
+  return forbidden.filter((p) => run.packages.has(p));
+}
+
+beforeAll(() => {
+  if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
+  work = mkdtempSync(join(tmpdir(), 'runway-lazy-'));
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('runway --version and --help', () => {
+  it('--version prints package.json\'s version and loads nothing of the CLI', () => {
+    const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const run = runLogged([flag], work);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toBe(`${version}\n`);
+      expect(run.own).toEqual([]);
+      expect([...run.packages]).toEqual([]);
+    }
+  });
+
+  it('--help lists every command and loads none of their modules or dependencies', () => {
+    for (const args of [['--help'], ['help'], []]) {
+      const run = runLogged(args, work);
+      expect(run.code, args.join(' ')).toBe(0);
+      const help = run.stdout + run.stderr;
+      for (const c of COMMANDS) expect(help, c.name).toMatch(new RegExp(`^  ${c.name}\\b`, 'm'));
+      expect(loadedOf(run, COMMAND_DEPENDENCIES), args.join(' ')).toEqual([]);
+      const commandModules = run.own.filter((f) => f.startsWith('cli/') && !['cli/main.js', 'cli/commands.js', 'cli/io.js', 'cli/version.js'].includes(f));
+      expect(commandModules, args.join(' ')).toEqual([]);
+    }
+  });
+
+  it('a command\'s --help loads its own module only', () => {
+    const run = runLogged(['deploy', '--help'], work);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Usage: runway deploy [options] <env>');
+    expect(run.own).toContain('cli/deploy.js');
+    expect(run.own.filter((f) => /^cli\/(validate|status|rollback|state|up)\.js$/.test(f))).toEqual([]);
+  });
+});
+
+describe('runway validate', () => {
+  it('checks a good and a bad config without loading what deploys need', () => {
+    const good = runLogged(['validate', join(root, 'examples', 'shop-dashboard', 'runway.yaml')], work);
+    expect(good.code, good.stderr).toBe(0);
+    expect(good.stdout).toContain('ok (2 environments');
+    expect(loadedOf(good, RUN_DEPENDENCIES)).toEqual([]);
+    // zod and yaml do load here: the assertion above is not vacuous
+    expect(good.packages.has('zod') && good.packages.has('yaml')).toBe(true);
+
+    const bad = join(work, 'bad.yaml');
+    writeFileSync(bad, 'project: x\nenvironments:\n  staging:\n    target: { local: { start: node s.js } }\n    requires: [stagin]\n');
+    const refused = runLogged(['validate', bad], work);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('unknown environment "stagin"');
+    expect(loadedOf(refused, RUN_DEPENDENCIES)).toEqual([]);
+  });
+});
+
+describe('read commands', () => {
+  it('status --json and history --json on a new project load none of the run-only dependencies', () => {
+    const project = mkdtempSync(join(work, 'project-'));
+    cpSync(join(root, 'examples', 'shop-dashboard', 'runway.yaml'), join(project, 'runway.yaml'));
+    const status = runLogged(['status', '--json'], project);
+    expect(status.code, status.stderr).toBe(0);
+    expect((JSON.parse(status.stdout) as { environments: unknown[] }).environments).toHaveLength(2);
+    expect(loadedOf(status, READ_FORBIDDEN)).toEqual([]);
+    const history = runLogged(['history', '--json'], project);
+    expect(history.code, history.stderr).toBe(0);
+    // history asks no target, so not even the HTTP client loads
+    expect(loadedOf(history, [...READ_FORBIDDEN, 'undici'])).toEqual([]);
+  });
+});
