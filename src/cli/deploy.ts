@@ -1,12 +1,13 @@
 /** `runway deploy <env>`: build (once) and run the environment's pipeline for the current commit. */
 import type { Command } from 'commander';
-import { checkRequires, executeRun } from '../engine/deploy.js';
+import { checkRequires, executeRun, executeRunInLine } from '../engine/deploy.js';
 import { environmentConfig } from '../engine/context.js';
 import { resolveCurrentRelease } from '../engine/release.js';
 import { ConfigError } from '../errors.js';
 import { findRelease } from '../store/releases.js';
 import type { CliIO } from './io.js';
 import { commandLine, finishRunOutput, interruptSignal, openFromCommand } from './project.js';
+import { isAlreadyLive, printAlreadyLive, waitFrom, waitOption, WAIT_HELP } from './run-wait.js';
 
 /** Registers `deploy`. */
 export function register(program: Command, io: CliIO): void {
@@ -16,9 +17,10 @@ export function register(program: Command, io: CliIO): void {
     .argument('<env>', 'environment name, e.g. staging')
     .option('--allow-dirty', 'allow uncommitted changes (recorded in the run)', false)
     .option('--release <id>', 'deploy an already built release instead of the current commit')
+    .addOption(waitOption('runway deploy staging'))
     .option('--json', 'print the run record as JSON on stdout', false)
-    .addHelpText('after', '\nExit codes: 0 successful, 1 failed or rolled back, 2 bad input, 3 locked or refused.')
-    .action(async (env: string, opts: { allowDirty: boolean; release?: string; json: boolean }, cmd: Command) => {
+    .addHelpText('after', `\nExit codes: 0 successful (or already live), 1 failed or rolled back, 2 bad input, 3 locked or refused.\n${WAIT_HELP}`)
+    .action(async (env: string, opts: { allowDirty: boolean; release?: string; json: boolean; wait?: string | boolean }, cmd: Command) => {
       const ctx = await openFromCommand(cmd, io);
       environmentConfig(ctx, env);
       const release = opts.release
@@ -28,11 +30,11 @@ export function register(program: Command, io: CliIO): void {
       await checkRequires(ctx, env, release);
       const interrupt = interruptSignal(io);
       try {
-        const run = await executeRun(ctx, {
-          kind: 'deploy', environment: env, release, command: commandLine(cmd), allowDirty: opts.allowDirty,
-          signal: interrupt.signal,
-        });
-        finishRunOutput(io, run, opts.json);
+        const wait = waitFrom(opts.wait);
+        const run = { kind: 'deploy' as const, environment: env, release, command: commandLine(cmd), allowDirty: opts.allowDirty, signal: interrupt.signal };
+        const result = wait ? await executeRunInLine(ctx, run, wait) : await executeRun(ctx, run);
+        if (isAlreadyLive(result)) printAlreadyLive(io, result, opts.json);
+        else finishRunOutput(io, result, opts.json);
       } finally {
         interrupt.dispose();
       }

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { promote } from '../engine/promote.js';
 import type { CliIO } from './io.js';
 import { commandLine, finishRunOutput, interruptSignal, openFromCommand } from './project.js';
+import { isAlreadyLive, printAlreadyLive, waitFrom, waitOption, WAIT_HELP } from './run-wait.js';
 
 /** Registers `promote`. */
 export function register(program: Command, io: CliIO): void {
@@ -12,14 +13,18 @@ export function register(program: Command, io: CliIO): void {
     .argument('<from>', 'environment the release passed, e.g. staging')
     .argument('<to>', 'environment to deploy it to, e.g. production')
     .option('--release <id>', 'promote this release (it must have passed <from>) instead of the newest one that passed <from>')
+    .addOption(waitOption('runway promote staging production'))
     .option('--json', 'print the run record as JSON on stdout', false)
-    .addHelpText('after', '\nExit codes: 0 successful, 1 failed or rolled back, 2 bad input, 3 locked or refused.')
-    .action(async (from: string, to: string, opts: { release?: string; json: boolean }, cmd: Command) => {
+    .addHelpText('after', `\nExit codes: 0 successful (or already live), 1 failed or rolled back, 2 bad input, 3 locked or refused.\n${WAIT_HELP}`)
+    .action(async (from: string, to: string, opts: { release?: string; json: boolean; wait?: string | boolean }, cmd: Command) => {
       const ctx = await openFromCommand(cmd, io);
       const interrupt = interruptSignal(io);
       try {
-        const run = await promote(ctx, from, to, { release: opts.release, command: commandLine(cmd), signal: interrupt.signal });
-        finishRunOutput(io, run, opts.json);
+        const result = await promote(ctx, from, to, {
+          release: opts.release, command: commandLine(cmd), signal: interrupt.signal, wait: waitFrom(opts.wait),
+        });
+        if (isAlreadyLive(result)) printAlreadyLive(io, result, opts.json);
+        else finishRunOutput(io, result, opts.json);
       } finally {
         interrupt.dispose();
       }

@@ -21,6 +21,7 @@ import { applySteps, runGates } from './apply.js';
 import type { ProjectContext } from './context.js';
 import { newRunId } from './ids.js';
 import { buildLogPath } from './release.js';
+import { alreadyLive, takeLock, type AlreadyLive, type WaitOptions } from './lock-wait.js';
 import { buildPlan, type Plan } from './plan.js';
 
 export interface RunOptions {
@@ -96,21 +97,48 @@ export async function environmentUrlFor(ctx: ProjectContext, environment: string
   return target.url(ctx.targetContext(environment)).catch(() => undefined);
 }
 
-/** Executes one run under the environment lock and records everything it did. */
+/** Executes one run under the environment lock (refused at once when another run holds it) and records it. */
 export async function executeRun(ctx: ProjectContext, opts: RunOptions): Promise<RunRecord> {
+  return (await runUnderLock(ctx, opts)) as RunRecord;
+}
+
+/**
+ * Executes one run, waiting in line for the environment lock (`--wait`); once it holds the lock it plans again,
+ * and a release already serving the environment is not deployed again (see lock-wait.ts).
+ */
+export function executeRunInLine(ctx: ProjectContext, opts: RunOptions, wait: WaitOptions): Promise<RunRecord | AlreadyLive> {
+  return runUnderLock(ctx, opts, wait);
+}
+
+// The run itself: plan, lock (waiting in line when `wait` is given), record, apply, record, unlock.
+async function runUnderLock(ctx: ProjectContext, opts: RunOptions, wait?: WaitOptions): Promise<RunRecord | AlreadyLive> {
   const { environment, release } = opts;
   await checkSecretsPresent(ctx, environment, release, opts.kind);
   ctx.useEnvironment(environment);
-  const plan = opts.plan ?? buildPlan(ctx.loaded.config, environment, { kind: opts.kind, release, ...(await planFacts(ctx, environment, release)) });
+  const planNow = async () =>
+    opts.plan ?? buildPlan(ctx.loaded.config, environment, { kind: opts.kind, release, ...(await planFacts(ctx, environment, release)) });
+  let plan = await planNow();
   const run: RunRecord = {
     id: newRunId(), kind: opts.kind, environment, release, actor: ctx.actor, command: opts.command,
     startedAt: new Date().toISOString(), outcome: 'running', reason: opts.reason, allowDirty: opts.allowDirty || undefined,
     steps: [],
   };
   // lock: one run per environment; a stale lock left by a dead runway is taken over (audited)
-  const lock = await ctx.store.lock(environment, { runId: run.id, actor: ctx.actor, command: ctx.redactor.redact(opts.command) });
+  const { lock, waitedFor } = await takeLock(ctx, environment, { runId: run.id, actor: ctx.actor, command: ctx.redactor.redact(opts.command) }, wait);
   const tookOver = lock.tookOver;
   try {
+    if (wait) {
+      const live = await alreadyLive(ctx, opts.kind, environment, release, waitedFor);
+      if (live) {
+        await lock.release();
+        return live;
+      }
+      if (waitedFor) {
+        // the run begins now, from what the store says now (the run waited for may have changed it)
+        run.startedAt = new Date().toISOString();
+        plan = await planNow();
+      }
+    }
     await ctx.store.use(async (db) => {
       const current = (await listEnvironments(db)).find((e) => e.name === environment)?.currentRelease;
       run.previousRelease = current;

@@ -13,13 +13,16 @@ import { findRelease } from '../store/releases.js';
 import { knownGood, listRuns, passedIn } from '../store/runs.js';
 import type { Release, RunRecord } from '../types.js';
 import { environmentConfig, type ProjectContext } from './context.js';
-import { checkRequires, executeRun } from './deploy.js';
+import { checkRequires, executeRun, executeRunInLine } from './deploy.js';
+import type { AlreadyLive, WaitOptions } from './lock-wait.js';
 
 export interface PromoteOptions {
   /** Promote this release instead of the newest one that passed `from`. */
   release?: string;
   command: string;
   signal?: AbortSignal;
+  /** Wait in line for the lock of `to` (`--wait`) instead of being refused while another run holds it. */
+  wait?: WaitOptions;
 }
 
 /** The release a promotion would take, a refusal reason when it may not, and a note when it is not the newest run's. */
@@ -88,8 +91,8 @@ export async function promotionCandidate(
   });
 }
 
-/** Promotes the release that passed `from` to `to`. */
-export async function promote(ctx: ProjectContext, from: string, to: string, opts: PromoteOptions): Promise<RunRecord> {
+/** Promotes the release that passed `from` to `to` (with `wait`: already live there is a result too). */
+export async function promote(ctx: ProjectContext, from: string, to: string, opts: PromoteOptions): Promise<RunRecord | AlreadyLive> {
   const { release, refusal, note } = await promotionCandidate(ctx, from, to, opts.release);
   if (refusal || !release) {
     await ctx.store.use((db) =>
@@ -100,5 +103,6 @@ export async function promote(ctx: ProjectContext, from: string, to: string, opt
   if (note) ctx.reporter.warn(note);
   await checkRequires(ctx, to, release, 'promote');
   ctx.reporter.info(`promoting release ${release.id} (${release.sha.slice(0, 7)}) from ${from} to ${to}`);
-  return executeRun(ctx, { kind: 'promote', environment: to, release, command: opts.command, signal: opts.signal });
+  const run = { kind: 'promote' as const, environment: to, release, command: opts.command, signal: opts.signal };
+  return opts.wait ? executeRunInLine(ctx, run, opts.wait) : executeRun(ctx, run);
 }
