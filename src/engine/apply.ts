@@ -6,7 +6,7 @@
 import { appendFile, writeFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { formatMs } from '../config/duration.js';
-import { measureBuiltinGate, type BuiltinGate } from './builtin-gates.js';
+import type { BuiltinGate } from './builtin-gates.js';
 import { backupOfThisRun, restoreStep } from '../steps/backup.js';
 import { failedSummary, measureChecks } from '../steps/checks.js';
 import { STEPS } from '../steps/index.js';
@@ -48,6 +48,8 @@ export async function runGates(rc: RunContext): Promise<string | undefined> {
 
 /** Measures the gates in order: built-in gates by name (secrets-present, secret-scan, parity), checks by provider. */
 async function measureGates(rc: RunContext, logFile: string): Promise<CheckResult[]> {
+  // the built-in gates (leak scan, parity, secrets) load when a plan has gates; a rollback's has none
+  const { measureBuiltinGate } = await import('./builtin-gates.js');
   const results: CheckResult[] = [];
   for (const gate of rc.plan.gates) {
     if (rc.signal.aborted) break;

@@ -3,10 +3,11 @@
  * from any ref (read through one `git cat-file --batch` process), and the commit that introduced a blob.
  */
 import { spawn } from 'node:child_process';
-import { execa } from 'execa';
 
 // Runs git and returns stdout; throws with git's own message on failure.
 async function git(dir: string, args: string[], input?: string): Promise<string> {
+  // execa loads when a scan runs, not with the gate list every run command imports
+  const { execa } = await import('execa');
   const result = await execa('git', args, { cwd: dir, reject: false, input, stripFinalNewline: false, maxBuffer: 512 * 1024 * 1024 });
   if (result.exitCode !== 0) throw new Error(`git ${args[0]} failed: ${String(result.stderr).trim().split('\n').at(-1)}`);
   return String(result.stdout);
@@ -14,6 +15,7 @@ async function git(dir: string, args: string[], input?: string): Promise<string>
 
 /** True when `dir` is inside a git work tree. */
 export async function isGitRepo(dir: string): Promise<boolean> {
+  const { execa } = await import('execa');
   const result = await execa('git', ['rev-parse', '--is-inside-work-tree'], { cwd: dir, reject: false });
   return result.exitCode === 0 && String(result.stdout).trim() === 'true';
 }
