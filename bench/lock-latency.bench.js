@@ -1,13 +1,13 @@
 // Lock latency: how long taking and releasing an environment lock costs (acquire + release), on the shared store
-// (a temporary PostgreSQL 15 on loopback, session advisory lock + lock row) and on the embedded PGlite store
-// (file lock, open the database, lock row, close). Writes bench/results/lock-latency.json.
+// (a temporary PostgreSQL 15 on loopback, session advisory lock + lock row) and on the embedded SQLite store
+// (one write transaction for the lock row; a fresh store also opens and checks the database). Writes bench/results/lock-latency.json.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { pgliteStore } from '../dist/store/pglite.js';
+import { sqliteStore } from '../dist/store/sqlite.js';
 import { postgresStore } from '../dist/store/postgres.js';
 import { mdTable, percentile, writeResult } from './result.js';
 
@@ -81,7 +81,7 @@ async function measure(store, rounds) {
 async function measureCold(stateDir, rounds) {
   const times = [];
   for (let i = 0; i < rounds; i++) {
-    const store = pgliteStore(stateDir);
+    const store = sqliteStore(stateDir);
     const start = performance.now();
     const held = await store.lock('production', { runId: `cold-${i}`, actor: 'bench', command: 'lock-latency' });
     await held.release();
@@ -98,7 +98,7 @@ function summary(times) {
 }
 
 const server = await startPostgres();
-const stateDir = mkdtempSync(join(tmpdir(), 'runway-bench-pglite-'));
+const stateDir = mkdtempSync(join(tmpdir(), 'runway-bench-sqlite-'));
 let shared;
 let embedded;
 let cold;
@@ -106,7 +106,7 @@ try {
   const store = postgresStore(server.url);
   shared = summary(await measure(store, SHARED_ROUNDS));
   await store.close();
-  const local = pgliteStore(stateDir);
+  const local = sqliteStore(stateDir);
   embedded = summary(await measure(local, EMBEDDED_ROUNDS));
   await local.close();
   cold = summary(await measureCold(stateDir, EMBEDDED_COLD_ROUNDS));
@@ -117,8 +117,8 @@ try {
 
 const results = {
   shared: { store: 'postgres 15 (loopback)', ...shared },
-  embedded: { store: 'pglite, one store instance', ...embedded },
-  embeddedCold: { store: 'pglite, a new store instance per lock', ...cold },
+  embedded: { store: 'sqlite, one store instance', ...embedded },
+  embeddedCold: { store: 'sqlite, a new store instance per lock', ...cold },
 };
 const row = (name, s) => [name, String(s.rounds), `${s.p50} ms`, `${s.p99} ms`, `${s.mean} ms`, `${s.max} ms`];
 const markdown = [
@@ -126,12 +126,12 @@ const markdown = [
   '',
   mdTable(['store', 'rounds', 'p50', 'p99', 'mean', 'max'], [
     row('shared: PostgreSQL 15 on loopback', shared),
-    row('embedded: PGlite, database kept open between units of work', embedded),
-    row('embedded: PGlite, opened afresh (a new process)', cold),
+    row('embedded: SQLite, database kept open', embedded),
+    row('embedded: SQLite, opened afresh (a new process)', cold),
   ]),
   '',
   'The shared store opens a dedicated connection per lock (the advisory lock lives as long as that session).',
-  'The embedded store holds a file lock while its database is open; one process reuses the open database for',
-  'units of work that follow each other closely, while a new process first opens (and checks the migrations of) the database.',
+  'The embedded store writes the lock row in one write transaction on the database the process keeps open;',
+  'a new process first opens (and checks the migrations of) the database.',
 ].join('\n');
-writeResult('lock-latency', 'Lock latency: shared Postgres vs embedded PGlite', results, markdown);
+writeResult('lock-latency', 'Lock latency: shared Postgres vs embedded SQLite', results, markdown);
