@@ -85,7 +85,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'parity', usage: '[options] <a> <b>', load: modules.parity,
     summary: 'compare the feature flags of two environments and check their parity policies' },
   { name: 'state', usage: '', load: modules.state,
-    summary: 'the state store (embedded PGlite, or a shared Postgres via RUNWAY_STATE_URL): migrate, export, import, info' },
+    summary: 'the state store (embedded SQLite, or a shared Postgres via RUNWAY_STATE_URL): migrate, export, import, info' },
   { name: 'migrate', usage: '', load: modules.migrate,
     summary: "the environment's database migrations" },
   { name: 'backup', usage: '', load: modules.backup,
