@@ -94,7 +94,8 @@ export function register(program: Command, io: CliIO): void {
       const ctx = await openFromCommand(cmd, io);
       environmentConfig(ctx, env);
       const src = await currentSource(ctx, { allowDirty: opts.allowDirty });
-      const hasState = existsSync(join(ctx.stateDir, 'state'));
+      // the embedded store (or an earlier PGlite one, converted on open); plan creates none
+      const hasState = existsSync(join(ctx.stateDir, 'state.db')) || existsSync(join(ctx.stateDir, 'state'));
       const state = hasState
         ? await ctx.store.use(async (db) => {
             const built = await findReleaseBySource(db, src.sourceKey);
