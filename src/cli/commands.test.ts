@@ -30,8 +30,9 @@ describe('the command registry', () => {
     expect(COMMANDS.map((c) => c.name)).toEqual(real.map((c) => c.name));
     for (const entry of COMMANDS) {
       const found = real.find((c) => c.name === entry.name)!;
-      expect([entry.name, entry.usage].filter(Boolean).join(' '), entry.name).toBe(found.term);
-      expect(entry.summary, entry.name).toBe(found.summary);
+      const fix = `${entry.name}: make its line in src/cli/commands.ts match what its module registers`;
+      expect([entry.name, entry.usage].filter(Boolean).join(' '), fix).toBe(found.term);
+      expect(entry.summary, fix).toBe(found.summary);
     }
   });
 
