@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { environmentSchema } from './environment.js';
 import { evidenceSchema } from './evidence.js';
 import { notifyListSchema } from './notify.js';
+import { runbookSchema } from './runbook.js';
 import { duration, name, stringMap } from './primitives.js';
 import { secretsSchema } from './secrets.js';
 import { stepSchema } from './steps.js';
@@ -41,6 +42,7 @@ export const configSchema = z
     vars: stringMap.default({}).describe('Variables usable as ${{ vars.NAME }} in commands, paths and headers.'),
     journal: z.string().default('.runway/journal.md').describe('Markdown file that gets one entry per run.'),
     evidence: evidenceSchema,
+    runbook: runbookSchema,
     notify: notifyListSchema.default([]),
     state: z
       .object({
