@@ -25,6 +25,12 @@ environments:
       command:
         deploy: { run: "while [ ! -f '${go}' ]; do sleep 0.05; done; echo deployed $RUNWAY_RELEASE" }
         url: http://127.0.0.1:9/
+  production:
+    requires: [staging]
+    target:
+      command:
+        deploy: { run: "echo deployed $RUNWAY_RELEASE" }
+        url: http://127.0.0.1:9/
 pipeline: [deploy]
 `);
   p.write('.gitignore', '.runway/\ngo\n');
@@ -119,6 +125,17 @@ function onStore(name: string, env: () => Record<string, string>, kind: string):
       expect(again.code).toBe(0);
       expect(again.stderr).toMatch(new RegExp(`already live · deploy staging · release ${v1} since \\S+, put there by run \\S+; nothing deployed`));
       expect((await history(p)).length).toBe(3);
+    });
+
+    it('promote --wait promotes once; promoting the same release again finds it already live', async () => {
+      const first = await p.runway(['promote', 'staging', 'production', '--wait']);
+      expect(first.code, first.stderr).toBe(0);
+      expect(first.stderr).toMatch(/successful · promote production · release (\S+)/);
+      const release = /successful · promote production · release (\S+)/.exec(first.stderr)![1]!;
+      const again = await p.runway(['promote', 'staging', 'production', '--wait=30s', '--json']);
+      expect(again.code, again.stderr).toBe(0);
+      expect(JSON.parse(again.stdout)).toMatchObject({ outcome: 'already-live', kind: 'promote', environment: 'production', release: { id: release } });
+      expect(again.stderr).toMatch(new RegExp(`^already live · promote production · release ${release} since \\S+, put there by run \\S+; nothing deployed$`, 'm'));
     });
 
     it('refuses a --wait that swallowed the environment, naming the fix', async () => {
