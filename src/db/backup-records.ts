@@ -29,7 +29,7 @@ export function newBackupId(now = new Date()): string {
   return `bk-${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
-// A jsonb column as a value (PGlite and pg both parse it; a string is parsed here).
+// A jsonb column as a value (both stores return it parsed; a string is parsed here).
 function json<T>(value: unknown): T {
   return (typeof value === 'string' ? JSON.parse(value) : value) as T;
 }

@@ -1,5 +1,5 @@
 /**
- * The store contract: every store (embedded PGlite, Postgres server) passes these tests.
+ * The store contract: every store (embedded SQLite, Postgres server) passes these tests.
  * `storeContract(name, makeStore)` registers them with vitest.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
