@@ -44,6 +44,7 @@ const modules = {
   state: () => import('./state.js'),
   migrate: () => import('./migrate.js'),
   backup: () => import('./backup.js'),
+  runbook: () => import('./runbook.js'),
 } satisfies Record<string, () => Promise<CommandModule>>;
 
 /** Every top-level command, in help order. */
@@ -92,4 +93,6 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: "backups of an environment's database" },
   { name: 'restore', usage: '[options] <env>', load: modules.backup,
     summary: "restore a backup into an environment's database (recorded as a run), then re-run its checks" },
+  { name: 'runbook', usage: '[options] [env]', load: modules.runbook,
+    summary: 'write the runbook people read from runway.yaml and the plan: preconditions, command pack, checks, rollback and evidence checklists' },
 ];

@@ -35,7 +35,7 @@ export const flagsSchema = z
   .strict();
 
 /** Built-in pre-flight gates, usable by name in `gates:`. */
-export const BUILTIN_GATES = ['secrets-present', 'secret-scan', 'parity'] as const;
+export const BUILTIN_GATES = ['secrets-present', 'secret-scan', 'parity', 'runbook'] as const;
 export type BuiltinGateName = (typeof BUILTIN_GATES)[number];
 
 /** A built-in gate named in `gates:`; parsed to `{ name, builtin }` so the plan shows it by name. */

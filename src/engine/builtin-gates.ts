@@ -1,6 +1,6 @@
 /**
  * The built-in pre-flight gates, by name: the ones a config names in `gates:` (secrets-present, secret-scan,
- * parity) and the implicit `target-preflight` of every target with a platform CLI (the CLI is there and recent
+ * parity, runbook) and the implicit `target-preflight` of every target with a platform CLI (the CLI is there and recent
  * enough, and its credentials are present). Each returns a measurement; none changes anything.
  */
 import { loadFlags } from '../parity/flags.js';
@@ -11,12 +11,13 @@ import type { RunContext } from '../steps/step.js';
 import type { Measurement } from '../types.js';
 
 /** A built-in gate's name. */
-export type BuiltinGate = 'secrets-present' | 'secret-scan' | 'parity' | 'target-preflight';
+export type BuiltinGate = 'secrets-present' | 'secret-scan' | 'parity' | 'runbook' | 'target-preflight';
 
 const GATES: Record<BuiltinGate, (rc: RunContext) => Promise<Measurement>> = {
   'secrets-present': async (rc) => presenceMeasurement(rc.ctx.secrets(rc.plan.environment)),
   'secret-scan': (rc) => secretScanMeasurement(rc.ctx.loaded.config, rc.ctx.projectDir, rc.ctx.maskedSecrets),
   parity: parityGate,
+  runbook: runbookGate,
   'target-preflight': targetPreflight,
 };
 
@@ -45,6 +46,17 @@ async function parityGate(rc: RunContext): Promise<Measurement> {
   } catch (err) {
     return { ...measured, phase: 'error', message: `cannot list the flags on ${target.kind}: ${err instanceof Error ? err.message : String(err)}` };
   }
+}
+
+// The committed runbook matches runway.yaml (rendered from plans of a placeholder release) and has not expired.
+async function runbookGate(rc: RunContext): Promise<Measurement> {
+  const [{ runbookMeasurement }, { RUNBOOK_RELEASE }, { buildPlan }] = await Promise.all([
+    import('../governance/runbook-gate.js'), import('../governance/runbook.js'), import('./plan.js')]);
+  const { config } = rc.ctx.loaded;
+  return runbookMeasurement({
+    config, projectDir: rc.ctx.projectDir, environment: rc.plan.environment,
+    plan: (env) => buildPlan(config, env, { release: RUNBOOK_RELEASE }),
+  });
 }
 
 // The target context of the run's environment, acting on the plan's target block.
