@@ -25,8 +25,7 @@ const projectPath = z
 
 export const runbookSchema = z
   .object({
-    owner: z.string().trim().min(1, { message: 'name the owner, e.g. ops@example.com or "team:platform"' })
-      .describe('Who owns the runbook (a person or team), written into its front matter.'),
+    owner: z.string().trim().min(1).describe('Who owns the runbook (a person or team), written into its front matter.'),
     reviewEvery: reviewInterval.default('90d').describe('How long a review lasts: expires = last_reviewed + reviewEvery (whole days).'),
     path: projectPath.default('RUNBOOK.md').describe('Where the runbook is committed, relative to the project directory.'),
     onStale: z

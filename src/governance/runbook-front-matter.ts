@@ -49,7 +49,8 @@ export function splitRunbook(text: string): SplitRunbook {
     if (typeof value !== 'string') return { problem: `front matter ${key}: expected text, got ${typeof value}` };
     frontMatter[key] = value;
   }
-  return { frontMatter, body: normal.slice(match[0].length) };
+  // the blank line that separates the front matter from the body belongs to neither
+  return { frontMatter, body: normal.slice(match[0].length).replace(/^\n/, '') };
 }
 
 /** True for a real calendar date written `YYYY-MM-DD`. */

@@ -38,7 +38,7 @@ export async function runbookMeasurement(input: RunbookGateInput): Promise<Measu
   try {
     const settings = runbookSettings(input.config);
     const text = await readRunbook(join(input.projectDir, settings.path));
-    const verdict = checkRunbook({ config: input.config, plan: input.plan, text, file: settings.path, today: utcDay(now), environment: input.environment });
+    const verdict = checkRunbook({ config: input.config, plan: input.plan, text, file: settings.path, today: utcDay(now), covers: input.environment });
     const message = describeVerdict(verdict);
     const metadata = { status: verdict.status, file: verdict.file, doc_hash: verdict.expected?.doc_hash, expires: verdict.expected?.expires };
     if (verdict.status === 'current') return done({ phase: 'successful', value: verdict.status, message, metadata });

@@ -161,7 +161,7 @@ function stepLines(plan: Plan, step: PlannedStep): string[] {
     ])));
   }
   if (step.checks) lines.push(`   runs the checks: ${names(step.checks)}`);
-  if (step.spec) lines.push(`   options: ${code(flow(step.spec))}`);
+  if (step.spec && Object.keys(step.spec).length) lines.push(`   options: ${code(flow(step.spec))}`);
   if (step.monitor) lines.push(`   monitors: ${describeMonitor(step.monitor)}`);
   const envNames = Object.keys(step.env);
   if (envNames.length) lines.push(`   environment variables set: ${envNames.join(', ')}`);

@@ -105,8 +105,10 @@ export interface CheckInput {
   /** The file as people name it, e.g. `RUNBOOK.md`. */
   file: string;
   today: string;
-  /** The environment the runbook must cover (the gate's), if any. */
+  /** `runway runbook <env> --check`: the runbook must cover env, and a missing one is written for env alone. */
   environment?: string;
+  /** The gate's environment: the runbook must cover it (all environments, or that one). */
+  covers?: string;
 }
 
 /** Judges a committed runbook against the config: current, stale (which and why), expired, missing. */
@@ -124,8 +126,9 @@ export function checkRunbook(input: CheckInput): RunbookVerdict {
   if (found.environment && !config.environments[found.environment]) {
     return { status: 'stale', file, fix: `runway runbook --out ${file}`, found, reasons: [`${file} covers environment "${found.environment}", which runway.yaml no longer has`] };
   }
-  if (input.environment && found.environment && found.environment !== input.environment) {
-    return { status: 'stale', file, fix: `runway runbook --out ${file}`, found, reasons: [`${file} covers ${found.environment} only, not ${input.environment}`] };
+  const wanted = input.environment ?? input.covers;
+  if (wanted && found.environment && found.environment !== wanted) {
+    return { status: 'stale', file, fix: `runway runbook --out ${file}`, found, reasons: [`${file} covers ${found.environment} only, not ${wanted}`] };
   }
   const settings = runbookSettings(config);
   const body = runbookBody(config, input.plan, found.environment);
