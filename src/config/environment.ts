@@ -1,11 +1,13 @@
 /**
  * One entry of `environments:`: its target, the environments it requires, its checks and pre-flight gates, its
- * own secrets, flags, pipeline, database, monitor and notification targets, and what a failure does.
+ * approvals and freeze windows, its own secrets, flags, pipeline, database, monitor and notification targets, and
+ * what a failure does.
  */
 import { z } from 'zod';
 import { TARGET_KIND_NAMES, targetConfigSchema } from '../targets/schema.js';
 import { checkSchema } from './checks.js';
 import { databaseSchema } from './database.js';
+import { environmentApprovalsSchema, environmentFreezeSchema } from './governance.js';
 import { monitorSchema } from './monitor.js';
 import { notifyListSchema } from './notify.js';
 import { httpUrl, stringMap } from './primitives.js';
@@ -56,6 +58,8 @@ export const environmentSchema = z
       .array(z.union([builtinGateSchema, checkSchema]))
       .default([])
       .describe('Pre-flight gates run before anything changes: checks, or built-in gates by name (secrets-present, secret-scan, parity).'),
+    approvals: environmentApprovalsSchema,
+    freeze: environmentFreezeSchema,
     secrets: environmentSecretsSchema.optional().describe('Secret sources, required names and mirrors of this environment.'),
     flags: flagsSchema.optional().describe('Feature flags of this environment and their parity policy.'),
     pipeline: z.array(stepSchema).optional().describe('Steps for this environment (default: the top-level pipeline).'),

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, formatIssue } from '../errors.js';
+import { parseConfig } from './load.js';
+
+const HEAD = 'project: shop\nenvironments:\n  production:\n    target: { local: { start: node server.js } }\n';
+
+// Every issue of a failing parse, as `runway.yaml:line:col path: message`.
+function issuesOf(yaml: string): string[] {
+  try {
+    parseConfig(yaml, 'runway.yaml');
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).issues.map(formatIssue);
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('approvals: and freeze: of an environment', () => {
+  it('parse with their defaults, and are absent unless written', () => {
+    const config = parseConfig(`${HEAD}    approvals: { required: 2, checklist: [pre-flight done] }\n    freeze: { windows: [{ from: "Fri 16:00", to: "Mon 08:00" }] }\n`, 'runway.yaml');
+    expect(config.environments.production!.approvals).toEqual({
+      required: 2, from: [], groups: {}, checklist: [{ item: 'pre-flight done' }], expires: '24h', signatures: 'optional',
+      allowedSigners: '.runway/allowed_signers',
+    });
+    expect(config.environments.production!.freeze).toEqual({
+      timezone: 'UTC', windows: [{ from: 'Fri 16:00', to: 'Mon 08:00' }], override: [], groups: {},
+    });
+    const bare = parseConfig(HEAD, 'runway.yaml').environments.production!;
+    expect([bare.approvals, bare.freeze]).toEqual([undefined, undefined]);
+  });
+
+  const bad: Array<[string, string, string]> = [
+    ['a fact no run produces yet', '    approvals: { checklist: [{ item: rollback tested, verify: rollback-rehearsed }] }',
+      'runway.yaml:5:63 environments.production.approvals.checklist[0].verify: Runway cannot verify rollback-rehearsed yet (the rollback rehearsal is not built yet): drop verify: to have a person sign "rollback tested" off'],
+    ['ci-green, not wired yet', '    approvals: { checklist: [{ item: CI green, verify: ci-green }] }',
+      'runway.yaml:5:56 environments.production.approvals.checklist[0].verify: Runway cannot verify ci-green yet (the CI-green gate is not wired yet): drop verify: to have a person sign "CI green" off'],
+    ['an unknown group', '    approvals: { from: ["group:sre"] }',
+      'runway.yaml:5:25 environments.production.approvals.from[0]: unknown group "sre" (define it under groups:)'],
+    ['snake case', '    approvals: { allowed_signers: x }', 'runway.yaml:5:18 environments.production.approvals: unknown key "allowed_signers" (did you mean "allowedSigners"?)'],
+    ['an unknown time zone', '    freeze: { timezone: Europe/Berln }',
+      'runway.yaml:5:25 environments.production.freeze.timezone: unknown time zone: use an IANA name such as Europe/Berlin, America/New_York or UTC'],
+    ['a window end that is no time', '    freeze: { windows: [{ from: "Fri 16:00", to: "Mon 8" }] }',
+      'runway.yaml:5:50 environments.production.freeze.windows[0].to: "Mon 8": expected "Fri 16:00", "22:00", a date 2026-12-20 or a date and time "2026-12-20 18:00"'],
+    ['an override group nobody defined', '    freeze: { override: ["group:ops"] }',
+      'runway.yaml:5:26 environments.production.freeze.override[0]: unknown group "ops" (define it under groups:)'],
+  ];
+  it.each(bad)('refuses %s with its position', (_what, line, expected) => {
+    expect(issuesOf(`${HEAD}${line}\n`)).toEqual([expected]);
+  });
+});
