@@ -54,7 +54,7 @@ describe('runway runbook', () => {
     writeFileSync(join(dir, 'runway.yaml'), YAML.replace('path: /health', 'path: /healthz'));
     const stale = await runbook('--check');
     expect(stale.code).toBe(3);
-    expect(stale.err).toMatch(/^RUNBOOK\.md is stale: doc_hash sha256:[0-9a-f]{64} does not match runway\.yaml \(sha256:[0-9a-f]{64}\): .+: write it again with `runway runbook --out RUNBOOK\.md` and commit it\n$/);
+    expect(stale.err).toMatch(/^RUNBOOK\.md is stale: doc_hash sha256:[0-9a-f]{12}… does not match runway\.yaml \(sha256:[0-9a-f]{12}…\): .+: write it again with `runway runbook --out RUNBOOK\.md` and commit it\n$/);
     const json = await runbook('--check', '--json');
     expect(json.code).toBe(3);
     expect(JSON.parse(json.out)).toMatchObject({ status: 'stale', file: 'RUNBOOK.md', fix: 'runway runbook --out RUNBOOK.md' });

@@ -71,7 +71,7 @@ describe('the runbook gate', () => {
     edit('node scripts/lint.js', 'node scripts/lint.js --strict');
     const m = await measure();
     expect(m.phase).toBe('failed');
-    expect(m.message).toMatch(/^RUNBOOK\.md is stale: doc_hash sha256:[0-9a-f]{64} does not match runway\.yaml \(sha256:[0-9a-f]{64}\)/);
+    expect(m.message).toMatch(/^RUNBOOK\.md is stale: doc_hash sha256:[0-9a-f]{12}… does not match runway\.yaml \(sha256:[0-9a-f]{12}…\)/);
     expect(m.message).toMatch(/: write it again with `runway runbook --out RUNBOOK\.md` and commit it$/);
   });
 

@@ -146,7 +146,8 @@ export function checkRunbook(input: CheckInput): RunbookVerdict {
 // Why a parsed runbook does not match what the config gives, most telling first.
 function staleReasons(found: Partial<RunbookFrontMatter>, expected: RunbookFrontMatter, sameBody: boolean, today: string): string[] {
   if (found.doc_hash !== expected.doc_hash) {
-    return [`doc_hash ${found.doc_hash ?? '(none)'} does not match runway.yaml (${expected.doc_hash}): the config or Runway's rendering of it changed since it was written`];
+    return [`doc_hash ${short(found.doc_hash)} does not match runway.yaml (${short(expected.doc_hash)}): ` +
+      'runway.yaml changed since it was written, or Runway renders it differently'];
   }
   const reasons: string[] = [];
   if (!sameBody) reasons.push('its text differs from what runway.yaml generates (edited by hand?)');
@@ -156,9 +157,15 @@ function staleReasons(found: Partial<RunbookFrontMatter>, expected: RunbookFront
   return reasons;
 }
 
+// A doc_hash cut to what a person compares: `sha256:` and 12 hex digits.
+function short(hash: string | undefined): string {
+  if (!hash) return '(none)';
+  return hash.length > 19 ? `${hash.slice(0, 19)}…` : hash;
+}
+
 /** One line for people: `RUNBOOK.md is current …` or what is wrong and the fix. */
 export function describeVerdict(v: RunbookVerdict): string {
-  if (v.status === 'current') return `${v.file} is current (doc_hash ${v.expected!.doc_hash.slice(0, 19)}…, owner ${v.expected!.owner}, expires ${v.expected!.expires})`;
+  if (v.status === 'current') return `${v.file} is current (doc_hash ${short(v.expected!.doc_hash)}, owner ${v.expected!.owner}, expires ${v.expected!.expires})`;
   if (v.status === 'missing' || v.status === 'unreadable') return v.reasons.join('; ');
   const what = [v.reasons.length ? `is stale: ${v.reasons.join('; ')}` : '', v.expired ?? ''].filter(Boolean).join('; and ');
   return `${v.file} ${what}: write it again with \`${v.fix}\` and commit it`;
