@@ -17,13 +17,9 @@ import { buildPlan } from '../engine/plan.js';
 import { currentSource } from '../engine/release.js';
 import { findReleaseBySource } from '../store/releases.js';
 import { knownGood, listEnvironments, passedIn } from '../store/runs.js';
+import { argvText as formatArgv } from '../exec/argv-text.js';
 import { paint, printJson, type CliIO } from './io.js';
 import { openFromCommand } from './project.js';
-
-/** An argument array as a person would type it. */
-export function formatArgv(argv: string[]): string {
-  return argv.map((a) => (/^[\w@%+=:,./<>()\[\]-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
-}
 
 // The environment's URL without running a platform's CLI: configured, the local target's, or the last one recorded.
 async function planUrl(ctx: ProjectContext, env: string, hasState: boolean): Promise<{ url?: string }> {

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { formatArgv } from '../cli/plan.js';
+import { argvText } from '../exec/argv-text.js';
 import { parseConfig } from '../config/load.js';
 import { buildPlan } from '../engine/plan.js';
 import { runbookBody, RUNBOOK_RELEASE } from './runbook.js';
-import { argvText } from './runbook-text.js';
 
 // The runbook body of a small config (runbook section added), for one environment or all.
 function body(yaml: string, environment?: string, runbook = '{ owner: ops@shop.test, reviewEvery: 30d }'): string {
@@ -88,7 +87,7 @@ pipeline:
     const config = parseConfig(`project: shop\n${yaml}`, 'runway.yaml');
     const commands = buildPlan(config, 'production', { release: RUNBOOK_RELEASE }).target.commands;
     expect(commands.length).toBeGreaterThan(0);
-    for (const c of commands) expect(text).toContain(`   $ ${formatArgv(c.argv)}\n`);
+    for (const c of commands) expect(text).toContain(`   $ ${argvText(c.argv)}\n`);
     expect(text).toContain('<release>');
     expect(section(text, 'production', 'Preconditions')).toContainEqual(
       expect.stringMatching(/^\| 1 \| fly pre-flight \(fly CLI, credentials\) \| the fly CLI is installed and recent enough \(.+\), and the platform's credentials are present \|$/));
@@ -173,9 +172,13 @@ pipeline: [migrate, deploy, checks]
 });
 
 describe('argvText', () => {
-  it('prints argument arrays exactly as runway plan does', () => {
-    const cases = [['fly', 'deploy', '--image', 'registry.fly.io/app:<release>'], ['/bin/sh', '-c', 'node server.js && echo "ok"'],
-      ['kubectl', 'set', 'image', 'deploy/web', 'web=ghcr.io/x/y@sha256:abc'], ['echo', '', "it's", 'a\nb', '$HOME', '[x]']];
-    for (const argv of cases) expect(argvText(argv)).toBe(formatArgv(argv));
+  it('leaves plain words bare and JSON-quotes anything a shell would read differently', () => {
+    const cases: Array<[string[], string]> = [
+      [['fly', 'deploy', '--image', 'registry.fly.io/app:<release>'], 'fly deploy --image registry.fly.io/app:<release>'],
+      [['/bin/sh', '-c', 'node server.js && echo "ok"'], '/bin/sh -c "node server.js && echo \\"ok\\""'],
+      [['kubectl', 'set', 'image', 'deploy/web', 'web=ghcr.io/x/y@sha256:abc'], 'kubectl set image deploy/web web=ghcr.io/x/y@sha256:abc'],
+      [['echo', '', "it's", 'a\nb', '$HOME', '[x]'], 'echo "" "it\'s" "a\\nb" "$HOME" [x]'],
+    ];
+    for (const [argv, text] of cases) expect(argvText(argv)).toBe(text);
   });
 });

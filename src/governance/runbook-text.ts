@@ -21,13 +21,8 @@ export function flow(value: unknown): string {
   return stringify(value, { collectionStyle: 'flow', lineWidth: 0 }).trimEnd();
 }
 
-/**
- * An argument array as a person would type it, exactly as `runway plan` prints it (cli/plan.ts `formatArgv`;
- * runbook-render.test.ts keeps the two equal — the runbook may not import the CLI layer).
- */
-export function argvText(argv: string[]): string {
-  return argv.map((a) => (/^[\w@%+=:,./<>()\[\]-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
-}
+/** An argument array as a person would type it, as `runway plan` prints it (one function for both). */
+export { argvText } from '../exec/argv-text.js';
 
 /** A fenced shell block, indented under a list item. */
 export function shBlock(lines: string[], indent = '   '): string[] {
