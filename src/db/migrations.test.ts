@@ -67,6 +67,34 @@ describe.skipIf(!available)('applyMigrations against PostgreSQL 15', () => {
     expect(columns).toBe('version text, statements ARRAY, name text');
   });
 
+  it('records statements with quotes, backslashes and dollar quotes byte for byte; a tracking row that cannot be written rolls its migration back', async () => {
+    const p = project();
+    const db = await freshDatabase(pg);
+    writeFileSync(join(p.migrations, '20240101000000_quotes.sql'), "create table quote_marker (t text);\n" +
+      "insert into quote_marker values ('it''s a \\ backslash and a $$ dollar'), (E'tab\\there');\n" +
+      "create function quoted() returns text language sql as $fn$ select 'O''Brien; not the end' $fn$;\n");
+    await withSession(db.dsn, (s) => s.client.query(`create schema supabase_migrations;
+      create table supabase_migrations.schema_migrations (version text not null primary key, statements text[], name text);
+      create function refuse_rls() returns trigger language plpgsql as $$ begin
+        if new.version = '20240118143000' then raise exception 'tracking row refused'; end if; return new; end $$;
+      create trigger refuse_rls before insert on supabase_migrations.schema_migrations for each row execute function refuse_rls()`));
+    const files = await readMigrations({ projectDir: p.dir, dir: 'supabase/migrations' });
+    const { result, log } = await apply(p, db.dsn);
+    expect(result).toMatchObject({
+      ok: false, applied: ['20240101000000_quotes', '20240105090000_init'], atVersion: '20240105090000',
+      failure: { id: '20240118143000_row_level_security', statement: 0, cause: 'sql', error: { message: 'tracking row refused' } },
+    });
+    expect(result.error).toMatch(/^migration 20240118143000_row_level_security failed at recording it \(supabase\/migrations\/20240118143000_row_level_security\.sql\): tracking row refused$/);
+    expect(log).toContain('rolled back 20240118143000_row_level_security: the database is at 20240105090000');
+    // the migration's statements went with its tracking row
+    expect(await queryValue(db.dsn, "select relrowsecurity::text from pg_class where oid = 'public.orders'::regclass")).toBe('false');
+    const recorded = await withSession(db.dsn, async (s) =>
+      (await s.client.query("select statements from supabase_migrations.schema_migrations where version = '20240101000000'")).rows[0].statements);
+    expect(recorded).toEqual(files[0]!.statements.map((st) => st.text));
+    expect(await queryValue(db.dsn, 'select string_agg(t, $$|$$ order by length(t) desc) from quote_marker')).toBe("it's a \\ backslash and a $$ dollar|tab\there");
+    expect(await queryValue(db.dsn, 'select quoted()')).toBe('O\'Brien; not the end');
+  });
+
   it('applies nothing the second time', async () => {
     const p = project();
     const db = await freshDatabase(pg);
@@ -123,8 +151,9 @@ describe.skipIf(!available)('applyMigrations against PostgreSQL 15', () => {
     writeFileSync(sleeper, 'create table backfill_marker (id int);\nselect pg_sleep(30);\n');
     const running = apply(p, db.dsn);
     await until(async () => Number(await queryValue(db.dsn,
-      "select count(*) from pg_stat_activity where query like 'select pg_sleep(30)%' and application_name = 'runway'")) === 1);
-    await queryValue(db.dsn, "select pg_terminate_backend(pid) from pg_stat_activity where query like 'select pg_sleep(30)%'");
+      "select count(*) from pg_stat_activity where query like '%select pg_sleep(30)%' and application_name = 'runway' and pid <> pg_backend_pid()")) === 1);
+    // the file's statements run as one message: the backend shows the whole file as its query
+    await queryValue(db.dsn, "select pg_terminate_backend(pid) from pg_stat_activity where query like '%select pg_sleep(30)%' and pid <> pg_backend_pid()");
     const { result, log } = await running;
     expect(result).toMatchObject({ ok: false, atVersion: '20240202101500', failure: { cause: 'connection', id: '20240210000000_long_backfill' } });
     expect(result.applied).toHaveLength(3);

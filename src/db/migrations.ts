@@ -9,7 +9,8 @@ import { compareMigrations, blockingDrift, driftRefusal, type MigrationStatus } 
 import { describeDsn, type Dsn } from './dsn.js';
 import { compareVersions, type MigrationFile } from './migration-files.js';
 import { lineCol, markPosition } from './sql-split.js';
-import { ensureTrackingTable, readApplied, recordApplied, type TrackingTable } from './tracking.js';
+import { runBatch, StatementError } from './statement-batch.js';
+import { ensureTrackingTable, readApplied, readTracking, recordAndCommitSql, type TrackingShape, type TrackingTable } from './tracking.js';
 
 /** Key of the advisory lock that keeps two migrators off one database at once. */
 export const MIGRATION_LOCK_KEY = 'runway:migrate';
@@ -58,7 +59,15 @@ export interface ApplyResult {
 
 /** Reads where the database stands (no writes; a missing tracking table means nothing applied). */
 export async function readStatus(session: DbSession, files: MigrationFile[], table: TrackingTable, allowDrift?: Record<string, string>): Promise<MigrationStatus> {
-  return compareMigrations(files, await readApplied(session.client, table), allowDrift);
+  return (await readStatusAndShape(session, files, table, allowDrift)).status;
+}
+
+// Where the database stands, with the tracking table's shape (so creating it needs no second catalog read).
+async function readStatusAndShape(
+  session: DbSession, files: MigrationFile[], table: TrackingTable, allowDrift?: Record<string, string>,
+): Promise<{ status: MigrationStatus; shape: TrackingShape }> {
+  const { applied, shape } = await readTracking(session.client, table);
+  return { status: compareMigrations(files, applied, allowDrift), shape };
 }
 
 // Session settings that make a dead Runway visible to the server quickly (ignored where unsupported).
@@ -93,7 +102,7 @@ export async function applyMigrations(opts: ApplyOptions): Promise<ApplyResult> 
     if (!rows[0]?.ok) {
       return { ok: false, applied, pending: [], error: `another migration is running on ${describeDsn(dsn)} (it holds the advisory lock "${MIGRATION_LOCK_KEY}")` };
     }
-    const status = await readStatus(session, opts.files, table, opts.allowDrift);
+    const { status, shape } = await readStatusAndShape(session, opts.files, table, opts.allowDrift);
     const pending = status.pending.map((f) => f.id);
     for (const d of status.drift) log(`drift: ${d.message}${d.allowed ? ` — allowed: ${d.allowed}` : ''}`);
     const blocking = blockingDrift(status);
@@ -104,7 +113,9 @@ export async function applyMigrations(opts: ApplyOptions): Promise<ApplyResult> 
       return { ok: true, applied, pending, status, atVersion: status.current };
     }
     await opts.beforeApply?.(status.pending, status);
-    await ensureTrackingTable(session.client, table);
+    // the shape read above, under the migration lock: a table dropped meanwhile fails the first insert, which
+    // rolls its migration back
+    await ensureTrackingTable(session.client, table, shape);
     for (const file of status.pending) {
       if (opts.signal?.aborted) break;
       const failure = await applyOne(session, file, opts);
@@ -127,37 +138,61 @@ export async function applyMigrations(opts: ApplyOptions): Promise<ApplyResult> 
   }
 }
 
-// Applies one migration in its own transaction; returns the failure, if any.
+// BEGIN and the transaction's own settings, as one message.
+function beginSql(opts: ApplyOptions): string {
+  const parts = ['begin'];
+  if (opts.statementTimeoutMs) parts.push(`set local statement_timeout = ${Math.round(opts.statementTimeoutMs)}`);
+  if (opts.lockTimeoutMs) parts.push(`set local lock_timeout = ${Math.round(opts.lockTimeoutMs)}`);
+  return parts.join('; ');
+}
+
+// Runs the file's statements in one message when the server times each statement of a message on its own (13+),
+// else one message per statement (an older server would apply statement_timeout to the whole message).
+async function runStatements(session: DbSession, file: MigrationFile, opts: ApplyOptions, at: (statement: number) => void): Promise<void> {
+  const texts = file.statements.map((s) => s.text);
+  if (session.serverVersionNum >= 130000 || !opts.statementTimeoutMs) {
+    at(1);
+    if (opts.signal?.aborted) throw new Error('cancelled');
+    return runBatch(session.client, texts);
+  }
+  for (const [i, text] of texts.entries()) {
+    at(i + 1);
+    if (opts.signal?.aborted) throw new Error('cancelled');
+    await session.client.query(text);
+  }
+}
+
+// Applies one migration in its own transaction; returns the failure, if any. Three round trips whatever the
+// file's length: BEGIN (with its settings), the statements, then the tracking row and COMMIT together.
 async function applyOne(session: DbSession, file: MigrationFile, opts: ApplyOptions): Promise<MigrationFailure | undefined> {
   const { client } = session;
   const started = performance.now();
   opts.log(`applying ${file.id} (${file.statements.length} statement${file.statements.length === 1 ? '' : 's'})${file.contract ? ' [contract]' : ''}`);
   let index = 0;
   try {
-    await client.query('begin');
-    if (opts.statementTimeoutMs) await client.query(`set local statement_timeout = ${Math.round(opts.statementTimeoutMs)}`);
-    if (opts.lockTimeoutMs) await client.query(`set local lock_timeout = ${Math.round(opts.lockTimeoutMs)}`);
-    for (const [i, statement] of file.statements.entries()) {
-      index = i + 1;
-      if (opts.signal?.aborted) throw new Error('cancelled');
-      await client.query(statement.text);
-    }
+    await client.query(beginSql(opts));
+    await runStatements(session, file, opts, (i) => (index = i));
     index = 0;
-    await recordApplied(client, opts.table, { version: file.version, name: file.name, statements: file.statements.map((s) => s.text) });
     if (opts.signal?.aborted) throw new Error('cancelled');
-    await client.query('commit');
+    await client.query(recordAndCommitSql(client, opts.table, { version: file.version, name: file.name, statements: file.statements.map((s) => s.text) }));
   } catch (err) {
-    const cause = causeOf(err, session, opts.signal);
+    const failed = err instanceof StatementError ? err : undefined;
+    if (failed) index = failed.statement;
+    const cause = causeOf(failed?.error ?? err, session, opts.signal);
     if (cause !== 'connection') await client.query('rollback').catch(() => undefined);
-    return failureOf(file, index, err, cause);
+    return failureOf(file, index, failed?.error ?? err, cause, failed);
   }
   opts.log(`applied ${file.id} in ${Math.round(performance.now() - started)}ms`);
   return undefined;
 }
 
-// Builds the failure record: statement, caret, file position.
-function failureOf(file: MigrationFile, index: number, err: unknown, cause: MigrationFailure['cause']): MigrationFailure {
+// Builds the failure record: statement, caret, file position (a batch's error position is the statement's own).
+function failureOf(file: MigrationFile, index: number, err: unknown, cause: MigrationFailure['cause'], batch?: StatementError): MigrationFailure {
   const error = describeError(err);
+  if (batch) {
+    if (batch.position === undefined) delete error.position;
+    else error.position = batch.position;
+  }
   const failure: MigrationFailure = { id: file.id, file: file.file, statement: index, statements: file.statements.length, error, cause };
   const statement = index > 0 ? file.statements[index - 1] : undefined;
   if (statement) {

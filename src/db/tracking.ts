@@ -44,33 +44,45 @@ export function trackingName(t: TrackingTable): string {
   return `${t.schema}.${t.table}`;
 }
 
+/** Whether the table exists and which columns it has (an old CLI made it with `version` only). */
+export interface TrackingShape {
+  exists: boolean;
+  columns: Set<string>;
+}
+
+/** Reads the table's shape in one catalog query. */
+export async function trackingShape(client: pg.Client, t: TrackingTable): Promise<TrackingShape> {
+  const { rows } = await client.query<{ found: boolean; columns: string[] }>(
+    `select r.oid is not null as found,
+       array(select a.attname::text from pg_attribute a where a.attrelid = r.oid and a.attnum > 0 and not a.attisdropped) as columns
+     from (select to_regclass($1)::oid as oid) r`, [sqlName(t)]);
+  return { exists: Boolean(rows[0]?.found), columns: new Set(rows[0]?.columns ?? []) };
+}
+
 /** True when the table exists. */
 export async function trackingExists(client: pg.Client, t: TrackingTable): Promise<boolean> {
-  const { rows } = await client.query<{ found: string | null }>('select to_regclass($1) as found', [sqlName(t)]);
-  return rows[0]?.found != null;
+  return (await trackingShape(client, t)).exists;
 }
 
-/** Columns of the table (an old CLI made it with `version` only). */
-async function columnsOf(client: pg.Client, t: TrackingTable): Promise<Set<string>> {
-  const { rows } = await client.query<{ column_name: string }>(
-    'select column_name from information_schema.columns where table_schema = $1 and table_name = $2', [t.schema, t.table]);
-  return new Set(rows.map((r) => r.column_name));
+/** True when the table has every column Runway and the Supabase CLI write. */
+function complete(shape: TrackingShape): boolean {
+  return shape.exists && shape.columns.has('statements') && shape.columns.has('name');
 }
 
-/** Creates the table the way the Supabase CLI does (idempotent; columns added to older tables). */
-export async function ensureTrackingTable(client: pg.Client, t: TrackingTable): Promise<void> {
-  if (await trackingExists(client, t)) {
-    const columns = await columnsOf(client, t);
-    if (columns.has('statements') && columns.has('name')) return;
-  }
-  await client.query('begin');
+/**
+ * Creates the table the way the Supabase CLI does (idempotent; columns added to older tables). `known` is a shape
+ * read earlier on this session under the migration lock, which saves reading it again.
+ */
+export async function ensureTrackingTable(client: pg.Client, t: TrackingTable, known?: TrackingShape): Promise<void> {
+  if (complete(known ?? (await trackingShape(client, t)))) return;
   try {
-    await client.query("set local lock_timeout = '4s'");
-    await client.query(`create schema if not exists ${quoteIdent(t.schema)}`);
-    await client.query(`create table if not exists ${sqlName(t)} (version text not null primary key)`);
-    await client.query(`alter table ${sqlName(t)} add column if not exists statements text[]`);
-    await client.query(`alter table ${sqlName(t)} add column if not exists name text`);
-    await client.query('commit');
+    // one message, one round trip; a failing statement skips the rest (COMMIT included) and the ROLLBACK ends it
+    await client.query([
+      'begin', "set local lock_timeout = '4s'", `create schema if not exists ${quoteIdent(t.schema)}`,
+      `create table if not exists ${sqlName(t)} (version text not null primary key)`,
+      `alter table ${sqlName(t)} add column if not exists statements text[]`,
+      `alter table ${sqlName(t)} add column if not exists name text`, 'commit',
+    ].join('; '));
   } catch (err) {
     await client.query('rollback').catch(() => undefined);
     throw err;
@@ -79,16 +91,34 @@ export async function ensureTrackingTable(client: pg.Client, t: TrackingTable): 
 
 /** Every applied migration, by version; none when the table does not exist yet. */
 export async function readApplied(client: pg.Client, t: TrackingTable): Promise<AppliedMigration[]> {
-  if (!(await trackingExists(client, t))) return [];
-  const columns = await columnsOf(client, t);
+  return (await readTracking(client, t)).applied;
+}
+
+/** The applied migrations and the table's shape (two queries; one when the table does not exist). */
+export async function readTracking(client: pg.Client, t: TrackingTable): Promise<{ applied: AppliedMigration[]; shape: TrackingShape }> {
+  const shape = await trackingShape(client, t);
+  if (!shape.exists) return { applied: [], shape };
+  const { columns } = shape;
   const name = columns.has('name') ? "coalesce(name, '')" : "''";
   const statements = columns.has('statements') ? 'statements' : 'null::text[]';
   const { rows } = await client.query<AppliedMigration>(
     `select version, ${name} as name, ${statements} as statements from ${sqlName(t)} order by version`);
-  return rows;
+  return { applied: rows, shape };
 }
 
 /** Records one applied migration (inside the migration's own transaction). */
 export async function recordApplied(client: pg.Client, t: TrackingTable, m: { version: string; name: string; statements: string[] }): Promise<void> {
   await client.query(`insert into ${sqlName(t)} (version, name, statements) values ($1, $2, $3)`, [m.version, m.name, m.statements]);
+}
+
+/**
+ * The insert of one applied migration followed by COMMIT, as one simple-protocol message (one round trip instead
+ * of two). The values are literals quoted by the driver (`escapeLiteral`): a multi-statement message takes no
+ * parameters. If the insert fails the server skips the COMMIT and the transaction stays open for the caller's
+ * ROLLBACK, exactly as with two messages.
+ */
+export function recordAndCommitSql(client: pg.Client, t: TrackingTable, m: { version: string; name: string; statements: string[] }): string {
+  const lit = (v: string) => client.escapeLiteral(v);
+  const statements = m.statements.length ? `array[${m.statements.map(lit).join(', ')}]::text[]` : "'{}'::text[]";
+  return `insert into ${sqlName(t)} (version, name, statements) values (${lit(m.version)}, ${lit(m.name)}, ${statements}); commit`;
 }
