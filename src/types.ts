@@ -81,6 +81,37 @@ export interface Escalation {
   logs: string[];
 }
 
+/** An approval that let a run proceed: who (the verified signer when signed), when, with which key. */
+export interface CountedApproval {
+  who: string;
+  at: string;
+  signed: boolean;
+  /** The verified signing key, e.g. `ED25519 SHA256:…`. */
+  key?: string;
+}
+
+/** What the governance gates decided for a run: the approvals that let it proceed, and a freeze it overrode. */
+export interface RunGovernance {
+  approvals?: {
+    required: number;
+    counted: CountedApproval[];
+    /** Approvals given that did not count, and why. */
+    refused: Array<{ who: string; why: string }>;
+    checklist: Array<{ item: string; verify?: string; by: string[] }>;
+  };
+  freezeOverride?: {
+    /** The freeze overridden, e.g. `weekend` or `ad-hoc freeze`. */
+    freeze: string;
+    /** When it ends, local time with offset, and its time zone. */
+    until: string;
+    timezone: string;
+    by: string;
+    /** The entry of freeze.override that let the actor in (a name or group:<name>). */
+    via: string;
+    reason: string;
+  };
+}
+
 /** One execution of a pipeline. */
 export interface RunRecord {
   id: string;
@@ -109,6 +140,8 @@ export interface RunRecord {
   evidence?: string;
   /** What each notification target was sent and whether it got it (a failed delivery never fails the run). */
   notifications?: NotificationRecord[];
+  /** The approvals that let the run proceed and the freeze it overrode, when the environment has them. */
+  governance?: RunGovernance;
 }
 
 /** One notification: an event sent (or not) to one target, after its retries. */

@@ -7,20 +7,25 @@ import { ConfigError } from '../errors.js';
 import { findRelease } from '../store/releases.js';
 import type { CliIO } from './io.js';
 import { commandLine, finishRunOutput, interruptSignal, openFromCommand } from './project.js';
+import { FREEZE_HELP, overrideFreezeOptions, overrideFrom } from './override-freeze.js';
 import { isAlreadyLive, printAlreadyLive, waitFrom, waitOption, WAIT_HELP } from './run-wait.js';
+
+type DeployFlags = { allowDirty: boolean; release?: string; json: boolean; wait?: string | boolean; overrideFreeze: boolean; reason?: string };
 
 /** Registers `deploy`. */
 export function register(program: Command, io: CliIO): void {
-  program
+  const command = program
     .command('deploy')
     .description("run an environment's pipeline for the current commit (builds the release once, then reuses it)")
     .argument('<env>', 'environment name, e.g. staging')
     .option('--allow-dirty', 'allow uncommitted changes (recorded in the run)', false)
     .option('--release <id>', 'deploy an already built release instead of the current commit')
-    .addOption(waitOption('runway deploy staging'))
+    .addOption(waitOption('runway deploy staging'));
+  overrideFreezeOptions(command)
     .option('--json', 'print the run record as JSON on stdout', false)
-    .addHelpText('after', `\nExit codes: 0 successful (or already live), 1 failed or rolled back, 2 bad input, 3 locked or refused.\n${WAIT_HELP}`)
-    .action(async (env: string, opts: { allowDirty: boolean; release?: string; json: boolean; wait?: string | boolean }, cmd: Command) => {
+    .addHelpText('after', `\nExit codes: 0 successful (or already live), 1 failed or rolled back, 2 bad input, 3 locked or refused.\n${WAIT_HELP}\n${FREEZE_HELP}`)
+    .action(async (env: string, opts: DeployFlags, cmd: Command) => {
+      const overrideFreeze = overrideFrom(opts);
       const ctx = await openFromCommand(cmd, io);
       environmentConfig(ctx, env);
       const release = opts.release
@@ -31,7 +36,10 @@ export function register(program: Command, io: CliIO): void {
       const interrupt = interruptSignal(io);
       try {
         const wait = waitFrom(opts.wait);
-        const run = { kind: 'deploy' as const, environment: env, release, command: commandLine(cmd), allowDirty: opts.allowDirty, signal: interrupt.signal };
+        const run = {
+          kind: 'deploy' as const, environment: env, release, command: commandLine(cmd), allowDirty: opts.allowDirty, signal: interrupt.signal,
+          overrideFreeze,
+        };
         const result = wait ? await executeRunInLine(ctx, run, wait) : await executeRun(ctx, run);
         if (isAlreadyLive(result)) printAlreadyLive(io, result, opts.json);
         else finishRunOutput(io, result, opts.json);

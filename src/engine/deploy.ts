@@ -37,6 +37,8 @@ export interface RunOptions {
   /** A plan to apply instead of the environment's pipeline (rollback runs). */
   plan?: Plan;
   signal?: AbortSignal;
+  /** `--override-freeze --reason …`: deploy inside a freeze, when the environment's freeze.override allows the actor. */
+  overrideFreeze?: { reason?: string };
 }
 
 /** Refuses a release that has not passed every environment `environment` requires. */
@@ -123,6 +125,14 @@ async function runUnderLock(ctx: ProjectContext, opts: RunOptions, wait?: WaitOp
     startedAt: new Date().toISOString(), outcome: 'running', reason: opts.reason, allowDirty: opts.allowDirty || undefined,
     steps: [],
   };
+  // freezes and approvals refuse before the lock (a rollback passes); a run that waited in line is judged again
+  const judge = async () => {
+    const { governanceGate } = await import('../governance/gate.js');
+    const outcome = await governanceGate(ctx, { environment, release, kind: opts.kind, runId: run.id, overrideFreeze: opts.overrideFreeze });
+    run.governance = outcome.record;
+    return outcome;
+  };
+  let governance = await judge();
   // lock: one run per environment; a stale lock left by a dead runway is taken over (audited)
   const { lock, waitedFor } = await takeLock(ctx, environment, { runId: run.id, actor: ctx.actor, command: ctx.redactor.redact(opts.command) }, wait);
   const tookOver = lock.tookOver;
@@ -137,6 +147,7 @@ async function runUnderLock(ctx: ProjectContext, opts: RunOptions, wait?: WaitOp
         // the run begins now, from what the store says now (the run waited for may have changed it)
         run.startedAt = new Date().toISOString();
         plan = await planNow();
+        governance = await judge();
       }
     }
     await ctx.store.use(async (db) => {
@@ -163,6 +174,7 @@ async function runUnderLock(ctx: ProjectContext, opts: RunOptions, wait?: WaitOp
   };
   try {
     await bundle.writeJson('plan.json', plan);
+    for (const [name, value] of Object.entries(governance.files)) await bundle.writeJson(name, value);
     if (existsSync(buildLogPath(release))) await bundle.addFile('build.log', buildLogPath(release));
     const refusal = await runGates(rc);
     if (refusal) {

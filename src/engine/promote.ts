@@ -23,6 +23,8 @@ export interface PromoteOptions {
   signal?: AbortSignal;
   /** Wait in line for the lock of `to` (`--wait`) instead of being refused while another run holds it. */
   wait?: WaitOptions;
+  /** `--override-freeze --reason …` (see RunOptions). */
+  overrideFreeze?: { reason?: string };
 }
 
 /** The release a promotion would take, a refusal reason when it may not, and a note when it is not the newest run's. */
@@ -103,6 +105,6 @@ export async function promote(ctx: ProjectContext, from: string, to: string, opt
   if (note) ctx.reporter.warn(note);
   await checkRequires(ctx, to, release, 'promote');
   ctx.reporter.info(`promoting release ${release.id} (${release.sha.slice(0, 7)}) from ${from} to ${to}`);
-  const run = { kind: 'promote' as const, environment: to, release, command: opts.command, signal: opts.signal };
+  const run = { kind: 'promote' as const, environment: to, release, command: opts.command, signal: opts.signal, overrideFreeze: opts.overrideFreeze };
   return opts.wait ? executeRunInLine(ctx, run, opts.wait) : executeRun(ctx, run);
 }

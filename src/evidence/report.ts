@@ -1,9 +1,11 @@
 /**
  * The release report (`report.md` in every evidence bundle): the release log a team pastes into its runbook —
- * what was released, by whom, which steps ran, what the checks measured, migrations, rollback and escalation.
+ * what was released, by whom, who approved it and which freeze it overrode, which steps ran, what the checks measured,
+ * migrations, rollback and escalation.
  */
 import { formatMs } from '../config/duration.js';
 import type { CheckResult, RunRecord, StepResult } from '../types.js';
+import { governanceSections } from './report-governance.js';
 
 const NONE = '—';
 
@@ -26,6 +28,7 @@ export function renderReport(run: RunRecord, checks: CheckResult[]): string {
   const parts = [
     `# ${run.environment} · ${run.kind} · ${run.outcome}`,
     summary(run),
+    ...governanceSections(run.governance, cell).map(([title, body]) => section(title, body)),
     section('Steps', steps(run.steps)),
     section('Checks', checkTable(checks)),
     ...monitoring(run.steps),
