@@ -64,6 +64,8 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 say(`a fresh project in ${dir}`);
 cpSync(join(root, 'examples', 'shop-dashboard'), dir, { recursive: true });
 database = await startDemoDatabase({ database: 'shop_staging', extraDatabases: ['shop_production'] });
+// an unexpected error ends the demo too: its database server stops with it (stop() runs synchronously, once)
+process.once('exit', () => void (database.available && database.stop()));
 if (database.available) {
   // the database URLs are secrets: they reach runway and the app only through the environment
   process.env.STAGING_DATABASE_URL = database.urlFor('shop_staging');
