@@ -45,6 +45,9 @@ const modules = {
   migrate: () => import('./migrate.js'),
   backup: () => import('./backup.js'),
   runbook: () => import('./runbook.js'),
+  approve: () => import('./approve.js'),
+  approvals: () => import('./approvals.js'),
+  freeze: () => import('./freeze.js'),
 } satisfies Record<string, () => Promise<CommandModule>>;
 
 /** Every top-level command, in help order. */
@@ -95,4 +98,14 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: "restore a backup into an environment's database (recorded as a run), then re-run its checks" },
   { name: 'runbook', usage: '[options] [env]', load: modules.runbook,
     summary: 'write the runbook people read from runway.yaml and the plan: preconditions, command pack, checks, rollback and evidence checklists' },
+  { name: 'approve', usage: '[options] <env>', load: modules.approve,
+    summary: 'approve a release for <env> (checklist items, a comment, optionally signed with your SSH key); stored in the state store' },
+  { name: 'approvals', usage: '[options] <env>', load: modules.approvals,
+    summary: 'the approvals of a release for <env>: who counts, who does not and why, the checklist, what is missing' },
+  { name: 'freeze', usage: '[options] <env>', load: modules.freeze,
+    summary: 'freeze an environment until a time: deploys and promotions are refused (exit 3), rollbacks still run' },
+  { name: 'unfreeze', usage: '[options] <env>', load: modules.freeze,
+    summary: "lift an environment's ad-hoc freezes (freeze windows of runway.yaml stay; --override-freeze passes them)" },
+  { name: 'freezes', usage: '[options] <env>', load: modules.freeze,
+    summary: 'whether an environment is frozen now, its freeze windows, its ad-hoc freezes and who may override them' },
 ];

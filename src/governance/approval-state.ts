@@ -130,3 +130,10 @@ export function approvalsOfRun(judgement: ApprovalJudgement): NonNullable<RunGov
 export function refusedLines(verdict: ApprovalVerdict): string[] {
   return verdict.refused.map((r) => `${r.who}: ${r.why}`);
 }
+
+/** Why one approval of a judgement (by index) does not count on its own, or undefined when it counts. */
+export function whyNotCounted(judgement: ApprovalJudgement, index: number, now: Date): string | undefined {
+  const approval = judgement.approvals[index]!;
+  const record = { ...toApprovalRecord(approval), ...(approval.check ? { signature: approval.check } : {}) };
+  return evaluateApprovals({ ...judgement.policy, required: 0, checklist: [] }, judgement.subject, [record], {}, now).refused[0]?.why;
+}
