@@ -14,8 +14,10 @@ const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
 } else {
-  import('../dist/cli/main.js').then((m) => m.main(process.argv)).catch((err) => {
-    if (err && err.code === 'ERR_MODULE_NOT_FOUND') {
+  // The CLI bundle (scripts/build.js): a few files to load instead of a hundred.
+  const bundle = new URL('../dist/bundle/main.js', import.meta.url);
+  import(bundle.href).then((m) => m.main(process.argv)).catch((err) => {
+    if (err && err.code === 'ERR_MODULE_NOT_FOUND' && err.url === bundle.href) {
       process.stderr.write('runway: the build output is missing; run `npm run build` in the runway checkout first\n');
       process.exit(2);
     }

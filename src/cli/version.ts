@@ -1,4 +1,4 @@
-/** Runway's own version, read from its package.json (the same two levels up from `src/cli/` and `dist/cli/`). */
+/** Runway's own version, read from its package.json (two levels up from `src/cli/`, `dist/cli/` and `dist/bundle/`). */
 import { readFileSync } from 'node:fs';
 
 let version: string | undefined;

@@ -19,7 +19,7 @@ export interface StateMigration {
   sql: Record<Dialect, string>;
 }
 
-/** Finds the migrations folder both from src/ (tests) and dist/ (built CLI). */
+/** Finds the migrations folder from src/ (tests), tsc's dist/ and the CLI bundle (dist/bundle/, also two levels down). */
 function migrationsDir(): string {
   const beside = fileURLToPath(new URL('./migrations/', import.meta.url));
   if (existsSync(beside)) return beside;

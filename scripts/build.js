@@ -1,0 +1,128 @@
+#!/usr/bin/env node
+/**
+ * The CLI bundle (`npm run build` runs it after tsc): esbuild bundles src/cli/main.ts, and the local agent's
+ * entry that the CLI spawns, into dist/bundle/ — ESM for Node 20, one chunk per lazily imported part, so a command
+ * still loads only what it imports, but as a few files instead of a hundred. tsc's dist/ stays the library
+ * (dist/index.js) and what library users spawn; bin/runway.js runs the bundle.
+ *
+ * dist/bundle/ sits two folders below the checkout, like src/cli/ and dist/cli/, so every module-relative lookup
+ * (package.json for the version, src/store/migrations/, agent-main.js beside the agent client) resolves the same
+ * from src (tests), from tsc's dist and from the bundle. dist/bundle/meta.json is esbuild's metafile: which
+ * sources and packages each chunk holds (the lazy-load test reads it).
+ */
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const outdir = join(root, 'dist', 'bundle');
+
+// Loaded from node_modules at run time: native addons and WASM (their files sit beside their code), playwright-core
+// (large, and only the browser check uses it), and pg's optional drivers, which it requires only when asked for.
+const EXTERNAL = ['better-sqlite3', '@electric-sql/pglite', 'playwright-core', 'pg-native', 'pg-cloudflare'];
+
+// Bundled CommonJS packages (commander, pg) call require(): an ESM chunk has none, so each chunk makes its own.
+const banner = "import { createRequire as __runwayCreateRequire } from 'node:module';\n" +
+  'const require = __runwayCreateRequire(import.meta.url);';
+
+// zod's namespace re-exports every locale (360 kB of the 1.4 MB that `runway validate` loads, all parsed at start);
+// Runway's messages are English (zod's default), so the bundle's `z.locales` holds English alone.
+const englishZodLocales = {
+  name: 'english-zod-locales',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => {
+      if (!/node_modules\/zod\/v4\/(classic|core)$/.test(args.resolveDir)) return undefined;
+      return { path: relative(root, join(args.resolveDir, '../locales/index.js')), namespace: 'zod-en' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'zod-en' }, (args) =>
+      ({ contents: 'export { default as en } from "./en.js";\n', resolveDir: join(root, dirname(args.path)), loader: 'js' }));
+  },
+};
+
+// `await import('undici')` of a bundled CommonJS package: esbuild's lazy chunk exports only `default` (it cannot
+// know module.exports' keys), where Node gives named exports too. This wraps such imports in a module that names
+// each key, read from the package itself at build time.
+const namedCommonJsExports = {
+  name: 'named-commonjs-exports',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, async (args) => {
+      if (args.kind !== 'dynamic-import' || args.path.startsWith('node:') || isExternal(args.path)) return undefined;
+      const resolved = await b.resolve(args.path, { kind: 'import-statement', resolveDir: args.resolveDir });
+      if (resolved.errors.length > 0 || !isCommonJs(resolved.path)) return undefined;
+      return { path: relative(root, resolved.path), namespace: 'cjs-named' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'cjs-named' }, (args) => {
+      const file = join(root, args.path);
+      const names = Object.keys(createRequire(file)(file)).filter((n) => /^[A-Za-z_$][\w$]*$/.test(n) && n !== 'default');
+      return {
+        contents: `import m from ${JSON.stringify(`./${basename(file)}`)};\nexport default m;\nexport const { ${names.join(', ')} } = m;\n`,
+        resolveDir: dirname(file), loader: 'js',
+      };
+    });
+  },
+};
+
+const result = await build({
+  absWorkingDir: root,
+  entryPoints: { main: 'src/cli/main.ts', 'agent-main': 'src/targets/local/agent-main.ts' },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external: EXTERNAL.flatMap((name) => [name, `${name}/*`]),
+  banner: { js: banner },
+  plugins: [englishZodLocales, namedCommonJsExports],
+  sourcemap: true,
+  metafile: true,
+  logLevel: 'warning',
+});
+
+const bundledNative = nativePackages(result.metafile);
+if (bundledNative.length > 0) {
+  throw new Error(`scripts/build.js: ${bundledNative.join(', ')} ship .node or .wasm files, which a bundle cannot ` +
+    'carry: add them to EXTERNAL');
+}
+writeFileSync(join(outdir, 'meta.json'), JSON.stringify(result.metafile));
+removeStale(result.metafile);
+
+// True when a specifier names an EXTERNAL package or a file inside one.
+function isExternal(specifier) {
+  return EXTERNAL.some((name) => specifier === name || specifier.startsWith(`${name}/`));
+}
+
+// True when Node loads a file as CommonJS: .cjs, or .js under a package.json without "type": "module".
+function isCommonJs(file) {
+  if (file.endsWith('.cjs')) return true;
+  if (!file.endsWith('.js')) return false;
+  for (let dir = dirname(file); dir !== dirname(dir); dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest)) return JSON.parse(readFileSync(manifest, 'utf8')).type !== 'module';
+  }
+  return true;
+}
+
+// Packages bundled into a chunk that ship a native addon or a WASM file (expected: none).
+function nativePackages(metafile) {
+  // An input's key is its path from the checkout, after a plug-in's namespace if any (`zod-en:node_modules/…`).
+  const packages = new Set(Object.keys(metafile.inputs).map((key) => key.replace(/^[\w-]+:/, '')).flatMap((input) =>
+    [...input.matchAll(/node_modules\/((?:@[^/]+\/)?[^/]+)/g)].map((m) => input.slice(0, m.index + m[0].length))));
+  return [...packages].filter((dir) => hasNativeFile(join(root, dir))).map((dir) => relative(root, dir));
+}
+
+// True when a folder holds a .node or .wasm file at any depth.
+function hasNativeFile(dir) {
+  return readdirSync(dir, { recursive: true }).some((f) => /\.(node|wasm)$/.test(String(f)));
+}
+
+// Removes chunks of earlier builds (their names carry a content hash), keeping this build's outputs and metafile.
+function removeStale(metafile) {
+  const keep = new Set([...Object.keys(metafile.outputs).map((o) => join(root, o)), join(outdir, 'meta.json')]);
+  for (const file of readdirSync(outdir)) {
+    const path = join(outdir, file);
+    if (!keep.has(path) && existsSync(path)) rmSync(path, { recursive: true, force: true });
+  }
+}
