@@ -1,13 +1,14 @@
 /**
  * What the built CLI loads: `runway --version` and `--help` load no dependency that a command needs, `validate`
- * none that deploys need, and the read commands none of the deploy-only ones. Each run is the real CLI in a child
- * process with a preload that records every module it loads (ESM through a loader hook, CommonJS through
- * require.cache); the assertions are on those lists, never on timings.
+ * none that deploys need, and the read commands none of the deploy-only ones. Each run is the real CLI (the bundle
+ * in dist/bundle/) in a child process with a preload that records every file it loads (ESM through a loader hook,
+ * CommonJS through require.cache). A bundle chunk counts as every source and package it holds, from esbuild's
+ * metafile (dist/bundle/meta.json); the assertions are on those lists, never on timings.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/commands.js';
@@ -28,13 +29,36 @@ interface Loaded {
   code: number | null;
   stdout: string;
   stderr: string;
-  /** Packages with at least one loaded file, nested ones included (`a/node_modules/b` → a and b). */
+  /** Packages with at least one loaded file or bundled module, nested ones included (`a/node_modules/b` → a and b). */
   packages: Set<string>;
-  /** Loaded files of Runway's own build output, relative to dist/ (`cli/main.js`). */
+  /** Runway's own modules loaded, by their path in tsc's dist/ (`cli/main.js` for src/cli/main.ts). */
   own: string[];
+  /** Files of tsc's dist/ loaded directly (expected: none, the CLI runs from the bundle). */
+  unbundled: string[];
+}
+
+/** esbuild's metafile: for each output chunk, the inputs (paths from the checkout) it holds and their bytes. */
+interface Metafile {
+  outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }>;
 }
 
 let work: string;
+let meta: Metafile;
+
+// Packages named by a path (`node_modules/a/node_modules/@b/c/x.js` → a, @b/c).
+function packagesOf(path: string): string[] {
+  return [...path.matchAll(/node_modules\/((?:@[^/]+\/)?[^/]+)/g)].map((m) => m[1]!);
+}
+
+// The modules a loaded file stands for: a bundle chunk, the inputs esbuild put code of into it; any other, itself.
+function modulesOf(file: string): string[] {
+  const key = relative(root, file);
+  if (!key.startsWith('dist/bundle/')) return [file];
+  const output = meta.outputs[key];
+  if (!output) throw new Error(`${key} is not in dist/bundle/meta.json: run \`npm run build\` again`);
+  return Object.entries(output.inputs).filter(([, input]) => input.bytesInOutput > 0)
+    .map(([input]) => join(root, input.replace(/^[\w-]+:/, '')));
+}
 
 // Runs the built CLI with the module-recording preload.
 function runLogged(args: string[], cwd: string): Loaded {
@@ -42,10 +66,16 @@ function runLogged(args: string[], cwd: string): Loaded {
   const r = spawnSync(process.execPath, ['--import', PRELOAD, BIN, ...args], {
     cwd, encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1', RUNWAY_MODULE_LOG: log, RUNWAY_ACTOR: 'lazy@runway.test' },
   });
-  const lines = readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => (l.startsWith('file:') ? fileURLToPath(l) : l));
-  const packages = new Set(lines.flatMap((l) => [...l.matchAll(/node_modules\/((?:@[^/]+\/)?[^/]+)/g)].map((m) => m[1]!)));
+  const files = readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => (l.startsWith('file:') ? fileURLToPath(l) : l));
+  const modules = files.flatMap(modulesOf);
+  const src = join(root, 'src') + '/';
   const dist = join(root, 'dist') + '/';
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, packages, own: lines.filter((l) => l.startsWith(dist)).map((l) => l.slice(dist.length)) };
+  return {
+    code: r.status, stdout: r.stdout, stderr: r.stderr,
+    packages: new Set(modules.flatMap(packagesOf)),
+    own: modules.filter((m) => m.startsWith(src)).map((m) => m.slice(src.length).replace(/\.ts$/, '.js')),
+    unbundled: files.filter((f) => f.startsWith(dist) && !f.startsWith(`${dist}bundle/`)),
+  };
 }
 
 // The forbidden packages a run loaded (expected: none).
@@ -54,7 +84,9 @@ function loadedOf(run: Loaded, forbidden: string[]): string[] {
 }
 
 beforeAll(() => {
-  if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
+  const metafile = join(root, 'dist', 'bundle', 'meta.json');
+  if (!existsSync(metafile)) throw new Error('dist/bundle/ is missing: run `npm run build` first (npm test does)');
+  meta = JSON.parse(readFileSync(metafile, 'utf8')) as Metafile;
   work = mkdtempSync(join(tmpdir(), 'runway-lazy-'));
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -88,6 +120,8 @@ describe('runway --version and --help', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Usage: runway deploy [options] <env>');
     expect(run.own).toContain('cli/deploy.js');
+    // from the bundle: the chunks of main and deploy, not tsc's dist/cli/*.js
+    expect(run.unbundled).toEqual([]);
     expect(run.own.filter((f) => /^cli\/(validate|status|rollback|state|up)\.js$/.test(f))).toEqual([]);
   });
 });
@@ -100,6 +134,7 @@ describe('runway validate', () => {
     expect(loadedOf(good, RUN_DEPENDENCIES)).toEqual([]);
     // zod and yaml do load here: the assertion above is not vacuous
     expect(good.packages.has('zod') && good.packages.has('yaml')).toBe(true);
+    expect(good.unbundled).toEqual([]);
 
     const bad = join(work, 'bad.yaml');
     writeFileSync(bad, 'project: x\nenvironments:\n  staging:\n    target: { local: { start: node s.js } }\n    requires: [stagin]\n');
