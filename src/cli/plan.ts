@@ -1,6 +1,7 @@
 /**
  * `runway plan <env>`: what a deploy would do, without doing anything — including the migrations it would apply
- * (read from the environment's database; a database that cannot be reached gives a line saying so).
+ * (read from the environment's database; a database that cannot be reached gives a line saying so), and whether a
+ * freeze or missing approvals would refuse it (shown, not enforced).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import { environmentUrlFor, planFacts } from '../engine/deploy.js';
 import { targetBlock, targetDefinition } from '../targets/index.js';
 import { buildPlan } from '../engine/plan.js';
 import { currentSource } from '../engine/release.js';
+import { governanceLines, governancePreview } from '../governance/plan-view.js';
 import { findReleaseBySource } from '../store/releases.js';
 import { knownGood, listEnvironments, passedIn } from '../store/runs.js';
 import { argvText as formatArgv } from '../exec/argv-text.js';
@@ -110,11 +112,13 @@ export function register(program: Command, io: CliIO): void {
       const plan = buildPlan(ctx.loaded.config, env, { kind: 'deploy', release, ...facts });
       const extra = { built: Boolean(state.built), current: state.current, knownGood: state.knownGood, requiresPassed: state.requires };
       const migrations = await planMigrations(ctx, env);
-      if (opts.json) return printJson(io, { ...plan, state: extra, ...(migrations ? { migrations } : {}) });
+      const governance = await governancePreview(ctx, env, state.built, hasState);
+      if (opts.json) return printJson(io, { ...plan, state: extra, ...(migrations ? { migrations } : {}), ...(governance ? { governance } : {}) });
       const lines = [
         `plan: deploy ${env} · release ${release.id} (${src.subject})${src.dirty ? ' · DIRTY TREE' : ''}`,
         `  target: ${plan.target.kind} · now serving: ${state.current ?? 'nothing'} · known-good: ${state.knownGood ?? 'none'}`,
         ...state.requires.map((r) => `  requires ${r.environment}: ${r.passed ? paint(io, 'green', 'passed') : paint(io, 'red', 'not passed — would be refused')}`),
+        ...governanceLines(env, governance),
         state.built ? '' : `  build: ${ctx.loaded.config.release.build ?? '(no build command; the source is the artifact)'}`,
         plan.gates.length ? `  gates: ${plan.gates.map((g) => g.name).join(', ')}` : '',
         ...migrationLines(io, migrations),
