@@ -57,6 +57,6 @@ export async function concurrentDeploys(project, env = {}) {
     holder,
     readMs: stats(reads.map((r) => r.ms)),
     readsOk: reads.filter((r) => r.code === 0).length,
-    sample: refused[0]?.stderr.trim().split('\n').find((l) => /locked by/.test(l)) ?? null,
+    sample: refused[0]?.stderr.trim().split('\n').find((l) => /locked by/.test(l)) ?? refused[0]?.stderr.trim().split('\n').slice(0, 3).join(' / ') ?? null,
   };
 }

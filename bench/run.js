@@ -16,7 +16,7 @@ function goalsTable(all) {
   const notes = [];
   const add = (g) => {
     const mark = g.note ? ` [${notes.push(`${g.what}: ${g.note}`)}]` : '';
-    rows.push([g.what, g.goal, `${g.measured}${mark}`, g.holds === true ? '**yes**' : g.holds === false ? '**no**' : '?', `\`${g.source}\`${g.quick ? ' (quick settings)' : ''}`]);
+    rows.push([g.what, g.goal, `${g.measured}${mark}`, g.holds === true ? '**yes**' : g.holds === false ? '**no**' : '— (reference)', `\`${g.source}\`${g.quick ? ' (quick settings)' : ''}`]);
   };
   for (const row of GOAL_ROWS) {
     const mine = stated.filter((g) => g.row === row.id);
@@ -25,8 +25,10 @@ function goalsTable(all) {
   }
   stated.filter((g) => !GOAL_ROWS.some((row) => row.id === g.row)).forEach(add);
   const held = rows.filter((r) => r[3] === '**yes**').length;
+  const judged = rows.filter((r) => r[3] === '**yes**' || r[3] === '**no**').length;
+  const open = rows.filter((r) => r[3] === '—').length;
   return [
-    `## Goals\n\n${held} of ${rows.length} hold. Each figure is measured side by side with its reference in the same run; the`,
+    `## Goals\n\n${held} of ${judged} measured goals hold${open ? ` (${open} not measured yet)` : ''}. Each figure is measured side by side with its reference in the same run; the`,
     'sections below give the method, the samples and what dominates.\n',
     mdTable(['what', 'goal', 'measured', 'holds', 'bench'], rows),
     ...(notes.length ? ['', ...notes.map((n, i) => `${i + 1}. ${n}`)] : []),
