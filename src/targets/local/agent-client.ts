@@ -8,12 +8,12 @@ import { mkdir, readFile, unlink } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { ConfigError, StepError } from '../../errors.js';
-import type { TargetDeployResult, VersionInfo } from '../target.js';
+import type { VersionInfo } from '../target.js';
 import type { SwitchResult } from './index.js';
 import { agentPaths, isAlive, readAgentInfo, type AgentInfo } from './agent-state.js';
 import { TOKEN_HEADER, type StreamLine } from './agent-api.js';
 import type { AgentEvent } from './agent.js';
-import type { DeployRequest, LocalTargetStatus } from './environment.js';
+import type { DeployRequest, LocalDeployResult, LocalTargetStatus } from './environment-types.js';
 import type { RequestRecord } from './proxy.js';
 import { sleep } from './sleep.js';
 
@@ -55,8 +55,8 @@ export class AgentClient {
   }
 
   /** Deploys with progress lines passed to `log` as they happen. Aborting `signal` before the switch aborts it. */
-  deploy(environment: string, body: DeployRequest, log: (line: string) => void, signal?: AbortSignal): Promise<TargetDeployResult> {
-    return this.stream(`/v1/environments/${environment}/deploy`, body, log, signal) as Promise<TargetDeployResult>;
+  deploy(environment: string, body: DeployRequest, log: (line: string) => void, signal?: AbortSignal): Promise<LocalDeployResult> {
+    return this.stream(`/v1/environments/${environment}/deploy`, body, log, signal) as Promise<LocalDeployResult>;
   }
 
   switchTo(environment: string, releaseId: string, log: (line: string) => void = () => undefined): Promise<SwitchResult> {

@@ -2,6 +2,7 @@
  * Files of the local agent under `<stateDir>/agent/`: `agent.json` (pid, port, token of the running agent),
  * `agent.lock` (one agent per project), `state.json` (what to bring back after a restart), `agent.log` and
  * `logs/<environment>/<release-id>.log`. Only non-secret data is written; env var values never are.
+ * `state.json` holds each environment's live release and the version held warm for a rollback.
  */
 import { mkdir, open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
@@ -52,11 +53,23 @@ export interface CurrentRelease {
   envNames: string[];
 }
 
+/** The version held warm for a rollback when the state was written, brought back warm after a restart. */
+export interface WarmRelease {
+  releaseId: string;
+  dir: string;
+  config: LocalTargetConfig;
+  envNames: string[];
+  /** End of its hold window (ISO time); past it, it is not brought back. */
+  warmUntil: string;
+}
+
 /** What the agent remembers of one environment. */
 export interface EnvironmentState {
   /** Proxy port, fixed once picked. */
   port?: number;
   current?: CurrentRelease;
+  /** The most recent version held warm (the previous live one). */
+  warm?: WarmRelease;
 }
 
 /** An app process group the agent started, so a later agent can clean up after a crash of this one. */

@@ -206,15 +206,15 @@ export class Agent {
     return runtime;
   }
 
-  // Starts every remembered live release again; a failure is reported and retried at the next start.
+  // Starts every remembered live release again, then the version held warm; a failure is reported and retried at the next start.
   private async restoreAll(state: AgentStateFile): Promise<void> {
     this.restoring = true;
     await Promise.all(Object.entries(state.environments).map(async ([name, saved]) => {
-      if (!saved.current) return;
+      if (!saved.current && !saved.warm) return;
       try {
-        await this.environment(name).restore(saved.current);
+        await this.environment(name).restore(saved);
       } catch (err) {
-        this.emit(`could not restore ${saved.current.releaseId}: ${(err as Error).message}`, name);
+        this.emit(`could not restore ${saved.current?.releaseId}: ${(err as Error).message}`, name);
       }
     }));
     this.restoring = false;

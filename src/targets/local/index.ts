@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { ConfigError, StepError } from '../../errors.js';
 import type { Release } from '../../types.js';
 import type {
-  HistoryEntry, PreflightResult, RollbackRequest, RollbackResult, Target, TargetContext, TargetDeployResult,
+  DeploymentHandle, HistoryEntry, PreflightResult, RollbackRequest, RollbackResult, Target, TargetContext, TargetDeployResult,
   TargetStatus, VersionInfo,
 } from '../target.js';
 import { localTarget, type LocalTargetConfig } from './definition.js';
@@ -16,7 +16,8 @@ import { LOOPBACK } from './ports.js';
 import { localSources } from './monitor-sources.js';
 
 export { ensureAgent, findAgent, stopAgent, resolveAgentEntry, AgentClient, type AgentStatus } from './agent-client.js';
-export type { LocalTargetStatus } from './environment.js';
+export type { LocalDeployResult, LocalTargetStatus } from './environment-types.js';
+export type { DrainReport, DrainTally } from './drain.js';
 export type { LocalVersionInfo } from './version.js';
 export type { RequestRecord } from './proxy.js';
 
@@ -60,7 +61,11 @@ export function createLocalTarget(options: LocalTargetOptions = {}): LocalTarget
       const client = await agent(ctx);
       const result = await client.deploy(ctx.environment, { release: { id: release.id, dir: release.dir }, config, env: ctx.env },
         ctx.log, ctx.signal);
-      return { ...result, handle: { target: 'local', id: release.id, url: result.url, artifact: release.artifactDigest } };
+      const { drain, ...shared } = result;
+      const handle: DeploymentHandle = { target: 'local', id: release.id, url: result.url, artifact: release.artifactDigest };
+      // What the old version's drain found (finished on their own / closed at the deadline) goes into the evidence.
+      if (drain) handle.details = { drain };
+      return { ...shared, handle };
     },
 
     async history(ctx: TargetContext): Promise<HistoryEntry[]> {

@@ -1,49 +1,34 @@
 /**
- * Reverse proxy of one environment: 127.0.0.1:<port> forwarding every request to the live version. Each
- * request picks its upstream when it starts, so a switch never touches requests already in flight; those finish
- * on the old version, which is drained before it is held warm.
+ * Reverse proxy of one environment: 127.0.0.1:<port> forwarding every request to the live version. Each request
+ * picks its upstream when its head arrives, so a switch never touches requests, streams or WebSockets already
+ * open; those stay on the old version, which is drained (see drain.ts) before it is held warm.
+ *
+ * It speaks HTTP/1.1 on plain sockets (http1.ts, body-framing.ts): heads are parsed and rewritten, bodies are
+ * forwarded byte for byte as they arrive, which is what keeps it cheap per request and streams unbuffered.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { pipeline } from 'node:stream/promises';
-import { Pool } from 'undici';
+import { ClientConnection } from './client-connection.js';
 import { LOOPBACK } from './ports.js';
+import type { Flow, ProxyCore, RequestRecord, Upstream, UpstreamEntry } from './proxy-types.js';
+import { UpstreamPool } from './upstream-pool.js';
 
-/** One request seen by the proxy (for monitoring windows). Paths carry no query string. */
-export interface RequestRecord {
-  environment: string;
-  releaseId: string;
-  method: string;
-  path: string;
-  status: number;
-  durationMs: number;
-  error?: string;
-  at: number;
-}
+export type { Flow, FlowKind, RequestRecord, Upstream } from './proxy-types.js';
 
-/** A version traffic can be sent to. */
-export interface Upstream {
-  releaseId: string;
-  port: number;
-}
-
-interface UpstreamEntry extends Upstream {
-  pool: Pool;
-  inFlight: number;
-}
-
-const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer',
-  'transfer-encoding', 'upgrade', 'proxy-connection', 'expect'];
-// Errors of a pooled connection the app closed while idle: retried once when no body was sent.
-const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+// Longer than common client keep-alive timeouts, so clients (not the proxy) close idle connections.
+const CLIENT_IDLE_MS = 65_000;
+const HEAD_TIMEOUT_MS = 66_000;
+const SWEEP_MS = 1000;
 
 /** Reverse proxy of one environment. */
-export class ReverseProxy {
+export class ReverseProxy implements ProxyCore {
   readonly environment: string;
   private server?: Server;
-  private live?: UpstreamEntry;
+  private current?: UpstreamEntry;
+  private sweeper?: NodeJS.Timeout;
   private readonly upstreams = new Map<string, UpstreamEntry>();
   private readonly listeners = new Set<(record: RequestRecord) => void>();
+  private readonly connections = new Set<ClientConnection>();
 
   constructor(environment: string) {
     this.environment = environment;
@@ -65,11 +50,11 @@ export class ReverseProxy {
   /** Starts listening on 127.0.0.1:`port` (0 = any free port); returns the port. */
   async listen(port: number): Promise<number> {
     if (this.server?.listening) return this.port!;
-    const server = createServer((req, res) => this.handle(req, res));
-    // Longer than common client keep-alive timeouts, so clients (not the proxy) close idle connections.
-    server.keepAliveTimeout = 65_000;
-    server.headersTimeout = 66_000;
-    server.requestTimeout = 0;
+    const server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
+      const conn = new ClientConnection(socket, this);
+      this.connections.add(conn);
+      socket.on('close', () => this.connections.delete(conn));
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) =>
         reject(new Error(err.code === 'EADDRINUSE'
@@ -78,22 +63,39 @@ export class ReverseProxy {
       server.listen(port, LOOPBACK, resolve);
     });
     this.server = server;
+    this.sweeper = setInterval(() => this.sweep(), SWEEP_MS);
+    this.sweeper.unref();
     return this.port!;
   }
 
   /** The version taking new requests. */
   get upstream(): Upstream | undefined {
-    return this.live ? { releaseId: this.live.releaseId, port: this.live.port } : undefined;
+    return this.current ? { releaseId: this.current.releaseId, port: this.current.port } : undefined;
+  }
+
+  /** The live version with its pool (what a new request is pinned to). */
+  get live(): UpstreamEntry | undefined {
+    return this.current;
   }
 
   /** Atomically points new requests at `target` (undefined: answer 503). */
   setUpstream(target: Upstream | undefined): void {
-    this.live = target ? this.entry(target) : undefined;
+    this.current = target ? this.entry(target) : undefined;
   }
 
-  /** Requests currently being served by a release. */
+  /** Requests, streams and WebSockets currently open on a release. */
   inFlight(releaseId: string): number {
-    return this.upstreams.get(releaseId)?.inFlight ?? 0;
+    return this.upstreams.get(releaseId)?.flows.size ?? 0;
+  }
+
+  /** What is open on a release right now. */
+  flows(releaseId: string): Flow[] {
+    return [...(this.upstreams.get(releaseId)?.flows ?? [])];
+  }
+
+  /** True while a flow is still open on its release. */
+  isOpen(releaseId: string, flow: Flow): boolean {
+    return this.upstreams.get(releaseId)?.flows.has(flow) ?? false;
   }
 
   /** Subscribes to one record per finished request; returns the unsubscribe function. */
@@ -102,152 +104,55 @@ export class ReverseProxy {
     return () => this.listeners.delete(listener);
   }
 
-  /** Drops the connection pool of a release that no longer runs. */
+  get recording(): boolean {
+    return this.listeners.size > 0;
+  }
+
+  /** Publishes one request record. */
+  record(record: RequestRecord): void {
+    for (const listener of this.listeners) listener(record);
+  }
+
+  /** Drops the connections of a release that no longer runs. */
   async forget(releaseId: string): Promise<void> {
     const entry = this.upstreams.get(releaseId);
-    if (!entry || entry === this.live) return;
+    if (!entry || entry === this.current) return;
     this.upstreams.delete(releaseId);
-    await entry.pool.destroy().catch(() => undefined);
+    entry.pool.destroy();
   }
 
   /** Stops listening, cuts open connections and drops every pool. */
   async close(): Promise<void> {
-    this.live = undefined;
+    this.current = undefined;
+    clearInterval(this.sweeper);
     const server = this.server;
     this.server = undefined;
     if (server) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
+      for (const conn of this.connections) conn.destroy();
       await closed;
     }
-    const pools = [...this.upstreams.values()].map((e) => e.pool.destroy().catch(() => undefined));
+    for (const entry of this.upstreams.values()) entry.pool.destroy();
     this.upstreams.clear();
-    await Promise.all(pools);
   }
 
-  // Pool and counters of an upstream, created on first use (a changed port gets a new pool).
+  // Pool and flows of an upstream, created on first use (a changed port gets a new pool).
   private entry(target: Upstream): UpstreamEntry {
     const existing = this.upstreams.get(target.releaseId);
     if (existing && existing.port === target.port) return existing;
-    if (existing) void existing.pool.destroy().catch(() => undefined);
-    const pool = new Pool(`http://${LOOPBACK}:${target.port}`, {
-      pipelining: 1,
-      // Below Node's default server keepAliveTimeout (5 s): the proxy drops idle sockets before the app does.
-      keepAliveTimeout: 2000,
-      keepAliveMaxTimeout: 2000,
-      keepAliveTimeoutThreshold: 1000,
-      headersTimeout: 0,
-      bodyTimeout: 0,
-      connect: { timeout: 5000 },
-    });
-    const entry: UpstreamEntry = { ...target, pool, inFlight: 0 };
+    if (existing) existing.pool.destroy();
+    const entry: UpstreamEntry = { releaseId: target.releaseId, port: target.port, pool: new UpstreamPool(target.releaseId, target.port),
+      flows: existing?.flows ?? new Set() };
     this.upstreams.set(target.releaseId, entry);
     return entry;
   }
 
-  // Serves one request on the upstream that is live when it arrives.
-  private handle(req: IncomingMessage, res: ServerResponse): void {
-    const started = performance.now();
-    const at = Date.now();
-    const target = this.live;
-    const method = req.method ?? 'GET';
-    const path = (req.url ?? '/').split('?')[0]!;
-    let error: string | undefined;
-    if (target) target.inFlight++;
-    const controller = new AbortController();
-    res.on('close', () => {
-      if (!res.writableFinished) {
-        controller.abort();
-        error ??= 'client closed the connection';
-      }
-      if (target) target.inFlight--;
-      if (this.listeners.size === 0) return;
-      const record: RequestRecord = { environment: this.environment, releaseId: target?.releaseId ?? '', method, path,
-        status: res.statusCode, durationMs: performance.now() - started, at };
-      if (error) record.error = error;
-      for (const listener of this.listeners) listener(record);
-    });
-    if (!target) {
-      error = 'no live release';
-      return plain(res, 503, `503 Service Unavailable: environment ${this.environment} has no live release\n`);
+  // Closes idle client connections and stale pooled ones.
+  private sweep(): void {
+    const now = performance.now();
+    for (const conn of this.connections) {
+      if ((conn.idleSince && now - conn.idleSince > CLIENT_IDLE_MS) || (conn.headSince && now - conn.headSince > HEAD_TIMEOUT_MS)) conn.destroy();
     }
-    void this.forward(target, req, res, controller.signal, 0).catch((err: Error) => {
-      error = err.message;
-    });
+    for (const entry of this.upstreams.values()) entry.pool.sweep(now);
   }
-
-  // Forwards to the upstream and streams the answer back; retries once on a reset idle connection.
-  private async forward(target: UpstreamEntry, req: IncomingMessage, res: ServerResponse, signal: AbortSignal,
-    attempt: number): Promise<void> {
-    const hasBody = Boolean(req.headers['transfer-encoding']) || Number(req.headers['content-length'] ?? 0) > 0;
-    let answer;
-    try {
-      answer = await target.pool.request({
-        path: req.url ?? '/',
-        method: (req.method ?? 'GET') as 'GET',
-        headers: requestHeaders(req),
-        body: hasBody ? req : null,
-        signal,
-      });
-    } catch (err) {
-      const code = errorCode(err);
-      if (signal.aborted) return;
-      if (!hasBody && attempt === 0 && RESET_CODES.has(code)) return this.forward(target, req, res, signal, 1);
-      plain(res, 502, `502 Bad Gateway: release ${target.releaseId} is unreachable (${code})\n`);
-      throw new Error(`upstream ${target.releaseId}: ${code}`);
-    }
-    res.writeHead(answer.statusCode, responseHeaders(answer.headers, target.releaseId));
-    try {
-      await pipeline(answer.body, res);
-    } catch (err) {
-      res.destroy();
-      if (!signal.aborted) throw new Error(`upstream ${target.releaseId}: ${errorCode(err)} while streaming`);
-    }
-  }
-}
-
-// Headers for the upstream: hop-by-hop headers removed, x-forwarded-* added.
-function requestHeaders(req: IncomingMessage): Record<string, string | string[]> {
-  const drop = new Set([...HOP_BY_HOP, ...connectionTokens(req.headers.connection)]);
-  const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined && !drop.has(name)) out[name] = value;
-  }
-  const client = req.socket.remoteAddress ?? '';
-  const prior = req.headers['x-forwarded-for'];
-  out['x-forwarded-for'] = prior ? `${Array.isArray(prior) ? prior.join(', ') : prior}, ${client}` : client;
-  out['x-forwarded-proto'] = (req.headers['x-forwarded-proto'] as string | undefined) ?? 'http';
-  if (req.headers.host) out['x-forwarded-host'] = (req.headers['x-forwarded-host'] as string | undefined) ?? req.headers.host;
-  return out;
-}
-
-// Headers for the client: hop-by-hop headers removed, x-runway-release added.
-function responseHeaders(headers: Record<string, string | string[] | undefined>, releaseId: string):
-  Record<string, string | string[]> {
-  const connection = headers.connection;
-  const drop = new Set([...HOP_BY_HOP, ...connectionTokens(Array.isArray(connection) ? connection.join(',') : connection)]);
-  const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined && !drop.has(name.toLowerCase())) out[name] = value;
-  }
-  out['x-runway-release'] = releaseId;
-  return out;
-}
-
-// Header names listed in a Connection header (they are hop-by-hop too).
-function connectionTokens(value: string | undefined): string[] {
-  return value ? value.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean) : [];
-}
-
-// Short code of a network error (`ECONNREFUSED`, `UND_ERR_SOCKET`, …).
-function errorCode(err: unknown): string {
-  const e = err as { code?: string; cause?: { code?: string }; message?: string };
-  return e?.cause?.code ?? e?.code ?? e?.message ?? String(err);
-}
-
-// Ends a response with a short text body.
-function plain(res: ServerResponse, status: number, text: string): void {
-  if (res.headersSent) return void res.destroy();
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
 }

@@ -57,6 +57,12 @@ export class Version {
     this.warmUntil = undefined;
   }
 
+  /** Stops the hold timer but keeps `warmUntil` (the agent shuts down; the next one may bring the version back). */
+  freezeHold(): void {
+    clearTimeout(this.holdTimer);
+    this.holdTimer = undefined;
+  }
+
   /** Plain data for status and releases. */
   info(): LocalVersionInfo {
     const info: LocalVersionInfo = {
