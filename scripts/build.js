@@ -1,15 +1,19 @@
 #!/usr/bin/env node
 /**
- * The CLI bundle (`npm run build` runs it after tsc): esbuild bundles src/cli/main.ts, and the local agent's
- * entry that the CLI spawns, into dist/bundle/ — ESM for Node 20, one chunk per lazily imported part, so a command
- * still loads only what it imports, but as a few files instead of a hundred. tsc's dist/ stays the library
- * (dist/index.js) and what library users spawn; bin/runway.js runs the bundle.
+ * `npm run build`: tsc, then the CLI bundle. tsc writes dist/: the library (dist/index.js and its .d.ts) and what
+ * library users spawn. It writes it even when it reports type errors, so the bundle is written then too (the CLI
+ * never runs older code than dist/ holds), and the build still fails with tsc's exit code.
+ *
+ * The bundle: esbuild bundles src/cli/main.ts, and the local agent's entry that the CLI spawns, into dist/bundle/
+ * — ESM for Node 20, one chunk per lazily imported part, so a command still loads only what it imports, but as a
+ * few dozen files instead of a hundred or more. bin/runway.js runs it.
  *
  * dist/bundle/ sits two folders below the checkout, like src/cli/ and dist/cli/, so every module-relative lookup
  * (package.json for the version, src/store/migrations/, agent-main.js beside the agent client) resolves the same
  * from src (tests), from tsc's dist and from the bundle. dist/bundle/meta.json is esbuild's metafile: which
  * sources and packages each chunk holds (the lazy-load test reads it).
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, relative } from 'node:path';
@@ -18,6 +22,10 @@ import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = join(root, 'dist', 'bundle');
+
+const tsc = spawnSync(process.execPath, [createRequire(import.meta.url).resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+  { cwd: root, stdio: 'inherit' });
+if (tsc.error) throw tsc.error;
 
 // Loaded from node_modules at run time: native addons and WASM (their files sit beside their code), playwright-core
 // (large, and only the browser check uses it), and pg's optional drivers, which it requires only when asked for.
@@ -88,6 +96,7 @@ if (bundledNative.length > 0) {
 }
 writeFileSync(join(outdir, 'meta.json'), JSON.stringify(result.metafile));
 removeStale(result.metafile);
+process.exitCode = tsc.status ?? 1;
 
 // True when a specifier names an EXTERNAL package or a file inside one.
 function isExternal(specifier) {
