@@ -21,7 +21,9 @@ export const localTargetSchema = z
       .describe("Port of the environment's proxy (0: pick a free port once and keep it)."),
     env: stringMap.default({}).describe('Environment variables for the app (non-secret; may use ${{ vars.NAME }}).'),
     startTimeout: duration.default('60s').describe('How long a new instance may take to become healthy.'),
-    drainTimeout: duration.default('30s').describe('How long in-flight requests may finish on the old version.'),
+    drainTimeout: duration
+      .default('30s')
+      .describe('After a switch, how long requests, streaming responses and WebSockets open on the old version may go on; then they are closed.'),
     hold: duration.default('15m').describe('How long the previous version stays warm so rollback is a pointer switch.'),
   })
   .strict();

@@ -1,7 +1,7 @@
 /**
- * Test fixtures of the local target: a tiny app (/health, /slow?ms=, /env?name=, /headers, /echo, /crash), release
- * directories holding it, an agent entry transpiled from the sources into a temp dir, and a sweep that kills any
- * process group a test left behind.
+ * Test fixtures of the local target: a tiny app (/health, /slow?ms=, /env?name=, /headers, /echo, /crash, /sse and a
+ * WebSocket echo), release directories holding it, an agent entry transpiled from the sources into a temp dir, and
+ * a sweep that kills any process group a test left behind.
  */
 import { mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +15,7 @@ const REPO = resolve(SRC, '..');
 
 /** The test app. Its version is the release id (version.txt); mode.txt = ok | unhealthy | exit. */
 export const APP_SOURCE = `import http from 'node:http';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 const read = (name, fallback) => existsSync(name) ? readFileSync(name, 'utf8').trim() : fallback;
 const version = read('version.txt', 'unknown');
@@ -29,7 +30,40 @@ const server = http.createServer((req, res) => {
   if (url.pathname === '/headers') { res.setHeader('content-type', 'application/json'); return res.end(JSON.stringify(req.headers)); }
   if (url.pathname === '/echo') { res.setHeader('x-app-echo', 'yes'); return void req.pipe(res); }
   if (url.pathname === '/crash') { res.end('bye'); return void setTimeout(() => process.exit(1), 5); }
+  if (url.pathname === '/sse') {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
+    let i = 0;
+    const send = () => res.write('data: ' + version + ' ' + i++ + '\\n\\n');
+    const timer = setInterval(send, 50);
+    send();
+    return void res.on('close', () => clearInterval(timer));
+  }
   res.end('hello from ' + version + '\\n');
+});
+// WebSocket echo (RFC 6455 text frames under 64 KiB): every message comes back as <version>:<message>.
+const frame = (op, payload) => Buffer.concat([payload.length < 126 ? Buffer.from([0x80 | op, payload.length])
+  : Buffer.from([0x80 | op, 126, payload.length >> 8, payload.length & 255]), payload]);
+server.on('upgrade', (req, socket) => {
+  const accept = createHash('sha1').update(req.headers['sec-websocket-key'] + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11').digest('base64');
+  socket.write('HTTP/1.1 101 Switching Protocols\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\nSec-WebSocket-Accept: ' + accept + '\\r\\n\\r\\n');
+  let buf = Buffer.alloc(0);
+  socket.on('error', () => {});
+  socket.on('data', (d) => {
+    buf = Buffer.concat([buf, d]);
+    for (;;) {
+      if (buf.length < 2) return;
+      let len = buf[1] & 127, off = 2;
+      if (len === 126) { if (buf.length < 4) return; len = buf.readUInt16BE(2); off = 4; }
+      const mask = buf.subarray(off, off + 4); off += 4;
+      if (buf.length < off + len) return;
+      const payload = Buffer.from(buf.subarray(off, off + len));
+      for (let i = 0; i < len; i++) payload[i] ^= mask[i & 3];
+      const op = buf[0] & 15;
+      buf = buf.subarray(off + len);
+      if (op === 8) return void socket.end(frame(8, payload));
+      if (op === 1) socket.write(frame(1, Buffer.from(version + ':' + payload)));
+    }
+  });
 });
 if (process.env.APP_KEEPALIVE_MS) server.keepAliveTimeout = Number(process.env.APP_KEEPALIVE_MS);
 server.listen(Number(process.env.PORT), '127.0.0.1');

@@ -1,0 +1,127 @@
+import { execTools } from '../../exec/tool.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { environmentSchema } from '../../config/schema.js';
+import type { TargetContext } from '../target.js';
+import { buildAgent, killStrays, removeDirs, tempDir, writeRelease } from './fixtures.case.js';
+import { createLocalTarget, ensureAgent, stopAgent, type DrainReport } from './index.js';
+import { isAlive } from './agent-state.js';
+import { openWebSocket } from './websocket.case.js';
+
+const root = tempDir('local-drain');
+let entry: string;
+let buildDir: string;
+const projects: string[] = [];
+
+beforeAll(() => {
+  ({ entry, dir: buildDir } = buildAgent());
+});
+afterAll(async () => {
+  await Promise.all(projects.map((dir) => stopAgent(join(dir, '.runway')).catch(() => undefined)));
+  killStrays(root);
+  removeDirs(root, buildDir);
+});
+
+// A project with its own agent; `ctx` builds target contexts for one environment.
+function project(name: string, local: Record<string, unknown>) {
+  const dir = join(root, name);
+  mkdirSync(dir, { recursive: true });
+  projects.push(dir);
+  const lines: string[] = [];
+  const ctx: TargetContext = {
+    tools: execTools, projectDir: dir, stateDir: join(dir, '.runway'), environment: 'production', env: {},
+    config: environmentSchema.parse({ target: { local: { start: 'node app.mjs', startTimeout: '10s', ...local } } }),
+    log: (line) => lines.push(line),
+  };
+  return { dir, stateDir: join(dir, '.runway'), ctx, lines, target: createLocalTarget({ agentEntry: entry }) };
+}
+
+// The release serving a plain GET through the proxy, or undefined.
+async function serving(url: string): Promise<string | undefined> {
+  const res = await request(url, { reset: true }).catch(() => undefined);
+  await res?.body.dump();
+  return res?.headers['x-runway-release'] as string | undefined;
+}
+
+// Reads SSE events from a streamed body.
+function events(body: AsyncIterable<Buffer>) {
+  const it = body[Symbol.asyncIterator]();
+  let buffer = '';
+  return async (): Promise<string | undefined> => {
+    for (;;) {
+      const end = buffer.indexOf('\n\n');
+      if (end >= 0) {
+        const event = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        return event;
+      }
+      const next = await it.next();
+      if (next.done) return undefined;
+      buffer += String(next.value);
+    }
+  };
+}
+
+describe('local target: WebSockets and streams across a deploy', () => {
+  it('keeps a WebSocket and an SSE stream on the old version until the drain deadline, then closes them and reports the counts', async () => {
+    const p = project('drain', { drainTimeout: '4s', hold: '1m' });
+    const v1 = writeRelease(root, 'drain-v1');
+    const v2 = writeRelease(root, 'drain-v2');
+    const { url } = await p.target.deploy(p.ctx, v1);
+    const ws = await openWebSocket(url);
+    expect(ws.headers['x-runway-release']).toBe(v1.id);
+    const stream = await request(`${url}/sse`);
+    const next = events(stream.body);
+    expect(await next()).toMatch(/^data: drain-v1 \d+$/);
+
+    const deploy = p.target.deploy(p.ctx, v2);
+    await expect.poll(() => serving(url), { timeout: 15_000 }).toBe(v2.id);
+    ws.send('still v1?');
+    expect(await ws.next()).toBe('drain-v1:still v1?');
+    expect(await next()).toMatch(/^data: drain-v1 \d+$/);
+    const fresh = await openWebSocket(url);
+    fresh.send('hi');
+    expect(await fresh.next()).toBe('drain-v2:hi');
+
+    const result = await deploy;
+    const drain = result.handle?.details?.drain as DrainReport;
+    expect(drain).toMatchObject({ releaseId: v1.id, websockets: { drained: 0, closed: 1 }, streams: { drained: 0, closed: 1 } });
+    expect(p.lines.join('\n')).toMatch(/drained drain-v1 in .*: nothing was open; 1 stream, 1 WebSocket closed at the 4\.0s deadline/);
+    await ws.closed;
+    await expect(stream.body.text()).rejects.toThrow();
+    fresh.send('after');
+    expect(await fresh.next()).toBe('drain-v2:after');
+    fresh.close();
+    await stopAgent(p.stateDir);
+  }, 60_000);
+});
+
+describe('local target: warm version after an agent restart', () => {
+  it('brings the previous version back warm, so a rollback after the restart is a pointer switch', async () => {
+    const p = project('warm-restart', { hold: '10m', drainTimeout: '1s' });
+    const v1 = writeRelease(root, 'warm-v1');
+    const v2 = writeRelease(root, 'warm-v2');
+    const { url } = await p.target.deploy(p.ctx, v1);
+    await p.target.deploy(p.ctx, v2);
+    expect((await p.target.releases(p.ctx)).find((v) => v.releaseId === v1.id)?.state).toBe('warm');
+
+    await stopAgent(p.stateDir);
+    expect(await serving(url)).toBeUndefined();
+    await ensureAgent(p.stateDir, p.dir, { entry });
+    await expect.poll(async () => (await p.target.releases(p.ctx)).find((v) => v.releaseId === v1.id)?.state, { timeout: 20_000 })
+      .toBe('warm');
+    const warm = (await p.target.releases(p.ctx)).find((v) => v.releaseId === v1.id)!;
+    expect(warm.pid && isAlive(warm.pid)).toBe(true);
+    expect(Date.parse(warm.warmUntil!)).toBeGreaterThan(Date.now());
+    expect(await serving(url)).toBe(v2.id);
+
+    const rollback = await p.target.rollback(p.ctx, { release: v1 });
+    expect(rollback.method).toBe('warm');
+    expect(await serving(url)).toBe(v1.id);
+    const live = (await p.target.status(p.ctx)).current!;
+    expect(live).toMatchObject({ releaseId: v1.id, pid: warm.pid });
+    await stopAgent(p.stateDir);
+  }, 60_000);
+});
