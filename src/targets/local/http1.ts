@@ -60,7 +60,7 @@ export function parseRequestHead(text: string): RequestHead | HeadError {
   const version = first.slice(sp2 + 1);
   if (!TOKEN.test(method) || !target || BAD_TARGET.test(target)) return bad('malformed request line');
   const minor = versionMinor(version);
-  if (minor < 0) return version.startsWith('HTTP/') ? { status: 505, reason: `${version} is not supported` } : bad('malformed request line');
+  if (minor < 0) return /^HTTP\/\d(\.\d)?$/.test(version) ? { status: 505, reason: `${version} is not supported` } : bad('malformed request line');
   const head: RequestHead = { lines: [], names: [], values: [], minor, method, target };
   const error = headers(lines, head);
   return error ? bad(error) : head;
