@@ -1,11 +1,12 @@
 /**
  * The CLI as it ships: bin/runway.js runs the esbuild bundle in dist/bundle/ (scripts/build.js), and what the code
- * finds beside itself is found from there: package.json for the version, the store's migrations, and the local
- * agent's entry script, which the bundle carries as its own entry point. A real deploy on the local target proves
- * the last two; without the bundle, bin/runway.js says how to build it.
+ * finds beside itself is found from there: package.json for the version, the PromQL parser it requires from
+ * node_modules, the store's migrations, and the local agent's entry script, which the bundle carries as its own
+ * entry point. A real deploy on the local target proves the last two; without the bundle, bin/runway.js says how
+ * to build it.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,6 +55,16 @@ describe('the CLI bundle', { timeout: 240_000 }, () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe(`${version}\n`);
     expect(r.files).toContain(join(root, 'dist', 'bundle', 'main.js'));
+  });
+
+  it('checks PromQL with the parser it requires from node_modules beside the checkout', async () => {
+    const config = join(work, 'promql.yaml');
+    writeFileSync(config, 'project: x\nenvironments:\n  staging:\n    target: { local: { start: node s.js } }\n    checks:\n' +
+      '      - prometheus: { url: "http://127.0.0.1:9090", query: "sum(rate(x[1m])", condition: "< 1" }\n');
+    const r = await runLogged(work, join(work, 'promql.txt'), ['validate', config]);
+    expect(r.stderr).toContain('prometheus.query: invalid PromQL at character 16 of the query');
+    expect(r.code).toBe(2);
+    expect(r.files.some((f) => f.includes('/node_modules/@prometheus-io/lezer-promql/'))).toBe(true);
   });
 
   it('deploys to the local target: the store migrates, the agent starts from the bundle, the release serves', async () => {
