@@ -142,6 +142,35 @@ export interface RunRecord {
   notifications?: NotificationRecord[];
   /** The approvals that let the run proceed and the freeze it overrode, when the environment has them. */
   governance?: RunGovernance;
+  /** The release log's record of this run (absent for refused runs and runs recorded before the release log). */
+  releaseLog?: ReleaseRecord;
+}
+
+/** One release log entry: what a run released to an environment, for people (report.md, journals, `runway releases`). */
+export interface ReleaseRecord {
+  environment: string;
+  runId: string;
+  kind: RunKind;
+  outcome: RunOutcome;
+  /** When the run started (ISO). */
+  date: string;
+  sha: string;
+  release: string;
+  migrations: string[];
+  /** Subjects of the commits since the environment's known-good release, newest first (at most releaseLog.highlights). */
+  highlights: string[];
+  /** How many commits since known-good were left out of `highlights`. */
+  moreHighlights?: number;
+  /** The known-good release the highlights start from; absent when the environment had none. */
+  since?: string;
+  /** Why there are no highlights, when git could not say (e.g. a commit missing from a shallow clone). */
+  highlightsNote?: string;
+  /** Checklist items a person signed off in the approvals, and who. */
+  manualTests: Array<{ item: string; by: string[] }>;
+  /** releaseLog.monitoring templates filled in for this run. */
+  monitoring: Array<{ name: string; url: string }>;
+  rollbackTrigger?: string;
+  rolledBackTo?: string;
 }
 
 /** One notification: an event sent (or not) to one target, after its retries. */
