@@ -11,10 +11,15 @@ import { didYouMean } from './suggest.js';
 export const BUILTINS = ['env', 'project', 'release', 'sha', 'url'] as const;
 export type Builtin = (typeof BUILTINS)[number];
 
+/** Values of the run as `${{ run.NAME }}`, known only once a run has finished: used by releaseLog.monitoring. */
+export const RUN_VALUES = ['id', 'started', 'finished', 'startedMs', 'finishedMs'] as const;
+
 /** What references resolve to: variables of one environment and the built-ins known at that point. */
 export interface InterpolationScope {
   vars: Record<string, string>;
   runway: Partial<Record<Builtin, string>>;
+  /** `run.*` values, where the string is allowed to use them (releaseLog.monitoring). */
+  run?: Record<string, string>;
   /** Config file label used in error messages (default `runway.yaml`). */
   file?: string;
 }
@@ -47,10 +52,10 @@ export const UNCLOSED_MESSAGE = 'unclosed "${{": end the reference with "}}"';
 
 /**
  * Checks one reference expression. `varNames` are the variables visible where the string is used;
- * pass null to forbid `vars.*` (variable values cannot reference other variables).
- * Returns an error message, or undefined when the reference is valid.
+ * pass null to forbid `vars.*` (variable values cannot reference other variables). `runNames` are the `run.*`
+ * values allowed where the string is used (none by default). Returns an error message, or undefined when the reference is valid.
  */
-export function checkReference(expression: string, varNames: Iterable<string> | null): string | undefined {
+export function checkReference(expression: string, varNames: Iterable<string> | null, runNames?: readonly string[]): string | undefined {
   const match = /^([A-Za-z_][\w-]*)\.(.+)$/.exec(expression);
   if (!match) return `invalid reference "\${{ ${expression} }}": ${HINT}`;
   const [, namespace, name] = match as unknown as [string, string, string];
@@ -67,6 +72,10 @@ export function checkReference(expression: string, varNames: Iterable<string> | 
     if ((BUILTINS as readonly string[]).includes(name)) return undefined;
     const hint = didYouMean(name, BUILTINS, 'runway.');
     return `unknown built-in "runway.${name}"${hint || `: use one of ${BUILTINS.map((b) => `runway.${b}`).join(', ')}`}`;
+  }
+  if (namespace === 'run' && runNames) {
+    if (runNames.includes(name)) return undefined;
+    return `unknown run value "run.${name}"${didYouMean(name, runNames, 'run.') || `: use one of ${runNames.map((n) => `run.${n}`).join(', ')}`}`;
   }
   if (namespace === 'secrets' || namespace === 'env') {
     return `"\${{ ${expression} }}" is not a Runway reference: environment variables and secrets reach commands as $${name}`;
@@ -87,13 +96,13 @@ export function interpolate(text: string, scope: InterpolationScope, where?: str
   for (const ref of references) {
     result += text.slice(from, ref.start);
     from = ref.end;
-    const problem = checkReference(ref.expression, Object.keys(scope.vars));
+    const problem = checkReference(ref.expression, Object.keys(scope.vars), scope.run && Object.keys(scope.run));
     if (problem) {
       messages.push(problem);
       continue;
     }
     const [namespace, name] = splitReference(ref.expression);
-    const value = namespace === 'vars' ? scope.vars[name] : scope.runway[name as Builtin];
+    const value = namespace === 'vars' ? scope.vars[name] : namespace === 'run' ? scope.run?.[name] : scope.runway[name as Builtin];
     if (value === undefined) messages.push(`"\${{ ${ref.expression} }}" has no value at this point`);
     else result += value;
   }

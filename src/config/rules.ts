@@ -4,7 +4,7 @@
  * Rules read the raw YAML data defensively, so they run even when the schema found other problems.
  */
 import { CHECK_KINDS, STEP_KINDS, TARGET_KINDS, checkSchema, stepObjectSchema, targetSchema } from './schema.js';
-import { checkReference, findReferences, UNCLOSED_MESSAGE } from './interpolate.js';
+import { checkReference, findReferences, RUN_VALUES, UNCLOSED_MESSAGE } from './interpolate.js';
 import type { PathSegment } from './positions.js';
 import { didYouMean } from './suggest.js';
 
@@ -108,8 +108,9 @@ function checkReferences(data: Record_, envNames: string[], issues: RuleIssue[])
     const { references, unclosed } = findReferences(text);
     if (unclosed !== undefined) issues.push({ path, message: UNCLOSED_MESSAGE });
     const scopes = visibleScopes(data, path, envNames, topVars, envVars);
+    const runNames = path[0] === 'releaseLog' ? RUN_VALUES : undefined;
     for (const { expression } of references) {
-      const problems = scopes.map(([env, names]) => [env, checkReference(expression, names)] as const);
+      const problems = scopes.map(([env, names]) => [env, checkReference(expression, names, runNames)] as const);
       const failing = problems.filter(([, problem]) => problem);
       if (failing.length === 0) continue;
       const [env, problem] = failing[0]!;

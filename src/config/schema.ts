@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { environmentSchema } from './environment.js';
 import { evidenceSchema } from './evidence.js';
 import { notifyListSchema } from './notify.js';
+import { releaseLogSchema } from './release-log.js';
 import { runbookSchema } from './runbook.js';
 import { duration, name, stringMap } from './primitives.js';
 import { secretsSchema } from './secrets.js';
@@ -43,6 +44,7 @@ export const configSchema = z
     journal: z.string().default('.runway/journal.md').describe('Markdown file that gets one entry per run.'),
     evidence: evidenceSchema,
     runbook: runbookSchema,
+    releaseLog: releaseLogSchema,
     notify: notifyListSchema.default([]),
     state: z
       .object({
