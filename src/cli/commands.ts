@@ -48,6 +48,7 @@ const modules = {
   approve: () => import('./approve.js'),
   approvals: () => import('./approvals.js'),
   freeze: () => import('./freeze.js'),
+  mcp: () => import('./mcp.js'),
 } satisfies Record<string, () => Promise<CommandModule>>;
 
 /** Every top-level command, in help order. */
@@ -108,4 +109,6 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: "lift an environment's ad-hoc freezes (freeze windows of runway.yaml stay; --override-freeze passes them)" },
   { name: 'freezes', usage: '[options] <env>', load: modules.freeze,
     summary: 'whether an environment is frozen now, its freeze windows, its ad-hoc freezes and who may override them' },
+  { name: 'mcp', usage: '', load: modules.mcp,
+    summary: 'serve this project to MCP clients (agents) over stdio: tools that run runway commands as actor kind agent, the runbook and run reports as resources' },
 ];
