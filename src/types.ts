@@ -144,6 +144,22 @@ export interface RunRecord {
   governance?: RunGovernance;
   /** The release log's record of this run (absent for refused runs and runs recorded before the release log). */
   releaseLog?: ReleaseRecord;
+  /** For a rehearsal run: the release rehearsed, the release it rolled back to, and where the environment was left. */
+  rehearsal?: RunRehearsal;
+}
+
+/** What a rollback rehearsal did: deploy `release`, roll back to `rollbackTo`, check it, deploy `release` again. */
+export interface RunRehearsal {
+  /** The release rehearsed (X). */
+  release: string;
+  /** The release it rolled back to (Y). */
+  rollbackTo: string;
+  /** The release the environment serves after the run, when it moved traffic. */
+  leftOn?: string;
+  /** Whether `leftOn` passed the environment's checks in this run. */
+  leftOnPassed?: boolean;
+  /** One line: where the environment was left and why. */
+  summary: string;
 }
 
 /** One release log entry: what a run released to an environment, for people (report.md, journals, `runway releases`). */

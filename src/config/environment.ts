@@ -8,6 +8,7 @@ import { TARGET_KIND_NAMES, targetConfigSchema } from '../targets/schema.js';
 import { checkSchema } from './checks.js';
 import { databaseSchema } from './database.js';
 import { environmentApprovalsSchema, environmentFreezeSchema } from './governance.js';
+import { namedGate, rehearsedGateSchema } from '../governance/rehearsal.js';
 import { monitorSchema } from './monitor.js';
 import { notifyListSchema } from './notify.js';
 import { httpUrl, stringMap } from './primitives.js';
@@ -37,14 +38,14 @@ export const flagsSchema = z
   .strict();
 
 /** Built-in pre-flight gates, usable by name in `gates:`. */
-export const BUILTIN_GATES = ['secrets-present', 'secret-scan', 'parity', 'runbook'] as const;
+export const BUILTIN_GATES = ['secrets-present', 'secret-scan', 'parity', 'runbook', 'rollback-rehearsed'] as const;
 export type BuiltinGateName = (typeof BUILTIN_GATES)[number];
 
 /** A built-in gate named in `gates:`; parsed to `{ name, builtin }` so the plan shows it by name. */
 export const builtinGateSchema = z
   .enum(BUILTIN_GATES)
   .transform((gate) => ({ name: gate as string, builtin: gate }))
-  .describe('secrets-present: every required secret resolves; secret-scan: no secret in the working tree; parity: flags follow their policy.');
+  .describe('secrets-present: every required secret resolves; secret-scan: no secret in the working tree; parity: flags follow their policy; runbook: the committed runbook is current; rollback-rehearsed: the release was rehearsed on the environments required (within 24h).');
 
 /** One environment: a named stage with a target, checks and the environments it `requires`. */
 export const environmentSchema = z
@@ -55,9 +56,9 @@ export const environmentSchema = z
     vars: stringMap.default({}).describe('Variables for this environment, overriding top-level vars.'),
     checks: z.array(checkSchema).default([]).describe('Checks run by the `checks` step.'),
     gates: z
-      .array(z.union([builtinGateSchema, checkSchema]))
+      .array(z.union([builtinGateSchema, rehearsedGateSchema, checkSchema]).transform(namedGate))
       .default([])
-      .describe('Pre-flight gates run before anything changes: checks, or built-in gates by name (secrets-present, secret-scan, parity).'),
+      .describe('Pre-flight gates run before anything changes: checks, or built-in gates by name (secrets-present, secret-scan, parity, runbook, rollback-rehearsed).'),
     approvals: environmentApprovalsSchema,
     freeze: environmentFreezeSchema,
     secrets: environmentSecretsSchema.optional().describe('Secret sources, required names and mirrors of this environment.'),

@@ -25,13 +25,13 @@ describe('approvals: and freeze: of an environment', () => {
     expect(config.environments.production!.freeze).toEqual({
       timezone: 'UTC', windows: [{ from: 'Fri 16:00', to: 'Mon 08:00' }], override: [], groups: {},
     });
+    const rehearsed = parseConfig(`${HEAD}    approvals: { checklist: [{ item: rollback tested, verify: rollback-rehearsed }] }\n`, 'runway.yaml');
+    expect(rehearsed.environments.production!.approvals!.checklist).toEqual([{ item: 'rollback tested', verify: 'rollback-rehearsed' }]);
     const bare = parseConfig(HEAD, 'runway.yaml').environments.production!;
     expect([bare.approvals, bare.freeze]).toEqual([undefined, undefined]);
   });
 
   const bad: Array<[string, string, string]> = [
-    ['a fact no run produces yet', '    approvals: { checklist: [{ item: rollback tested, verify: rollback-rehearsed }] }',
-      'runway.yaml:5:63 environments.production.approvals.checklist[0].verify: Runway cannot verify rollback-rehearsed yet (the rollback rehearsal is not built yet): drop verify: to have a person sign "rollback tested" off'],
     ['ci-green, not wired yet', '    approvals: { checklist: [{ item: CI green, verify: ci-green }] }',
       'runway.yaml:5:56 environments.production.approvals.checklist[0].verify: Runway cannot verify ci-green yet (the CI-green gate is not wired yet): drop verify: to have a person sign "CI green" off'],
     ['an unknown group', '    approvals: { from: ["group:sre"] }',
@@ -46,5 +46,21 @@ describe('approvals: and freeze: of an environment', () => {
   ];
   it.each(bad)('refuses %s with its position', (_what, line, expected) => {
     expect(issuesOf(`${HEAD}${line}\n`)).toEqual([expected]);
+  });
+});
+
+describe('the rollback-rehearsed gate', () => {
+  it('is written bare (on: the environments required, within 24h) or with on and within', () => {
+    const config = parseConfig(`${HEAD}    gates: [rollback-rehearsed, { rollback-rehearsed: { on: staging, within: 2h } }, { rollback-rehearsed: {} }]\n`, 'runway.yaml');
+    expect(config.environments.production!.gates).toEqual([
+      { name: 'rollback-rehearsed', builtin: 'rollback-rehearsed' },
+      { name: 'rollback-rehearsed (staging, within 2h)', builtin: 'rollback-rehearsed', on: 'staging', within: '2h' },
+      { name: 'rollback-rehearsed (requires, within 24h)', builtin: 'rollback-rehearsed', within: '24h' },
+    ]);
+  });
+
+  it('refuses an unknown option and a bad duration', () => {
+    expect(issuesOf(`${HEAD}    gates: [{ rollback-rehearsed: { on: staging, within: a day } }]\n`).join('\n')).toMatch(/within: expected a duration such as/);
+    expect(issuesOf(`${HEAD}    gates: [{ rollback-rehearsed: { env: staging } }]\n`).join('\n')).toMatch(/unknown key "env"/);
   });
 });

@@ -7,9 +7,8 @@ import { z } from 'zod';
 import { approvalsSchema } from '../governance/approvals.js';
 import { freezeSchema } from '../governance/freeze-schema.js';
 
-/** Checklist facts whose producer is not built yet (the rollback rehearsal, the CI-green gate), with the fix. */
+/** Checklist facts whose producer is not built yet (the CI-green gate), with the fix. */
 const NOT_VERIFIABLE_YET: Record<string, string> = {
-  'rollback-rehearsed': 'the rollback rehearsal is not built yet',
   'ci-green': 'the CI-green gate is not wired yet',
 };
 

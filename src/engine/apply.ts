@@ -59,7 +59,7 @@ async function measureGates(rc: RunContext, logFile: string): Promise<CheckResul
       continue;
     }
     const { ctx, plan } = rc;
-    const measurement = await measureBuiltinGate(rc, builtin);
+    const measurement = await measureBuiltinGate(rc, builtin, gate.spec as unknown as Record<string, unknown>);
     const result: CheckResult = { name: gate.name, kind: builtin, measurement };
     results.push(result);
     rc.checkResults.push(result);
@@ -70,8 +70,8 @@ async function measureGates(rc: RunContext, logFile: string): Promise<CheckResul
   return results;
 }
 
-/** Runs one step with its attempts; fills `result`. */
-async function execute(rc: RunContext, step: PlannedStep, result: StepResult): Promise<StepOutcome> {
+/** Runs one step with its attempts (logged, timed out, reported); fills `result`. */
+export async function execute(rc: RunContext, step: PlannedStep, result: StepResult): Promise<StepOutcome> {
   const logFile = rc.bundle.stepLogPath(step.index, step.kind === 'run' ? 'run' : step.kind);
   await writeFile(logFile, '');
   result.log = logPath(rc, logFile);

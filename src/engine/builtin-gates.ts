@@ -1,6 +1,6 @@
 /**
  * The built-in pre-flight gates, by name: the ones a config names in `gates:` (secrets-present, secret-scan,
- * parity, runbook) and the implicit `target-preflight` of every target with a platform CLI (the CLI is there and recent
+ * parity, runbook, rollback-rehearsed) and the implicit `target-preflight` of every target with a platform CLI (the CLI is there and recent
  * enough, and its credentials are present). Each returns a measurement; none changes anything.
  */
 import { loadFlags } from '../parity/flags.js';
@@ -11,19 +11,29 @@ import type { RunContext } from '../steps/step.js';
 import type { Measurement } from '../types.js';
 
 /** A built-in gate's name. */
-export type BuiltinGate = 'secrets-present' | 'secret-scan' | 'parity' | 'runbook' | 'target-preflight';
+export type BuiltinGate = 'secrets-present' | 'secret-scan' | 'parity' | 'runbook' | 'target-preflight' | 'rollback-rehearsed';
 
-const GATES: Record<BuiltinGate, (rc: RunContext) => Promise<Measurement>> = {
+/** A gate's options as written in `gates:` (e.g. `on` and `within` of rollback-rehearsed). */
+type GateSpec = Record<string, unknown>;
+
+const GATES: Record<BuiltinGate, (rc: RunContext, spec: GateSpec) => Promise<Measurement>> = {
   'secrets-present': async (rc) => presenceMeasurement(rc.ctx.secrets(rc.plan.environment)),
   'secret-scan': (rc) => secretScanMeasurement(rc.ctx.loaded.config, rc.ctx.projectDir, rc.ctx.maskedSecrets),
   parity: parityGate,
   runbook: runbookGate,
   'target-preflight': targetPreflight,
+  'rollback-rehearsed': rehearsedGate,
 };
 
 /** Measures one built-in gate. */
-export function measureBuiltinGate(rc: RunContext, gate: BuiltinGate): Promise<Measurement> {
-  return GATES[gate](rc);
+export function measureBuiltinGate(rc: RunContext, gate: BuiltinGate, spec: GateSpec = {}): Promise<Measurement> {
+  return GATES[gate](rc, spec);
+}
+
+// A successful rehearsal of the release on `on` within `within`, back to the release served here now.
+async function rehearsedGate(rc: RunContext, spec: GateSpec): Promise<Measurement> {
+  const { rehearsedMeasurement } = await import('../governance/rehearsal-state.js');
+  return rehearsedMeasurement(rc.ctx, rc.plan.environment, rc.release.id, spec as { on?: string; within?: string });
 }
 
 // The flag policy of runway.yaml; then, where the target lists the flags it holds, none may be undeclared there.

@@ -39,6 +39,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** `--override-freeze --reason …`: deploy inside a freeze, when the environment's freeze.override allows the actor. */
   overrideFreeze?: { reason?: string };
+  /** Applies the plan's steps in place of `applySteps` (a rehearsal orders its phases itself). */
+  apply?: (rc: RunContext) => Promise<void>;
 }
 
 /** Refuses a release that has not passed every environment `environment` requires. */
@@ -182,7 +184,7 @@ async function runUnderLock(ctx: ProjectContext, opts: RunOptions, wait?: WaitOp
       run.reason = run.reason ? `${run.reason}; ${refusal}` : refusal;
       notifyRun(ctx, run, 'gate.refused', { reason: refusal });
     } else {
-      await applySteps(rc);
+      await (opts.apply ?? applySteps)(rc);
     }
   } catch (err) {
     run.outcome = 'failed';

@@ -70,8 +70,9 @@ function monitorConfigured(ctx: ProjectContext, environment: string): boolean {
   return env.monitor !== undefined || pipeline.some((step) => step === 'monitor' || (typeof step === 'object' && 'monitor' in step));
 }
 
-/** The facts Runway verifies for the checklist items of `policy` that name one. */
-export async function approvalFacts(ctx: ProjectContext, environment: string, policy: EnvironmentApprovals, now: Date): Promise<ApprovalFacts> {
+/** The facts Runway verifies for the checklist items of `policy` that name one (`release`: the one judged). */
+export async function approvalFacts(ctx: ProjectContext, environment: string, policy: EnvironmentApprovals, now: Date,
+  release?: string): Promise<ApprovalFacts> {
   const needed = new Set(policy.checklist.map((entry) => entry.verify).filter(Boolean));
   const facts: ApprovalFacts = {};
   if (needed.has('monitor-configured')) {
@@ -86,6 +87,11 @@ export async function approvalFacts(ctx: ProjectContext, environment: string, po
       ? { ok: true, detail: `${verified.id} (${verified.createdAt}) passed its restore test` }
       : { ok: false, detail: `no backup of ${environment} taken within ${policy.expires} passed a restore test` +
           `${fresh.length ? ` (newest: ${fresh[0]!.id})` : ''}; a backup or migrate step with verify: restore takes one (runway backup list ${environment})` };
+  }
+  if (needed.has('rollback-rehearsed') && release) {
+    const { checklistRule, rehearsalVerdict } = await import('./rehearsal-state.js');
+    const verdict = await rehearsalVerdict(ctx, environment, release, checklistRule(ctx, environment, policy.expires), now);
+    facts['rollback-rehearsed'] = { ok: verdict.ok, detail: verdict.detail };
   }
   return facts;
 }
@@ -109,7 +115,7 @@ export async function judgeApprovals(
   };
   const allowedSigners = allowedSignersPath(ctx.projectDir, policy.allowedSigners);
   const records = await verifyApprovalRecords(all.map(toApprovalRecord), allowedSigners);
-  const facts = await approvalFacts(ctx, environment, policy, now);
+  const facts = await approvalFacts(ctx, environment, policy, now, release.id);
   const verdict = evaluateApprovals(policy, subject, records, facts, now);
   const approvals = all.map((a, i) => ({ ...a, ...(records[i]!.signature ? { check: records[i]!.signature } : {}) }));
   return { policy, subject, allowedSigners, approvals, verdict };
