@@ -53,8 +53,8 @@ export interface ReleaseSource {
 /** Reads the current source; refuses a dirty tree unless allowed. */
 export async function currentSource(ctx: ProjectContext, opts: ResolveOptions = {}): Promise<ReleaseSource> {
   const { projectDir, loaded } = ctx;
-  const journal = relative(projectDir, resolve(projectDir, loaded.config.journal));
-  const state = await gitState(projectDir, [journal]);
+  const journals = [loaded.config.journal, ...loaded.config.releaseLog.journals].map((j) => relative(projectDir, resolve(projectDir, j)));
+  const state = await gitState(projectDir, journals);
   if (state.dirtyFiles.length && !opts.allowDirty) {
     const shown = state.dirtyFiles.slice(0, 5).join(', ') + (state.dirtyFiles.length > 5 ? ', …' : '');
     throw new GateError(
