@@ -7,6 +7,7 @@ import { relative } from 'node:path';
 import { GateError } from '../errors.js';
 import { EvidenceBundle } from '../evidence/bundle.js';
 import { anchorRun } from '../evidence/anchor.js';
+import { recordRelease } from '../governance/release-log.js';
 import { describeSearched, presenceProblem } from '../secrets/resolve.js';
 import { finishRunNotifications, notifyRefusal, notifyRun, startRunNotifications } from '../notify/run-events.js';
 import { appendAudit } from '../store/audit.js';
@@ -201,10 +202,16 @@ async function runUnderLock(ctx: ProjectContext, opts: RunOptions, wait?: WaitOp
 async function record(ctx: ProjectContext, rc: RunContext): Promise<void> {
   const { run } = rc;
   run.finishedAt = new Date().toISOString();
+  // before finishRun, so the highlights start from the environment's known-good release before this run
+  run.releaseLog = await recordRelease(ctx, run);
   // evidence and store get the redacted record, field by field: check messages, errors and the reason may quote secrets
   const stored = redacted(ctx, run);
   // the journal entry's hash goes into the manifest; finalize appends the entry once HEAD has moved
-  const sealed = await rc.bundle.finalize(stored, redacted(ctx, rc.checkResults), { journal: relativeTo(ctx.projectDir, ctx.loaded.config.journal) });
+  const sealed = await rc.bundle.finalize(stored, redacted(ctx, rc.checkResults), {
+    journal: relativeTo(ctx.projectDir, ctx.loaded.config.journal),
+    releaseFields: ctx.loaded.config.releaseLog.fields,
+    releaseJournals: ctx.loaded.config.releaseLog.journals.map((j) => relativeTo(ctx.projectDir, j)),
+  });
   await ctx.store.use(async (db) => {
     await finishRun(db, stored);
     const live = run.rolledBackTo ?? (rc.deployed ? run.release.id : undefined);

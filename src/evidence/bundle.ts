@@ -8,7 +8,9 @@ import { chmod, copyFile, mkdir, readdir, readFile, stat, writeFile } from 'node
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import type { CheckResult, RunRecord } from '../types.js';
+import { RELEASE_FIELDS, type ReleaseField } from '../config/release-log.js';
 import { appendJournalEntry, journalEntry } from './journal.js';
+import { appendReleaseEntries } from './journal-release.js';
 import {
   environmentDir, hashBundle, isSealFile, listFiles, MANIFEST_FILE, manifestText, readHead, sha256, SIGNATURE_FILE, writeHead,
   compare, type Manifest,
@@ -44,6 +46,10 @@ export function assertSegment(what: string, value: string): void {
 export interface FinalizeOptions {
   /** The team journal: the run's entry is hashed into the manifest and appended once HEAD has moved. */
   journal?: string;
+  /** releaseLog.fields, for report.md's "Release" section and the release journals' entries. */
+  releaseFields?: readonly ReleaseField[];
+  /** releaseLog.journals: each gets the run's release record once, after the team journal. */
+  releaseJournals?: readonly string[];
 }
 
 /** What finalize sealed: the new head of the environment's chain. */
@@ -117,7 +123,7 @@ export class EvidenceBundle {
     this.assertOpen();
     await this.put('run.json', `${redactedJson(run, this.redact, 2)}\n`);
     await this.put('checks.json', `${redactedJson(checks, this.redact, 2)}\n`);
-    await this.put('report.md', renderReport(run, checks));
+    await this.put('report.md', renderReport(run, checks, { releaseFields: opts.releaseFields }));
     await this.redactStepLogs();
     this.finalized = true;
 
@@ -142,6 +148,9 @@ export class EvidenceBundle {
     await this.makeReadOnly();
     await writeHead(envDir, { runId: this.runId, manifestSha256 });
     if (entry) await appendJournalEntry(entry);
+    if (run.releaseLog && opts.releaseJournals?.length) {
+      await appendReleaseEntries(opts.releaseJournals, run.releaseLog, opts.releaseFields ?? RELEASE_FIELDS, { evidenceDir: this.dir, redact: this.redact });
+    }
     return { environment: this.environment, runId: this.runId, dir: this.dir, manifestSha256 };
   }
 

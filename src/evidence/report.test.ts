@@ -11,7 +11,8 @@ const base: RunRecord = {
     dirty: true, dir: '/r', createdAt: '2026-11-21T23:00:00.000Z',
   },
   steps: [
-    { index: 1, name: 'deploy', kind: 'deploy', status: 'successful', attempts: 1, durationMs: 2100, log: 'steps/01-deploy.log' },
+    { index: 1, name: 'deploy', kind: 'deploy', status: 'successful', attempts: 1, durationMs: 2100, log: 'steps/01-deploy.log',
+      startedAt: '2026-11-21T23:05:04.750Z', finishedAt: '2026-11-21T23:05:06.850Z' },
     { index: 2, name: 'checks', kind: 'check', status: 'failed', attempts: 3, durationMs: 450, log: 'steps/02-checks.log', error: 'status 500 | expected 200' },
   ],
   migrations: ['20261120_add_orders.sql'],
@@ -37,9 +38,9 @@ describe('renderReport', () => {
     expect(md).toContain('| Command | `runway deploy production` |');
     expect(md).toContain('| Duration | 1m 4s |');
     expect(md).toContain('| Previous release | `1111111-22222222` |');
-    expect(md).toContain('## Steps\n\n| # | Step | Status | Attempts | Duration | Log |');
-    expect(md).toContain('| 1 | deploy | successful | 1 | 2.1s | [steps/01-deploy.log](steps/01-deploy.log) |');
-    expect(md).toContain('| 2 | checks | failed: status 500 \\| expected 200 | 3 | 450ms | [steps/02-checks.log](steps/02-checks.log) |');
+    expect(md).toContain('## Steps\n\n| # | Step | Status | Attempts | Started | Duration | Log |');
+    expect(md).toContain('| 1 | deploy | successful | 1 | +3.5s | 2.1s | [steps/01-deploy.log](steps/01-deploy.log) |');
+    expect(md).toContain('| 2 | checks | failed: status 500 \\| expected 200 | 3 | — | 450ms | [steps/02-checks.log](steps/02-checks.log) |');
     expect(md).toContain('## Checks\n\n| Check | Phase | Value | Message |');
     expect(md).toContain('| GET /health | failed | 500 | status 500, expected 200 |');
     expect(md).toContain('| p95 | error | — | connection refused |');

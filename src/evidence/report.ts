@@ -4,8 +4,10 @@
  * migrations, rollback and escalation.
  */
 import { formatMs } from '../config/duration.js';
+import { RELEASE_FIELDS, type ReleaseField } from '../config/release-log.js';
 import type { CheckResult, RunRecord, StepResult } from '../types.js';
 import { governanceSections } from './report-governance.js';
+import { releaseFieldTable } from './report-release.js';
 
 const NONE = '—';
 
@@ -23,13 +25,21 @@ export function formatSpan(startedAt: string | undefined, finishedAt: string | u
   return Number.isFinite(ms) && ms >= 0 ? formatMs(ms) : NONE;
 }
 
+/** Options of {@link renderReport}. */
+export interface ReportOptions {
+  /** releaseLog.fields: what the "Release" section shows, in order (default: every field). */
+  releaseFields?: readonly ReleaseField[];
+}
+
 /** Renders the markdown release report of a run. */
-export function renderReport(run: RunRecord, checks: CheckResult[]): string {
+export function renderReport(run: RunRecord, checks: CheckResult[], opts: ReportOptions = {}): string {
   const parts = [
     `# ${run.environment} · ${run.kind} · ${run.outcome}`,
     summary(run),
+    section('Release', run.releaseLog ? releaseFieldTable(run.releaseLog, opts.releaseFields ?? RELEASE_FIELDS)
+      : run.outcome === 'refused' ? 'none: the run was refused before anything changed' : 'not recorded'),
     ...governanceSections(run.governance, cell).map(([title, body]) => section(title, body)),
-    section('Steps', steps(run.steps)),
+    section('Steps', steps(run)),
     section('Checks', checkTable(checks)),
     ...monitoring(run.steps),
     section('Migrations Applied', run.migrations?.length ? run.migrations.map((m) => `- ${code(m)}`).join('\n') : 'none'),
@@ -59,18 +69,19 @@ function summary(run: RunRecord): string {
   return table(['Field', 'Value'], rows);
 }
 
-// The Steps table.
-function steps(list: StepResult[]): string {
-  if (!list.length) return 'none';
-  const rows = list.map((s) => [
+// The Steps table: when each step started (after the run's start) and how long it actually took, all attempts included.
+function steps(run: RunRecord): string {
+  if (!run.steps.length) return 'none';
+  const rows = run.steps.map((s: StepResult) => [
     String(s.index),
     cell(s.name),
     s.error ? `${s.status}: ${cell(s.error)}` : s.status,
     String(s.attempts),
+    s.startedAt ? `+${formatSpan(run.startedAt, s.startedAt)}` : NONE,
     s.durationMs !== undefined ? formatMs(s.durationMs) : formatSpan(s.startedAt, s.finishedAt),
     s.log ? `[${cell(s.log)}](${s.log.replace(/ /g, '%20')})` : NONE,
   ]);
-  return table(['#', 'Step', 'Status', 'Attempts', 'Duration', 'Log'], rows);
+  return table(['#', 'Step', 'Status', 'Attempts', 'Started', 'Duration', 'Log'], rows);
 }
 
 // The Checks table.
