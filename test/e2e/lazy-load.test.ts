@@ -18,12 +18,12 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const PRELOAD = fileURLToPath(new URL('./module-log.mjs', import.meta.url));
 
 /** Needed by some commands only: none may load for --version or --help. */
-const COMMAND_DEPENDENCIES = ['playwright-core', '@electric-sql/pglite', 'better-sqlite3', 'pg', 'undici', 'execa',
+const COMMAND_DEPENDENCIES = ['@modelcontextprotocol/sdk', 'playwright-core', '@electric-sql/pglite', 'better-sqlite3', 'pg', 'undici', 'execa',
   'hdr-histogram-js', '@prometheus-io/lezer-promql', 'zod', 'yaml'];
 /** Needed by deploys, checks, monitors and the state store: none may load for validate. */
-const RUN_DEPENDENCIES = ['playwright-core', '@electric-sql/pglite', 'better-sqlite3', 'pg', 'undici', 'execa', 'hdr-histogram-js'];
+const RUN_DEPENDENCIES = ['@modelcontextprotocol/sdk', 'playwright-core', '@electric-sql/pglite', 'better-sqlite3', 'pg', 'undici', 'execa', 'hdr-histogram-js'];
 /** Needed by runs and checks only: none may load for a read command (the store's driver is the store's choice). */
-const READ_FORBIDDEN = ['playwright-core', 'execa', 'hdr-histogram-js', '@prometheus-io/lezer-promql'];
+const READ_FORBIDDEN = ['@modelcontextprotocol/sdk', 'playwright-core', 'execa', 'hdr-histogram-js', '@prometheus-io/lezer-promql'];
 
 interface Loaded {
   code: number | null;
@@ -123,6 +123,15 @@ describe('runway --version and --help', () => {
     // from the bundle: the chunks of main and deploy, not tsc's dist/cli/*.js
     expect(run.unbundled).toEqual([]);
     expect(run.own.filter((f) => /^cli\/(validate|status|rollback|state|up)\.js$/.test(f))).toEqual([]);
+  });
+
+  it('runway mcp --help loads neither the MCP SDK nor the server', () => {
+    const run = runLogged(['mcp', '--help'], work);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Usage: runway mcp [options]');
+    expect(run.own).toContain('cli/mcp.js');
+    expect(run.own.filter((f) => f.startsWith('mcp/'))).toEqual([]);
+    expect(loadedOf(run, ['@modelcontextprotocol/sdk'])).toEqual([]);
   });
 });
 
