@@ -82,6 +82,20 @@ describe('renderReport', () => {
     expect(md).not.toContain('## Escalation');
   });
 
+  it('has a Release section: the record with the configured fields, or why there is none', () => {
+    const releaseLog = {
+      environment: 'production', runId: base.id, kind: 'deploy' as const, outcome: 'rolled_back' as const, date: base.startedAt,
+      sha: base.release.sha, release: base.release.id, migrations: [], highlights: ['Faster checkout'], since: '1111111-22222222',
+      manualTests: [], monitoring: [], rollbackTrigger: base.rollbackTrigger,
+    };
+    const md = renderReport({ ...base, releaseLog }, [], { releaseFields: ['release', 'highlights', 'rollbackTrigger'] });
+    expect(md).toContain('## Release\n\n| Field | Value |\n| --- | --- |\n| Release | `3f2a9c1-8d0e4b7a` |\n' +
+      '| Highlights | - Faster checkout<br>(since `1111111-22222222`) |\n' +
+      '| Rollback trigger | check http GET /health failed: status 500, expected 200 |\n\n## Steps');
+    expect(renderReport({ ...base, outcome: 'refused' }, [])).toContain('## Release\n\nnone: the run was refused before anything changed\n');
+    expect(renderReport(base, [])).toContain('## Release\n\nnot recorded\n');
+  });
+
   it('formats timestamps for people', () => {
     expect(formatTimestamp('2026-11-21T23:05:01.999Z')).toBe('2026-11-21 23:05:01Z');
     expect(formatTimestamp('2026-11-21T23:05:01Z')).toBe('2026-11-21 23:05:01Z');
