@@ -38,14 +38,14 @@ export const flagsSchema = z
   .strict();
 
 /** Built-in pre-flight gates, usable by name in `gates:`. */
-export const BUILTIN_GATES = ['secrets-present', 'secret-scan', 'parity', 'runbook', 'rollback-rehearsed'] as const;
+export const BUILTIN_GATES = ['secrets-present', 'secret-scan', 'parity', 'runbook', 'rollback-rehearsed', 'ci-green'] as const;
 export type BuiltinGateName = (typeof BUILTIN_GATES)[number];
 
 /** A built-in gate named in `gates:`; parsed to `{ name, builtin }` so the plan shows it by name. */
 export const builtinGateSchema = z
   .enum(BUILTIN_GATES)
   .transform((gate) => ({ name: gate as string, builtin: gate }))
-  .describe('secrets-present: every required secret resolves; secret-scan: no secret in the working tree; parity: flags follow their policy; runbook: the committed runbook is current; rollback-rehearsed: the release was rehearsed on the environments required (within 24h).');
+  .describe('secrets-present: every required secret resolves; secret-scan: no secret in the working tree; parity: flags follow their policy; runbook: the committed runbook is current; rollback-rehearsed: the release was rehearsed on the environments required (within 24h); ci-green: every required CI run of the release\'s commit passed (ci:).');
 
 /** One environment: a named stage with a target, checks and the environments it `requires`. */
 export const environmentSchema = z
@@ -58,7 +58,7 @@ export const environmentSchema = z
     gates: z
       .array(z.union([builtinGateSchema, rehearsedGateSchema, checkSchema]).transform(namedGate))
       .default([])
-      .describe('Pre-flight gates run before anything changes: checks, or built-in gates by name (secrets-present, secret-scan, parity, runbook, rollback-rehearsed).'),
+      .describe('Pre-flight gates run before anything changes: checks, or built-in gates by name (secrets-present, secret-scan, parity, runbook, rollback-rehearsed, ci-green).'),
     approvals: environmentApprovalsSchema,
     freeze: environmentFreezeSchema,
     secrets: environmentSecretsSchema.optional().describe('Secret sources, required names and mirrors of this environment.'),

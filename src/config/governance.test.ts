@@ -31,9 +31,19 @@ describe('approvals: and freeze: of an environment', () => {
     expect([bare.approvals, bare.freeze]).toEqual([undefined, undefined]);
   });
 
+  it('ci-green, as a gate and a checklist item, parses once ci: says where CI state comes from', () => {
+    const config = parseConfig(`ci: { github: { repo: acme/shop, require: [build] } }\n${HEAD}    gates: [ci-green]\n` +
+      '    approvals: { checklist: [{ item: CI green, verify: ci-green }] }\n', 'runway.yaml');
+    expect(config.ci).toEqual({ github: { repo: 'acme/shop', source: 'runs', require: ['build'], allow: [] } });
+    expect(config.environments.production!.gates).toEqual([{ name: 'ci-green', builtin: 'ci-green' }]);
+    expect(config.environments.production!.approvals!.checklist).toEqual([{ item: 'CI green', verify: 'ci-green' }]);
+  });
+
   const bad: Array<[string, string, string]> = [
-    ['ci-green, not wired yet', '    approvals: { checklist: [{ item: CI green, verify: ci-green }] }',
-      'runway.yaml:5:56 environments.production.approvals.checklist[0].verify: Runway cannot verify ci-green yet (the CI-green gate is not wired yet): drop verify: to have a person sign "CI green" off'],
+    ['ci-green without ci:', '    approvals: { checklist: [{ item: CI green, verify: ci-green }] }',
+      'runway.yaml:5:56 environments.production.approvals.checklist[0].verify: ci-green asks the CI of the top-level ci:, and there is none: add ci: { github: {} } or ci: { command: … } (see docs/governance.md#ci-green)'],
+    ['a ci-green gate without ci:', '    gates: [ci-green]',
+      'runway.yaml:5:13 environments.production.gates[0]: ci-green asks the CI of the top-level ci:, and there is none: add ci: { github: {} } or ci: { command: … } (see docs/governance.md#ci-green)'],
     ['an unknown group', '    approvals: { from: ["group:sre"] }',
       'runway.yaml:5:25 environments.production.approvals.from[0]: unknown group "sre" (define it under groups:)'],
     ['snake case', '    approvals: { allowed_signers: x }', 'runway.yaml:5:18 environments.production.approvals: unknown key "allowed_signers" (did you mean "allowedSigners"?)'],

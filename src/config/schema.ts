@@ -5,6 +5,8 @@
  * their schemas from their own code. The names below stay importable from here.
  */
 import { z } from 'zod';
+import { ciSchema } from '../governance/ci-green.js';
+import { policySchema } from '../governance/policy.js';
 import { environmentSchema } from './environment.js';
 import { evidenceSchema } from './evidence.js';
 import { notifyListSchema } from './notify.js';
@@ -23,6 +25,8 @@ export * from './steps.js';
 export * from './environment.js';
 export * from './evidence.js';
 export type { LocalTargetConfig } from '../targets/local/definition.js';
+
+const CI_MISSING = 'ci-green asks the CI of the top-level ci:, and there is none: add ci: { github: {} } or ci: { command: … } (see docs/governance.md#ci-green)';
 
 export const configSchema = z
   .object({
@@ -46,6 +50,10 @@ export const configSchema = z
     runbook: runbookSchema,
     releaseLog: releaseLogSchema,
     notify: notifyListSchema.default([]),
+    ci: ciSchema.optional().describe('Where the CI state of a release\'s commit comes from, for the ci-green gate and checklist item.'),
+    policy: policySchema
+      .optional()
+      .describe('What each actor kind (human, ci, agent) may run unattended, what needs an approval, and protected paths. Absent: not enforced.'),
     state: z
       .object({
         url: z
@@ -71,7 +79,19 @@ export const configSchema = z
       .default(['deploy', 'checks'])
       .describe('Ordered steps every environment runs (unless it has its own pipeline).'),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    if (config.ci) return;
+    // the ci-green gate and checklist item ask the CI of ci:; without it they could never pass
+    for (const [name, env] of Object.entries(config.environments)) {
+      env.gates.forEach((gate, index) => {
+        if ('builtin' in gate && gate.builtin === 'ci-green') ctx.addIssue({ code: 'custom', path: ['environments', name, 'gates', index], message: CI_MISSING });
+      });
+      env.approvals?.checklist.forEach((entry, index) => {
+        if (entry.verify === 'ci-green') ctx.addIssue({ code: 'custom', path: ['environments', name, 'approvals', 'checklist', index, 'verify'], message: CI_MISSING });
+      });
+    }
+  });
 
 export type Config = z.output<typeof configSchema>;
 export type EnvironmentConfig = z.output<typeof environmentSchema>;

@@ -1,6 +1,6 @@
 /**
  * The built-in pre-flight gates, by name: the ones a config names in `gates:` (secrets-present, secret-scan,
- * parity, runbook, rollback-rehearsed) and the implicit `target-preflight` of every target with a platform CLI (the CLI is there and recent
+ * parity, runbook, rollback-rehearsed, ci-green) and the implicit `target-preflight` of every target with a platform CLI (the CLI is there and recent
  * enough, and its credentials are present). Each returns a measurement; none changes anything.
  */
 import { loadFlags } from '../parity/flags.js';
@@ -11,7 +11,7 @@ import type { RunContext } from '../steps/step.js';
 import type { Measurement } from '../types.js';
 
 /** A built-in gate's name. */
-export type BuiltinGate = 'secrets-present' | 'secret-scan' | 'parity' | 'runbook' | 'target-preflight' | 'rollback-rehearsed';
+export type BuiltinGate = 'secrets-present' | 'secret-scan' | 'parity' | 'runbook' | 'target-preflight' | 'rollback-rehearsed' | 'ci-green';
 
 /** A gate's options as written in `gates:` (e.g. `on` and `within` of rollback-rehearsed). */
 type GateSpec = Record<string, unknown>;
@@ -23,6 +23,7 @@ const GATES: Record<BuiltinGate, (rc: RunContext, spec: GateSpec) => Promise<Mea
   runbook: runbookGate,
   'target-preflight': targetPreflight,
   'rollback-rehearsed': rehearsedGate,
+  'ci-green': ciGreenGate,
 };
 
 /** Measures one built-in gate. */
@@ -34,6 +35,12 @@ export function measureBuiltinGate(rc: RunContext, gate: BuiltinGate, spec: Gate
 async function rehearsedGate(rc: RunContext, spec: GateSpec): Promise<Measurement> {
   const { rehearsedMeasurement } = await import('../governance/rehearsal-state.js');
   return rehearsedMeasurement(rc.ctx, rc.plan.environment, rc.release.id, spec as { on?: string; within?: string });
+}
+
+// Every required CI run of the release's commit passed (ci:); pending is not green, unreachable is an error.
+async function ciGreenGate(rc: RunContext): Promise<Measurement> {
+  const { ciGreenMeasurement } = await import('../governance/ci-gate.js');
+  return ciGreenMeasurement(rc.ctx, rc.release, rc.signal);
 }
 
 // The flag policy of runway.yaml; then, where the target lists the flags it holds, none may be undeclared there.

@@ -88,6 +88,10 @@ export async function approvalFacts(ctx: ProjectContext, environment: string, po
       : { ok: false, detail: `no backup of ${environment} taken within ${policy.expires} passed a restore test` +
           `${fresh.length ? ` (newest: ${fresh[0]!.id})` : ''}; a backup or migrate step with verify: restore takes one (runway backup list ${environment})` };
   }
+  if (needed.has('ci-green') && release) {
+    const { ciGreenFact } = await import('./ci-gate.js');
+    facts['ci-green'] = await ciGreenFact(ctx, release);
+  }
   if (needed.has('rollback-rehearsed') && release) {
     const { checklistRule, rehearsalVerdict } = await import('./rehearsal-state.js');
     const verdict = await rehearsalVerdict(ctx, environment, release, checklistRule(ctx, environment, policy.expires), now);

@@ -1,13 +1,13 @@
 /**
- * GitHub's CI state for a commit through the `gh` CLI, as data: the argument arrays of `gh run list` and of the
- * check-runs API, and parsers of their JSON into one list of named CI entries. Nothing here runs `gh`.
+ * GitHub's CI state for a commit through the `gh` CLI, as data: the argument arrays of the two REST calls and
+ * parsers of their output into one list of named CI entries. Nothing here runs `gh`.
  *
- * Field names come from the gh source: `pkg/cmd/run/shared/shared.go` (`RunFields`: databaseId, name, headSha,
- * status, conclusion, workflowName, url, …; statuses queued, in_progress, requested, waiting, pending, completed;
- * a run not yet completed has conclusion ""), `gh run list --commit <SHA>` ("Filter runs by the SHA of the
- * commit", gh-run-list(1)), and `gh api --paginate --slurp` ("return an array of all pages of either JSON arrays
- * or objects", pkg/cmd/api/api.go). The check-runs shape is GitHub's REST "List check runs for a Git reference":
- * `{ total_count, check_runs: [{ name, status, conclusion (null until completed), html_url, head_sha }] }`.
+ * Both sources go through `gh api --paginate --jq …`, which every gh 2.x has: `gh run list --commit` (gh ≥ 2.40)
+ * and `gh api --slurp` (gh ≥ 2.48) are missing from the gh that Debian 12 ships (2.23). The jq filter prints one
+ * compact JSON object per run, page after page, each carrying its page's `total_count`, so a listing cut short is
+ * seen. Shapes are GitHub's REST "List workflow runs for a repository" (`head_sha` filter; `workflow_runs[]`: id,
+ * name (the workflow's), status, conclusion (null until completed), html_url, head_sha) and "List check runs for a
+ * Git reference" (`check_runs[]`: name, status, conclusion, html_url).
  */
 import { z } from 'zod';
 
@@ -20,11 +20,13 @@ export interface CiEntry {
   url?: string;
 }
 
-/** The fields `gh run list --json` is asked for. */
-export const RUN_LIST_FIELDS = ['databaseId', 'name', 'status', 'conclusion', 'workflowName', 'url', 'headSha'] as const;
-
 const SHA = /^[0-9a-f]{7,64}$/i;
 const REPO = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+
+/** The jq filter of the workflow-runs call: one object per run, with its page's total. */
+export const RUNS_JQ = '.total_count as $t | .workflow_runs[] | {id, name, status, conclusion, html_url, head_sha, total: $t}';
+/** The jq filter of the check-runs call: one object per check run, with its page's total. */
+export const CHECKS_JQ = '.total_count as $t | .check_runs[] | {id, name, status, conclusion, html_url, total: $t}';
 
 /** Throws unless `sha` is a commit id and `repo` (when given) is owner/name: both end up in gh's arguments. */
 function checkInputs(sha: string, repo: string | undefined): void {
@@ -32,92 +34,90 @@ function checkInputs(sha: string, repo: string | undefined): void {
   if (repo !== undefined && !REPO.test(repo)) throw new Error(`not a GitHub repository: "${repo}" (expected owner/name)`);
 }
 
-/** `gh run list` for every workflow run of one commit (`--repo` omitted: gh's repository of the working tree). */
+/** The workflow runs of one commit (`{owner}/{repo}` is filled in by gh from the working tree's remote). */
 export function runListArgv(sha: string, repo?: string): string[] {
   checkInputs(sha, repo);
-  return ['run', 'list', '--commit', sha, '--json', RUN_LIST_FIELDS.join(','), '--limit', '100', ...(repo ? ['--repo', repo] : [])];
+  return ['api', '--paginate', `repos/${repo ?? '{owner}/{repo}'}/actions/runs?head_sha=${sha}&per_page=100`, '--jq', RUNS_JQ];
 }
 
-/** `gh api` for every check run of one commit, all pages as one JSON array (`{owner}/{repo}` is filled in by gh). */
+/** Every check run of one commit. */
 export function checkRunsArgv(sha: string, repo?: string): string[] {
   checkInputs(sha, repo);
-  return ['api', '--paginate', '--slurp', `repos/${repo ?? '{owner}/{repo}'}/commits/${sha}/check-runs?per_page=100`];
+  return ['api', '--paginate', `repos/${repo ?? '{owner}/{repo}'}/commits/${sha}/check-runs?per_page=100`, '--jq', CHECKS_JQ];
 }
 
-const runSchema = z.looseObject({
-  databaseId: z.number().optional(),
-  name: z.string().optional(),
-  workflowName: z.string().optional(),
+const lineSchema = z.looseObject({
+  id: z.number().optional(),
+  name: z.string().nullable().optional(),
   status: z.string(),
   conclusion: z.string().nullable().optional(),
-  url: z.string().optional(),
-  headSha: z.string().optional(),
+  html_url: z.string().nullable().optional(),
+  head_sha: z.string().optional(),
+  total: z.number().int().nonnegative(),
 });
+type Line = z.output<typeof lineSchema>;
 
-const checkRunsPageSchema = z.looseObject({
-  total_count: z.number().int().nonnegative(),
-  check_runs: z.array(
-    z.looseObject({
-      name: z.string(),
-      status: z.string(),
-      conclusion: z.string().nullable().optional(),
-      html_url: z.string().nullable().optional(),
-    }),
-  ),
-});
-
-/** The first problem of a failed parse, as `[0].status: expected string`. */
-function firstIssue(error: z.ZodError): string {
+/** The first problem of a failed parse, as `line 2: .status: expected string`. */
+function firstIssue(error: z.ZodError, line: number): string {
   const issue = error.issues[0]!;
-  const path = issue.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('');
-  return `${path || '(top level)'}: ${issue.message}`;
+  const path = issue.path.map((part) => `.${String(part)}`).join('');
+  return `line ${line}: ${path || '(top level)'}: ${issue.message}`;
 }
 
-/** JSON text to a value, with the reason when it is not JSON. */
-function parseJson(stdout: string, what: string): unknown {
-  try {
-    return JSON.parse(stdout);
-  } catch (error) {
-    throw new Error(`the output of ${what} is not JSON (${(error as Error).message})`);
-  }
+/** The JSON lines gh printed, each checked; the reason when one is not JSON or not the shape. */
+function parseLines(stdout: string, what: string): Line[] {
+  const lines = stdout.split('\n').map((line) => line.trim());
+  return lines.flatMap((text, index) => {
+    if (text === '') return [];
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      throw new Error(`the output of ${what} is not JSON lines (line ${index + 1}: ${(error as Error).message})`);
+    }
+    const parsed = lineSchema.safeParse(value);
+    if (!parsed.success) throw new Error(`unexpected output of ${what}: ${firstIssue(parsed.error, index + 1)}`);
+    return [parsed.data];
+  });
+}
+
+/** Throws when fewer entries came than GitHub counted: a run left out could be the failing one. */
+function checkComplete(lines: readonly Line[], what: string): void {
+  const total = Math.max(0, ...lines.map((line) => line.total));
+  const ids = new Set(lines.map((line, i) => line.id ?? `#${i}`));
+  if (ids.size < total) throw new Error(`${what} listed ${ids.size} of ${total} runs (a page is missing)`);
+}
+
+/** An entry of one line. */
+function entryOf(line: Line, name: string): CiEntry {
+  return { name, status: line.status, conclusion: line.conclusion ?? '', ...(line.html_url ? { url: line.html_url } : {}) };
 }
 
 /**
- * The runs of `gh run list --json …`, named by workflow (a run of an organisation ruleset has no workflow name:
- * its run name is used). Runs of another commit are dropped. Throws on output that is not the documented shape.
+ * The workflow runs of one commit, named by workflow. Runs of another commit and repeats of a run (a page that
+ * moved while gh paged) are dropped. Throws on output that is not the shape above.
  */
 export function parseRunList(stdout: string, sha: string): CiEntry[] {
-  const parsed = z.array(runSchema).safeParse(parseJson(stdout, 'gh run list'));
-  if (!parsed.success) throw new Error(`unexpected output of gh run list: ${firstIssue(parsed.error)}`);
+  const lines = parseLines(stdout, 'the workflow-runs API');
+  checkComplete(lines, 'the workflow-runs API');
   const seen = new Set<number>();
   const entries: CiEntry[] = [];
-  for (const run of parsed.data) {
-    if (run.headSha && !run.headSha.toLowerCase().startsWith(sha.toLowerCase())) continue;
-    if (run.databaseId !== undefined && seen.has(run.databaseId)) continue;
-    if (run.databaseId !== undefined) seen.add(run.databaseId);
-    const name = run.workflowName || run.name;
-    if (!name) throw new Error('unexpected output of gh run list: a run has neither workflowName nor name');
-    entries.push({ name, status: run.status, conclusion: run.conclusion ?? '', ...(run.url ? { url: run.url } : {}) });
+  for (const line of lines) {
+    if (line.head_sha && !line.head_sha.toLowerCase().startsWith(sha.toLowerCase())) continue;
+    if (line.id !== undefined && seen.has(line.id)) continue;
+    if (line.id !== undefined) seen.add(line.id);
+    if (!line.name) throw new Error('unexpected output of the workflow-runs API: a run has no name');
+    entries.push(entryOf(line, line.name));
   }
   return entries;
 }
 
-/**
- * The check runs of the check-runs API: one page (`gh api`) or all pages (`gh api --paginate --slurp`). A list
- * shorter than its `total_count` is refused: a check left out could be the failing one.
- */
+/** The check runs of one commit. Throws on output that is not the shape above or shorter than its total. */
 export function parseCheckRuns(stdout: string): CiEntry[] {
-  const value = parseJson(stdout, 'the check-runs API');
-  const parsed = z.union([checkRunsPageSchema, z.array(checkRunsPageSchema)]).safeParse(value);
-  if (!parsed.success) throw new Error(`unexpected output of the check-runs API: ${firstIssue(parsed.error)}`);
-  const pages = Array.isArray(parsed.data) ? parsed.data : [parsed.data];
-  const runs = pages.flatMap((page) => page.check_runs);
-  const total = pages[0]?.total_count ?? 0;
-  if (runs.length < total) throw new Error(`the check-runs API listed ${runs.length} of ${total} check runs (pass --paginate)`);
-  return runs.map((run) => ({
-    name: run.name,
-    status: run.status,
-    conclusion: run.conclusion ?? '',
-    ...(run.html_url ? { url: run.html_url } : {}),
-  }));
+  const lines = parseLines(stdout, 'the check-runs API');
+  checkComplete(lines, 'the check-runs API');
+  return lines.map((line) => {
+    if (!line.name) throw new Error('unexpected output of the check-runs API: a check run has no name');
+    return entryOf(line, line.name);
+  });
 }

@@ -1,34 +1,34 @@
 import { describe, expect, it } from 'vitest';
-import { checkRunsArgv, ciSchema, ciVerdictFromCommand, ciVerdictFromGh, judgeCi, parseCheckRuns, parseRunList, runListArgv, type ProcessResult } from './ci-green.js';
+import { CHECKS_JQ, RUNS_JQ, checkRunsArgv, ciSchema, ciVerdictFromCommand, ciVerdictFromGh, judgeCi, parseCheckRuns, parseRunList, runListArgv, type ProcessResult } from './ci-green.js';
 
-// gh is not installed here, so these outputs are not recorded from it: they follow gh's own export code
-// (pkg/cmd/run/shared/shared.go, Run.ExportData: databaseId, workflowName, and conclusion "" until a run completes)
-// and GitHub's documented check-runs response.
+// The outputs here are what `gh api --paginate --jq <filter>` prints: one compact JSON object per run, each with its
+// page's total_count. ci-gate.test.ts runs the real gh against a loopback stand-in of the API and gets the same.
 const SHA = '4f2c1e9a7b3d5f60718293a4b5c6d7e8f9012345';
 let nextId = 1;
-const run = (workflowName: string, status: string, conclusion: string, extra: Record<string, unknown> = {}) => ({
-  databaseId: nextId++,
-  name: workflowName,
-  workflowName,
+const run = (name: string, status: string, conclusion: string | null, extra: Record<string, unknown> = {}) => ({
+  id: nextId++,
+  name,
   status,
   conclusion,
-  url: `https://github.com/acme/shop/actions/runs/${workflowName}`,
-  headSha: SHA,
+  html_url: `https://github.com/acme/shop/actions/runs/${name}`,
+  head_sha: SHA,
   ...extra,
 });
-const check = (name: string, status: string, conclusion: string | null) => ({ id: 1, name, status, conclusion, html_url: `https://github.com/acme/shop/runs/${name}`, head_sha: SHA });
-const ok = (stdout: unknown): ProcessResult => ({ exitCode: 0, stdout: typeof stdout === 'string' ? stdout : JSON.stringify(stdout), stderr: '' });
+const check = (name: string, status: string, conclusion: string | null) => ({ id: nextId++, name, status, conclusion, html_url: `https://github.com/acme/shop/runs/${name}` });
+/** JSON lines of a listing, each with the listing's total (or `total`). */
+const lines = (list: Array<Record<string, unknown>>, total = list.length) => list.map((entry) => JSON.stringify({ ...entry, total })).join('\n') + (list.length ? '\n' : '');
+const ok = (stdout: string): ProcessResult => ({ exitCode: 0, stdout, stderr: '' });
 const runs = (config: object = {}) => ciSchema.parse({ github: config }) as { github: Parameters<typeof ciVerdictFromGh>[1] };
 
 describe('gh argument arrays', () => {
-  it('gh run list for one commit, with the fields the verdict reads', () => {
-    expect(runListArgv(SHA)).toEqual(['run', 'list', '--commit', SHA, '--json', 'databaseId,name,status,conclusion,workflowName,url,headSha', '--limit', '100']);
-    expect(runListArgv('abc1234', 'acme/shop').slice(-2)).toEqual(['--repo', 'acme/shop']);
+  it('the workflow runs of one commit, through gh api, one JSON line per run', () => {
+    expect(runListArgv(SHA)).toEqual(['api', '--paginate', `repos/{owner}/{repo}/actions/runs?head_sha=${SHA}&per_page=100`, '--jq', RUNS_JQ]);
+    expect(runListArgv('abc1234', 'acme/shop')[2]).toBe('repos/acme/shop/actions/runs?head_sha=abc1234&per_page=100');
   });
 
-  it('the check-runs API, every page in one array', () => {
-    expect(checkRunsArgv(SHA)).toEqual(['api', '--paginate', '--slurp', `repos/{owner}/{repo}/commits/${SHA}/check-runs?per_page=100`]);
-    expect(checkRunsArgv('abc1234', 'acme/shop')[3]).toBe('repos/acme/shop/commits/abc1234/check-runs?per_page=100');
+  it('the check runs of one commit', () => {
+    expect(checkRunsArgv(SHA)).toEqual(['api', '--paginate', `repos/{owner}/{repo}/commits/${SHA}/check-runs?per_page=100`, '--jq', CHECKS_JQ]);
+    expect(checkRunsArgv('abc1234', 'acme/shop')[2]).toBe('repos/acme/shop/commits/abc1234/check-runs?per_page=100');
   });
 
   it.each([
@@ -46,9 +46,9 @@ describe('ciVerdictFromGh: workflow runs', () => {
   it.each([
     ['all completed with success', [run('build', 'completed', 'success'), run('test', 'completed', 'success')], {}, 'green', 'CI is green for 4f2c1e9a7b3d: build, test'],
     ['one failed', [run('build', 'completed', 'success'), run('test', 'completed', 'failure')], {}, 'not-green', 'CI is not green for 4f2c1e9a7b3d: failed: test (failure)'],
-    ['one in progress', [run('build', 'completed', 'success'), run('e2e', 'in_progress', '')], {}, 'not-green', 'pending: e2e (in_progress)'],
-    ['one queued', [run('build', 'queued', '')], {}, 'not-green', 'pending: build (queued)'],
-    ['one waiting for a deployment review', [run('build', 'waiting', '')], {}, 'not-green', 'pending: build (waiting)'],
+    ['one in progress', [run('build', 'completed', 'success'), run('e2e', 'in_progress', null)], {}, 'not-green', 'pending: e2e (in_progress)'],
+    ['one queued', [run('build', 'queued', null)], {}, 'not-green', 'pending: build (queued)'],
+    ['one waiting for a deployment review', [run('build', 'waiting', null)], {}, 'not-green', 'pending: build (waiting)'],
     ['cancelled', [run('build', 'completed', 'cancelled')], {}, 'not-green', 'failed: build (cancelled)'],
     ['timed out', [run('build', 'completed', 'timed_out')], {}, 'not-green', 'failed: build (timed_out)'],
     ['skipped, not allowed', [run('build', 'completed', 'skipped')], {}, 'not-green', 'failed: build (skipped)'],
@@ -59,17 +59,16 @@ describe('ciVerdictFromGh: workflow runs', () => {
     ['no required workflow has run', [], { require: ['build'] }, 'not-green', 'missing: build'],
     ['an unrequired workflow failing does not count', [run('build', 'completed', 'success'), run('nightly', 'completed', 'failure')], { require: ['build'] }, 'green', 'build'],
     ['a failing run is not hidden by a passing run of the same workflow', [run('build', 'completed', 'success'), run('build', 'completed', 'failure')], { require: ['build'] }, 'not-green', 'failed: build (failure)'],
-    ['runs of another commit are ignored', [run('build', 'completed', 'failure', { headSha: 'ffffffffffffffffffffffffffffffffffffffff' }), run('build', 'completed', 'success')], {}, 'green', 'build'],
-    ['a ruleset workflow without workflowName is named by its run', [{ ...run('', 'completed', 'success'), name: 'org-policy' }], { require: ['org-policy'] }, 'green', 'org-policy'],
-    ['failed, pending and missing at once', [run('lint', 'completed', 'failure'), run('e2e', 'queued', '')], { require: ['lint', 'e2e', 'build'] }, 'not-green', 'failed: lint (failure); pending: e2e (queued); missing: build'],
+    ['runs of another commit are ignored', [run('build', 'completed', 'failure', { head_sha: 'ffffffffffffffffffffffffffffffffffffffff' }), run('build', 'completed', 'success')], {}, 'green', 'build'],
+    ['failed, pending and missing at once', [run('lint', 'completed', 'failure'), run('e2e', 'queued', null)], { require: ['lint', 'e2e', 'build'] }, 'not-green', 'failed: lint (failure); pending: e2e (queued); missing: build'],
   ])('%s', (_name, list, config, verdict, reason) => {
-    const result = ciVerdictFromGh(ok(list), runs(config).github, SHA);
+    const result = ciVerdictFromGh(ok(lines(list)), runs(config).github, SHA);
     expect(result.verdict).toBe(verdict);
     expect(result.reason).toContain(reason);
   });
 
   it('names what is pending, failed and missing, with links', () => {
-    const result = ciVerdictFromGh(ok([run('lint', 'completed', 'failure'), run('e2e', 'in_progress', '')]), runs({ require: ['lint', 'e2e', 'build'] }).github, SHA);
+    const result = ciVerdictFromGh(ok(lines([run('lint', 'completed', 'failure'), run('e2e', 'in_progress', null)])), runs({ require: ['lint', 'e2e', 'build'] }).github, SHA);
     expect(result.failed).toEqual([{ name: 'lint', status: 'completed', conclusion: 'failure', url: 'https://github.com/acme/shop/actions/runs/lint' }]);
     expect(result.pending.map((e) => e.name)).toEqual(['e2e']);
     expect(result.missing).toEqual(['build']);
@@ -78,15 +77,14 @@ describe('ciVerdictFromGh: workflow runs', () => {
 });
 
 describe('ciVerdictFromGh: check runs', () => {
-  const checks = (list: unknown[], total = list.length) => ({ total_count: total, check_runs: list });
   it.each([
-    ['one page', checks([check('build', 'completed', 'success'), check('vercel', 'completed', 'success')]), 'green', 'build, vercel'],
-    ['pages slurped into an array', [checks([check('build', 'completed', 'success')], 2), checks([check('lint', 'completed', 'success')], 2)], 'green', 'build, lint'],
-    ['a page left out', checks([check('build', 'completed', 'success')], 2), 'error', 'listed 1 of 2 check runs'],
-    ['pending check', checks([check('build', 'in_progress', null)]), 'not-green', 'pending: build (in_progress)'],
-    ['completed without a conclusion', checks([check('build', 'completed', null)]), 'not-green', 'failed: build (completed)'],
-    ['action required', checks([check('security', 'completed', 'action_required')]), 'not-green', 'failed: security (action_required)'],
-    ['no checks', checks([]), 'not-green', 'no CI run found'],
+    ['one page', lines([check('build', 'completed', 'success'), check('vercel', 'completed', 'success')]), 'green', 'build, vercel'],
+    ['two pages', lines([check('build', 'completed', 'success'), check('lint', 'completed', 'success')], 2), 'green', 'build, lint'],
+    ['a page left out', lines([check('build', 'completed', 'success')], 2), 'error', 'listed 1 of 2 runs'],
+    ['pending check', lines([check('build', 'in_progress', null)]), 'not-green', 'pending: build (in_progress)'],
+    ['completed without a conclusion', lines([check('build', 'completed', null)]), 'not-green', 'failed: build (completed)'],
+    ['action required', lines([check('security', 'completed', 'action_required')]), 'not-green', 'failed: security (action_required)'],
+    ['no checks (gh prints nothing)', '', 'not-green', 'no CI run found'],
   ])('%s', (_name, output, verdict, reason) => {
     const result = ciVerdictFromGh(ok(output), runs({ source: 'checks' }).github, SHA);
     expect(result.verdict).toBe(verdict);
@@ -96,15 +94,14 @@ describe('ciVerdictFromGh: check runs', () => {
 
 describe('ciVerdictFromGh: an unreachable or unreadable CI is an error, never a pass', () => {
   it.each([
-    ['gh not signed in', { exitCode: 4, stdout: '', stderr: 'To get started with GitHub CLI, please run:  gh auth login\n' }, 'gh run list exited 4: To get started with GitHub CLI, please run:  gh auth login (CI state unknown, not a pass)'],
-    ['network down', { exitCode: 1, stdout: '', stderr: 'error connecting to api.github.com\ncheck your internet connection or https://githubstatus.com\n' }, 'gh run list exited 1: error connecting to api.github.com'],
-    ['killed', { exitCode: null, stdout: '', stderr: '' }, 'gh run list was killed: no output'],
-    ['timed out', { exitCode: null, stdout: '', stderr: '', timedOut: true }, 'gh run list timed out'],
-    ['not JSON', { exitCode: 0, stdout: 'STATUS  TITLE\n✓ build', stderr: '' }, 'the output of gh run list is not JSON'],
-    ['empty output', { exitCode: 0, stdout: '', stderr: '' }, 'the output of gh run list is not JSON'],
-    ['an object instead of a list', { exitCode: 0, stdout: '{"runs":[]}', stderr: '' }, 'unexpected output of gh run list: (top level): Invalid input: expected array'],
-    ['a run without status', { exitCode: 0, stdout: '[{"workflowName":"build","conclusion":"success"}]', stderr: '' }, 'unexpected output of gh run list: [0].status'],
-    ['a run without a name', { exitCode: 0, stdout: '[{"status":"completed","conclusion":"success"}]', stderr: '' }, 'neither workflowName nor name'],
+    ['gh not signed in', { exitCode: 4, stdout: '', stderr: 'To get started with GitHub CLI, please run:  gh auth login\n' }, 'gh api (workflow runs) exited 4: To get started with GitHub CLI, please run:  gh auth login (CI state unknown, not a pass)'],
+    ['network down', { exitCode: 1, stdout: '', stderr: 'error connecting to api.github.com\ncheck your internet connection or https://githubstatus.com\n' }, 'gh api (workflow runs) exited 1: error connecting to api.github.com'],
+    ['killed', { exitCode: null, stdout: '', stderr: '' }, 'gh api (workflow runs) was killed: no output'],
+    ['timed out', { exitCode: null, stdout: '', stderr: '', timedOut: true }, 'gh api (workflow runs) timed out'],
+    ['not JSON', { exitCode: 0, stdout: 'STATUS  TITLE\n✓ build', stderr: '' }, 'the output of the workflow-runs API is not JSON lines (line 1'],
+    ['a run without status', { exitCode: 0, stdout: '{"id":1,"name":"build","conclusion":"success","total":1}\n', stderr: '' }, 'unexpected output of the workflow-runs API: line 1: .status'],
+    ['a line without the total', { exitCode: 0, stdout: '{"id":1,"name":"build","status":"completed","conclusion":"success"}\n', stderr: '' }, '.total'],
+    ['a run without a name', { exitCode: 0, stdout: '{"id":1,"status":"completed","conclusion":"success","total":1}\n', stderr: '' }, 'a run has no name'],
   ])('%s', (_name, result, reason) => {
     const verdict = ciVerdictFromGh(result, runs().github, SHA);
     expect(verdict.verdict).toBe('error');
@@ -112,7 +109,7 @@ describe('ciVerdictFromGh: an unreachable or unreadable CI is an error, never a 
   });
 
   it('check runs of an unexpected shape are an error', () => {
-    const verdict = ciVerdictFromGh(ok({ message: 'Not Found' }), runs({ source: 'checks' }).github, SHA);
+    const verdict = ciVerdictFromGh(ok('{"message":"Not Found"}\n'), runs({ source: 'checks' }).github, SHA);
     expect(verdict).toMatchObject({ verdict: 'error' });
     expect(verdict.reason).toContain('unexpected output of the check-runs API');
   });
@@ -146,8 +143,8 @@ describe('ciSchema', () => {
 
 describe('judgeCi directly', () => {
   it('parsers and judge agree on a parsed list', () => {
-    const entries = parseRunList(JSON.stringify([run('build', 'completed', 'success')]), SHA.slice(0, 7));
+    const entries = parseRunList(lines([run('build', 'completed', 'success')]), SHA.slice(0, 7));
     expect(judgeCi(entries, SHA).verdict).toBe('green');
-    expect(parseCheckRuns(JSON.stringify({ total_count: 0, check_runs: [] }))).toEqual([]);
+    expect(parseCheckRuns('')).toEqual([]);
   });
 });

@@ -22,7 +22,7 @@ const githubSchema = z
     source: z
       .enum(['runs', 'checks'])
       .default('runs')
-      .describe('runs: GitHub Actions workflow runs (gh run list); checks: every check run of the commit (check-runs API).'),
+      .describe('runs: the GitHub Actions workflow runs of the commit; checks: every check run of the commit (both through gh api).'),
     require: z
       .array(z.string().min(1))
       .default([])
@@ -111,11 +111,11 @@ export function judgeCi(entries: readonly CiEntry[], sha: string, options: { req
 }
 
 /**
- * The verdict from the result of `gh run list` (source `runs`) or `gh api …/check-runs` (source `checks`), built by
+ * The verdict from the result of `gh api …/actions/runs` (source `runs`) or `gh api …/check-runs` (source `checks`), built by
  * `runListArgv` / `checkRunsArgv`. A timeout, a non-zero exit or output that cannot be read is an error.
  */
 export function ciVerdictFromGh(result: ProcessResult, config: GithubCiConfig, sha: string): CiVerdict {
-  const what = config.source === 'checks' ? 'gh api (check runs)' : 'gh run list';
+  const what = config.source === 'checks' ? 'gh api (check runs)' : 'gh api (workflow runs)';
   if (result.timedOut) return error(`${what} timed out: CI state unknown, not a pass`);
   if (result.exitCode !== 0) {
     const exit = result.exitCode === null ? 'was killed' : `exited ${result.exitCode}`;
