@@ -112,6 +112,20 @@ export interface RunGovernance {
   };
 }
 
+/** What the policy for automated actors judged of a run: the actor's kind, each step's effect class and decision. */
+export interface RunPolicy {
+  actorKind: 'human' | 'ci' | 'agent';
+  /** What the kind was detected from, e.g. `RUNWAY_ACTOR_KIND`, `GITHUB_ACTIONS`, `a terminal`. */
+  detectedFrom: string;
+  /** Whether runway.yaml has `policy:` (without it nothing is refused). */
+  enforced: boolean;
+  steps: Array<{ step: string; effect: 'read' | 'local' | 'remote'; decision: 'allow' | 'needs-approval' | 'refuse' }>;
+  /** Protected paths the release changes since known-good, each with the pattern it matched. */
+  protected?: Array<{ path: string; pattern: string }>;
+  /** Who approved what needed an approval. */
+  approvedBy?: string[];
+}
+
 /** One execution of a pipeline. */
 export interface RunRecord {
   id: string;
@@ -119,6 +133,8 @@ export interface RunRecord {
   environment: string;
   release: Release;
   actor: string;
+  /** The actor's kind and the policy's decisions (absent in runs recorded before the policy). */
+  policy?: RunPolicy;
   /** The command line that started the run, e.g. `runway deploy staging`. */
   command: string;
   startedAt: string;

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { STEPS, STEP_KINDS, STRING_STEP_KINDS, type BareStepKind, type StepKind } from '../steps/index.js';
+import { EFFECT_CLASSES } from '../governance/policy.js';
 import { duration, stringMap } from './primitives.js';
 
 export { STEP_KINDS, STRING_STEP_KINDS, type StepKind };
@@ -26,6 +27,10 @@ const stepOptions = {
   when: whenSchema.optional().describe('When to run the step.'),
   continueOnError: z.boolean().default(false).describe('A failure of this step does not fail the run.'),
   env: stringMap.optional().describe('Extra environment variables for this step (non-secret).'),
+  effect: z
+    .enum(EFFECT_CLASSES)
+    .optional()
+    .describe('run steps only: what the command changes — read (nothing), local (only this machine) or remote (default: a platform, a remote database, a git remote).'),
 };
 
 type Definitions = (typeof STEPS)[number];

@@ -17,6 +17,7 @@ import { interpolate } from '../config/interpolate.js';
 import { loadTarget, targetKindOf } from '../targets/index.js';
 import type { Target, TargetContext } from '../targets/target.js';
 import { resolveActor } from './actor.js';
+import { detectActorKind, type DetectedActorKind } from '../governance/policy.js';
 import { trackStore } from './open-stores.js';
 import { memoryReporter, type Reporter } from './reporter.js';
 
@@ -43,6 +44,8 @@ export interface ProjectContext {
   /** Makes `secretEnv` the secrets of `environment` (a run calls this before its gates and steps). */
   useEnvironment(environment: string): void;
   actor: string;
+  /** The actor's kind (human, ci, agent) and what it was detected from, once per command; the policy judges it. */
+  actorKind: DetectedActorKind;
   runner: Runner;
   reporter: Reporter;
   /** The target of an environment (its implementation is loaded on first use). */
@@ -61,6 +64,8 @@ export interface OpenOptions {
   tools?: ToolRunner;
   /** Environments whose secrets are resolved (default: all); the redactor knows the secrets of each. */
   environments?: string[];
+  /** The actor's kind, when the caller knows it (the MCP server: agent); otherwise detected from `env` and the terminal. */
+  actorKind?: DetectedActorKind;
 }
 
 /** Loads the project's config and opens its state; throws ConfigError for bad input. */
@@ -68,6 +73,7 @@ export async function openProject(opts: OpenOptions = {}): Promise<ProjectContex
   const projectDir = resolve(opts.dir ?? process.cwd());
   const env = opts.env ?? process.env;
   const loaded = await loadConfig({ dir: projectDir, file: opts.config });
+  const actorKind = opts.actorKind ?? detectActorKind(env, Boolean(process.stdin.isTTY && process.stdout.isTTY));
   const stateDir = join(projectDir, '.runway');
   const tools = opts.tools ?? execTools;
   const names = opts.environments ?? Object.keys(loaded.config.environments);
@@ -105,6 +111,7 @@ export async function openProject(opts: OpenOptions = {}): Promise<ProjectContex
       ctx.secretEnv = { ...ctx.secrets(environment).env() };
     },
     actor: resolveActor(projectDir, env),
+    actorKind,
     runner: opts.runner ?? processRunner,
     reporter,
     async target(environment) {

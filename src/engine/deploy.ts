@@ -128,11 +128,13 @@ async function runUnderLock(ctx: ProjectContext, opts: RunOptions, wait?: WaitOp
     startedAt: new Date().toISOString(), outcome: 'running', reason: opts.reason, allowDirty: opts.allowDirty || undefined,
     steps: [],
   };
-  // freezes and approvals refuse before the lock (a rollback passes); a run that waited in line is judged again
+  // freezes, approvals and the policy refuse before the lock (freezes pass a rollback); a run that waited in line is judged again
   const judge = async () => {
-    const { governanceGate } = await import('../governance/gate.js');
+    const [{ governanceGate }, { policyGate }] = await Promise.all([import('../governance/gate.js'), import('../governance/policy-gate.js')]);
     const outcome = await governanceGate(ctx, { environment, release, kind: opts.kind, runId: run.id, overrideFreeze: opts.overrideFreeze });
     run.governance = outcome.record;
+    // the policy for automated actors: each step's effect class against the actor's kind, and protected paths
+    run.policy = await policyGate(ctx, { environment, release, kind: opts.kind, plan, runId: run.id });
     return outcome;
   };
   let governance = await judge();

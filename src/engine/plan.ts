@@ -14,6 +14,7 @@ import type { RunKind } from '../types.js';
 import { URL_LATER } from './run-url.js';
 import { TARGETS, targetBlock, targetDefinition } from '../targets/index.js';
 import type { PlannedCommand } from '../targets/target.js';
+import type { EffectClass } from '../governance/policy.js';
 
 export interface PlannedCheck {
   name: string;
@@ -40,6 +41,8 @@ export interface PlannedStep {
   spec?: Record<string, unknown>;
   /** For a `monitor` step: the resolved monitor (environment block, step overrides, defaults). */
   monitor?: MonitorSpec;
+  /** What the step changes, as the policy for automated actors judges it (absent: its kind's, see `plannedEffect`). */
+  effect?: EffectClass;
 }
 
 
@@ -95,6 +98,24 @@ function stepName(step: StepConfig, kind: StepKind, command?: string): string {
   return kind;
 }
 
+/**
+ * A step's effect class: its kind's, the target's for deploy and rollback, the step's `effect:` for run steps
+ * (default remote). `effect:` on any other kind is refused: those kinds declare their own.
+ */
+export function stepEffect(kind: StepKind, option: EffectClass | undefined, targetEffect: EffectClass, where: string): EffectClass {
+  const declared = stepDefinition(kind)?.effect ?? 'remote';
+  if (option !== undefined && declared !== 'option') {
+    throw new ConfigError(`${where}.effect: only run steps set effect:; a ${kind} step is ${declared === 'target' ? `${targetEffect} (its target's)` : declared} — remove effect:`);
+  }
+  if (declared === 'option') return option ?? 'remote';
+  return declared === 'target' ? targetEffect : declared;
+}
+
+/** The effect class of a planned step, also of steps a plan was built with by hand (rollback, restore). */
+export function plannedEffect(step: PlannedStep, plan: Pick<Plan, 'target'>): EffectClass {
+  return step.effect ?? stepEffect(step.kind, undefined, targetDefinition(plan.target.kind)?.effect ?? 'remote', step.name);
+}
+
 /** Adds the DSN gate (a connect check) before pipelines with database steps that have no connect gate. */
 function withDatabaseGate(gates: PlannedCheck[], steps: PlannedStep[], config: Config, environment: string): PlannedCheck[] {
   if (!steps.some((s) => !s.skip && stepDefinition(s.kind)?.database) || gates.some((g) => g.kind === 'connect')) return gates;
@@ -135,6 +156,7 @@ export function buildPlan(config: Config, environment: string, input: PlanInput)
     });
   const checks = toChecks(env.checks, `${base}.checks`);
   // An environment with a monitor block monitors after its pipeline unless the pipeline places the step itself.
+  const targetEffect = targetDefinition(targetBlock(env.target)?.kind ?? '')?.effect ?? 'remote';
   const monitored = env.monitor && !pipeline.some((step) => stepKind(step) === 'monitor') ? [...pipeline, 'monitor' as const] : pipeline;
   const steps = monitored.map((step, index): PlannedStep => {
     const kind = stepKind(step);
@@ -153,6 +175,7 @@ export function buildPlan(config: Config, environment: string, input: PlanInput)
       when: { env: whenEnv, status: obj?.when?.status ?? 'success' },
       continueOnError: obj?.continueOnError ?? false,
       env: resolveDeep(obj?.env ?? {}, scope, `pipeline[${index}].env`),
+      effect: stepEffect(kind, obj?.effect, targetEffect, `pipeline[${index}]`),
     };
     if (whenEnv && !whenEnv.includes(environment)) planned.skip = `only in ${whenEnv.join(', ')}`;
     stepDefinition(kind)?.plan?.(planned, {

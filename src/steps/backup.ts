@@ -172,6 +172,8 @@ export async function restoreStep(rc: RunContext, step: PlannedStep, logFile: st
 /** The `backup` step kind: `- backup`, or `- backup: { verify, dir }`; it cancels its own pg_dump on timeout. */
 export const backupStepKind = defineStep({
   kind: 'backup',
+  // pg_dump only reads, but verify: restore creates a scratch database on the server
+  effect: 'remote',
   description: "Back up the environment's database (pg_dump).",
   schema: backupStepSchema.nullable(),
   bare: true,
@@ -184,6 +186,7 @@ export const backupStepKind = defineStep({
 /** The `restore` step kind: `- restore`, or `- restore: { backup: id }`; it cancels its own restore on timeout. */
 export const restoreStepKind = defineStep({
   kind: 'restore',
+  effect: 'remote',
   description: "Restore a backup into the environment's database.",
   schema: restoreStepSchema.nullable(),
   bare: true,

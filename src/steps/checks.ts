@@ -93,6 +93,7 @@ export async function checksStep(rc: RunContext, step: PlannedStep, logFile: str
 /** The `checks` step kind: `- checks`, or `- checks: { only: [names] }`. */
 export const checksStepKind = defineStep({
   kind: 'checks',
+  effect: 'read',
   description: "Run the environment's checks; a failure after a deploy triggers onFailure.",
   schema: z
     .object({ only: z.array(z.string()).optional().describe('Run only the checks with these names.') })

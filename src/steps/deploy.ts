@@ -71,6 +71,7 @@ export async function deployStep(rc: RunContext, _step: PlannedStep, logFile: st
 /** The `deploy` step kind: `- deploy`. */
 export const deployStepKind = defineStep({
   kind: 'deploy',
+  effect: 'target',
   description: 'Deploy the release to the environment target.',
   schema: z.object({}).strict().nullable(),
   bare: true,

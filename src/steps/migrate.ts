@@ -142,6 +142,7 @@ async function commandMigration(
 /** The `migrate` step kind: `- migrate`, or `- migrate: { dir, command, … }`; it cancels its own statements on timeout. */
 export const migrateStepKind = defineStep({
   kind: 'migrate',
+  effect: 'remote',
   description: "Apply pending migrations to the environment's database.",
   schema: migrateStepSchema.nullable(),
   bare: true,

@@ -144,6 +144,7 @@ async function writeEvidence(rc: RunContext, result: MonitorResult): Promise<Rec
 /** The `monitor` step kind: `- monitor`, or `- monitor: { … }` overriding keys of the environment's monitor block. */
 export const monitorStepKind = defineStep({
   kind: 'monitor',
+  effect: 'read',
   description: "Watch the release's traffic with the environment's monitor block (these keys override it).",
   schema: monitorSchema.nullable(),
   bare: true,

@@ -80,6 +80,7 @@ export async function rollbackStep(rc: RunContext, step: PlannedStep, logFile: s
 /** The `rollback` step kind: `- rollback`. */
 export const rollbackStepKind = defineStep({
   kind: 'rollback',
+  effect: 'target',
   description: 'Roll back to the known-good release.',
   schema: z.object({}).strict().nullable(),
   bare: true,

@@ -33,6 +33,7 @@ export async function runStep(rc: RunContext, step: PlannedStep, logFile: string
 /** The `run` step kind (object form only: `- run: npm test`); the command runner enforces its timeout. */
 export const runStepKind = defineStep({
   kind: 'run',
+  effect: 'option',
   description: 'Shell command to run.',
   schema: z.string().min(1),
   bare: false,

@@ -8,6 +8,7 @@
  */
 import type { z } from 'zod';
 import type { Config } from '../config/schema.js';
+import type { EffectClass } from '../governance/policy.js';
 import type { PlannedCheck, PlannedStep } from '../engine/plan.js';
 import type { RunContext, StepOutcome } from './step.js';
 
@@ -20,6 +21,12 @@ export interface StepDefinition<Schema extends z.ZodType = z.ZodType, Kind exten
   schema: Schema;
   /** The step may be written as a bare string in a pipeline, e.g. `- deploy`. */
   bare: Bare;
+  /**
+   * What the step changes (the policy for automated actors judges it): `read` nothing, `local` only this machine,
+   * `remote` a platform, a remote database or a git remote; `target` whatever the environment's target declares;
+   * `option` the step's own `effect:` (default remote).
+   */
+  effect: EffectClass | 'target' | 'option';
   /** Runs one attempt of the step; its log goes to `logFile`. */
   run(rc: RunContext, step: PlannedStep, logFile: string): Promise<StepOutcome>;
   /**

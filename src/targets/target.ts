@@ -232,6 +232,8 @@ export interface TargetDefinition<Schema extends z.ZodType = z.ZodType, Kind ext
   /** The schema of `target.<kind>` (it lives next to the target's code). */
   schema: Schema;
   capabilities: TargetCapabilities;
+  /** What a deploy or rollback on it changes: `local` (only this machine) or `remote` (a platform). */
+  effect: 'local' | 'remote';
   /** The platform's CLI, checked by the pre-flight gate (absent for the built-in local target). */
   cli?: { name: string; install: string };
   /** The commands a deploy of a release runs, as data: `runway plan` prints them (pure). */

@@ -54,6 +54,7 @@ export const commandTarget = defineTarget({
   kind: 'command',
   description: "The team's own deploy/status/history/rollback commands; ids and URLs read from their output (JSON path or regex).",
   schema: commandTargetSchema,
+  effect: 'remote',
   capabilities: { rollback: ['history', 'redeploy'], promote: false, monitor: ['probes', 'prometheus', 'json', 'command'], artifact: 'command' },
   commands: ({ config }) => [
     { label: 'deploy', argv: ['/bin/sh', '-c', config.deploy.run], env: RELEASE_VARS },

@@ -34,6 +34,7 @@ export const flyTarget = defineTarget({
   kind: 'fly',
   description: 'Fly.io app through flyctl (image built once per release, rolling/bluegreen/canary deploys, rollback by redeploying an earlier image).',
   schema: flyTargetSchema,
+  effect: 'remote',
   capabilities: { rollback: ['history', 'redeploy'], promote: false, monitor: ['probes', 'prometheus', 'json', 'command'], artifact: 'image' },
   cli: { name: 'fly', install: 'curl -L https://fly.io/install.sh | sh (https://fly.io/docs/flyctl/install/)' },
   commands: ({ config, release, artifact }) => {

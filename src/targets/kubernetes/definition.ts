@@ -37,6 +37,7 @@ export const kubernetesTarget = defineTarget({
   kind: 'kubernetes',
   description: 'Kubernetes through kubectl: apply the manifests with the release image, wait for the rollout, roll back by revision.',
   schema: kubernetesTargetSchema,
+  effect: 'remote',
   capabilities: { rollback: ['history', 'redeploy'], promote: false, monitor: ['probes', 'prometheus', 'json', 'command'], artifact: 'image' },
   cli: { name: 'kubectl', install: 'install kubectl 1.27 or later: https://kubernetes.io/docs/tasks/tools/' },
   commands: ({ environment, config, release, artifact }) => deployCalls(config, { environment, releaseId: release.id, image: artifact ?? config.image }),

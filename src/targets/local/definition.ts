@@ -35,6 +35,7 @@ export const localTarget = defineTarget({
   kind: 'local',
   description: 'Built-in local target (process supervisor + reverse proxy, blue/green).',
   schema: localTargetSchema,
+  effect: 'local',
   capabilities: { rollback: ['warm', 'redeploy'], promote: false, monitor: ['proxy', 'probes', 'prometheus', 'json', 'command'], artifact: 'directory' },
   commands: ({ config }) => [{ label: 'start (blue/green behind the proxy)', argv: ['/bin/sh', '-c', config.start], env: ['PORT'] }],
   healthPath: (config) => config.health,

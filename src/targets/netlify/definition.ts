@@ -43,6 +43,7 @@ export const netlifyTarget = defineTarget({
   kind: 'netlify',
   description: 'Netlify: the built directory deployed with the netlify CLI (--no-build; draft/alias or --prod), rolled back by restoring a deploy.',
   schema: netlifyTargetSchema,
+  effect: 'remote',
   capabilities: { rollback: ['history', 'redeploy'], promote: false, monitor: ['probes', 'prometheus', 'json', 'command'], artifact: 'directory' },
   cli: { name: 'netlify', install: NETLIFY_INSTALL },
   commands: ({ config, release }) => [

@@ -35,6 +35,7 @@ export const vercelTarget = defineTarget({
   kind: 'vercel',
   description: 'Vercel through the vercel CLI: built once (vercel build), deployed --prebuilt, promoted, rolled back by alias.',
   schema: vercelTargetSchema,
+  effect: 'remote',
   capabilities: { rollback: ['history', 'redeploy'], promote: true, monitor: ['probes', 'prometheus', 'json', 'command'], artifact: 'directory' },
   cli: { name: 'vercel', install: 'npm install -g vercel@58.10.0' },
   commands: (input) => deployCalls(input),
