@@ -91,6 +91,9 @@ describe('runway mcp over stdio (shop-dashboard)', { timeout: 300_000 }, () => {
     expect(bad.isError).toBe(true);
     expect(bad.text).toContain('unknown environment "prod": runway.yaml defines "staging", "production"');
     expect(bad.text).toContain('exit code 2 (bad input)');
+    const option = await call('plan', { env: '--json' });
+    expect(option.isError).toBe(true);
+    expect(option.text).toMatch(/^MCP error -32602: Input validation error: Invalid arguments for tool plan: .*not starting with "-"/s);
   });
 
   it('deploys to staging as actor kind agent, with progress notifications for its steps', async () => {
