@@ -9,7 +9,7 @@ import { BodyScanner } from './body-framing.js';
 import { Exchange } from './exchange.js';
 import { connectionTokens, header, MAX_HEAD, parseRequestHead, plainResponse, requestFraming, upstreamRequestHead,
   type RequestHead } from './http1.js';
-import type { ProxyCore } from './proxy-types.js';
+import type { ProxyCore, RequestRecord } from './proxy-types.js';
 
 const HEAD_END = Buffer.from('\r\n\r\n');
 // Bytes of pipelined requests held while one is answered; beyond this the connection stops reading.
@@ -81,8 +81,10 @@ export class ClientConnection {
   record(releaseId: string, head: RequestHead, status: number, durationMs: number, at: number, error: string | undefined): void {
     if (!this.core.recording) return;
     const q = head.target.indexOf('?');
-    this.core.record({ environment: this.core.environment, releaseId, method: head.method,
-      path: q < 0 ? head.target : head.target.slice(0, q), status, durationMs, at, ...(error ? { error } : {}) });
+    const record: RequestRecord = { environment: this.core.environment, releaseId, method: head.method,
+      path: q < 0 ? head.target : head.target.slice(0, q), status, durationMs, at };
+    if (error) record.error = error;
+    this.core.record(record);
   }
 
   /** The current exchange ended: read the next request, or close when the connection is not kept alive. */

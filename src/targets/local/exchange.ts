@@ -5,7 +5,7 @@
  */
 import { BodyScanner } from './body-framing.js';
 import type { ClientConnection } from './client-connection.js';
-import { clientResponseHead, header, MAX_HEAD, parseResponseHead, plainResponse, responseFraming, type RequestHead,
+import { clientResponseHead, connectionTokens, header, MAX_HEAD, parseResponseHead, plainResponse, responseFraming, type RequestHead,
   type ResponseHead } from './http1.js';
 import type { Flow, FlowKind, UpstreamEntry } from './proxy-types.js';
 import type { UpstreamConnection, UpstreamOwner } from './upstream-pool.js';
@@ -161,7 +161,7 @@ export class Exchange implements UpstreamOwner, Flow {
     if (framing.kind === 'chunked' || framing.kind === 'close' || /^text\/event-stream/i.test(header(head, 'content-type') ?? '')) {
       this.kind = 'stream';
     }
-    if (framing.kind === 'close' || head.minor === 0 || /\bclose\b/i.test(header(head, 'connection') ?? '')) this.reusable = false;
+    if (framing.kind === 'close' || head.minor === 0 || connectionTokens(head).includes('close')) this.reusable = false;
     if (!this.reqBody.done) this.keepAlive = false;
     const text = clientResponseHead(head, this.target.releaseId, this.keepAlive && framing.kind !== 'close' ? 'keep-alive' : 'close');
     if (framing.kind === 'close') this.keepAlive = false;

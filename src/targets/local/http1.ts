@@ -11,6 +11,8 @@ export interface Head {
   values: string[];
   /** HTTP/1.<minor>. */
   minor: number;
+  /** Lower-cased Connection tokens, once asked for. */
+  tokens?: string[];
 }
 
 /** A request head. */
@@ -61,7 +63,7 @@ export function parseRequestHead(text: string): RequestHead | HeadError {
   if (!TOKEN.test(method) || !target || BAD_TARGET.test(target)) return bad('malformed request line');
   const minor = versionMinor(version);
   if (minor < 0) return /^HTTP\/\d(\.\d)?$/.test(version) ? { status: 505, reason: `${version} is not supported` } : bad('malformed request line');
-  const head: RequestHead = { lines: [], names: [], values: [], minor, method, target };
+  const head: RequestHead = { lines: [], names: [], values: [], minor, tokens: undefined, method, target };
   const error = headers(lines, head);
   return error ? bad(error) : head;
 }
@@ -75,7 +77,7 @@ export function parseResponseHead(text: string): ResponseHead | string {
   if (minor < 0 || first[8] !== ' ' || !/^[1-5]\d\d$/.test(code) || (first.length > 12 && first[12] !== ' ')) {
     return 'malformed status line';
   }
-  const head: ResponseHead = { lines: [], names: [], values: [], minor, status: Number(code), reason: first.slice(13) };
+  const head: ResponseHead = { lines: [], names: [], values: [], minor, tokens: undefined, status: Number(code), reason: first.slice(13) };
   return headers(lines, head) ?? head;
 }
 
@@ -90,8 +92,10 @@ export function header(head: Head, name: string): string | undefined {
 
 /** Lower-cased tokens of the Connection header. */
 export function connectionTokens(head: Head): string[] {
+  if (head.tokens) return head.tokens;
   const value = header(head, 'connection');
-  return value ? value.toLowerCase().split(',').map((t) => t.trim()).filter(Boolean) : [];
+  head.tokens = value ? value.toLowerCase().split(',').map((t) => t.trim()).filter(Boolean) : [];
+  return head.tokens;
 }
 
 /** How the request's body is framed; a HeadError for ambiguous framing (the desync a smuggling attack relies on). */
@@ -221,9 +225,9 @@ function lastCoding(te: string): string {
   return parts[parts.length - 1]!.trim().toLowerCase();
 }
 
-// Header names a Connection header lists (never the framing or routing ones).
+// Header names a Connection header lists beyond the hop-by-hop ones (never the framing or routing ones).
 function droppedTokens(head: Head): Set<string> | undefined {
-  const tokens = connectionTokens(head).filter((t) => !PROTECTED.has(t));
+  const tokens = connectionTokens(head).filter((t) => !PROTECTED.has(t) && !HOP_BY_HOP.has(t) && t !== 'close');
   return tokens.length ? new Set(tokens) : undefined;
 }
 
