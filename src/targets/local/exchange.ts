@@ -37,6 +37,7 @@ export class Exchange implements UpstreamOwner, Flow {
   private reusable = true;
   private keepAlive: boolean;
   private retried = false;
+  private upstreamPaused = false;
   private status = 0;
   private error?: string;
 
@@ -104,13 +105,8 @@ export class Exchange implements UpstreamOwner, Flow {
     }
     const why = code ?? 'ECONNRESET';
     if (this.resHead) return this.abort(`upstream ${this.target.releaseId}: ${why} while streaming`);
-    this.error = `upstream ${this.target.releaseId}: ${why}`;
-    this.status = 502;
-    const close = !this.reqBody.done || !this.keepAlive;
-    this.keepAlive = !close;
-    this.conn.socket.write(plainResponse(502, 'Bad Gateway', `502 Bad Gateway: release ${this.target.releaseId} is unreachable (${why})\n`,
-      close), 'latin1');
-    this.finish();
+    this.fail(502, 'Bad Gateway', `upstream ${this.target.releaseId}: ${why}`, `release ${this.target.releaseId} is unreachable (${why})`,
+      !this.reqBody.done || !this.keepAlive);
   }
 
   /** The client connection closed before the exchange ended. */
@@ -139,7 +135,9 @@ export class Exchange implements UpstreamOwner, Flow {
 
   /** Client socket drained: upstream bytes may flow again. */
   clientDrained(): void {
-    if (!this.finished) this.upstream.socket.resume();
+    if (this.finished || !this.upstreamPaused) return;
+    this.upstreamPaused = false;
+    this.upstream.socket.resume();
   }
 
   // Handles a parsed response head: interim answers, the upgrade, or the head and first bytes of the answer.
@@ -204,24 +202,23 @@ export class Exchange implements UpstreamOwner, Flow {
 
   // Answers 502 (or cuts the connection once the answer started) for a broken answer from the app.
   private badGateway(reason: string): void {
-    this.reusable = false;
-    if (this.resHead) return this.abort(`upstream ${this.target.releaseId}: ${reason}`);
-    this.status = 502;
-    this.error = `upstream ${this.target.releaseId}: ${reason}`;
-    this.keepAlive = false;
-    this.conn.socket.write(plainResponse(502, 'Bad Gateway', `502 Bad Gateway: release ${this.target.releaseId} answered badly (${reason})\n`,
-      true), 'latin1');
-    this.finish();
+    this.fail(502, 'Bad Gateway', `upstream ${this.target.releaseId}: ${reason}`,
+      `release ${this.target.releaseId} answered badly (${reason})`);
   }
 
   // Answers 400 to a request whose body turned out malformed (or cuts the connection if the answer started).
   private refuse(reason: string): void {
+    this.fail(400, 'Bad Request', reason, reason);
+  }
+
+  // Answers the client with an error of the proxy's own (closing the connection after it unless told otherwise).
+  private fail(status: number, phrase: string, error: string, text: string, close = true): void {
     this.reusable = false;
-    if (this.resHead) return this.abort(reason);
-    this.status = 400;
-    this.error = reason;
-    this.keepAlive = false;
-    this.conn.socket.write(plainResponse(400, 'Bad Request', `400 Bad Request: ${reason}\n`, true), 'latin1');
+    if (this.resHead) return this.abort(error);
+    this.status = status;
+    this.error = error;
+    this.keepAlive = !close;
+    this.conn.socket.write(plainResponse(status, phrase, `${status} ${phrase}: ${text}\n`, close), 'latin1');
     this.finish();
   }
 
@@ -235,7 +232,9 @@ export class Exchange implements UpstreamOwner, Flow {
 
   // Writes to the client, pausing the app's connection while the client is slower.
   private toClient(chunk: Buffer): void {
-    if (!this.conn.socket.write(chunk)) this.upstream.socket.pause();
+    if (this.conn.socket.write(chunk)) return;
+    this.upstreamPaused = true;
+    this.upstream.socket.pause();
   }
 
   // Writes to the app, pausing the client's connection while the app is slower.
@@ -248,8 +247,10 @@ export class Exchange implements UpstreamOwner, Flow {
     this.finished = true;
     this.target.flows.delete(this);
     const upstream = this.upstream;
-    if (this.reusable && this.resBody?.done && this.reqBody.done && !upstream.closed) this.target.pool.release(upstream, performance.now());
-    else {
+    if (this.reusable && this.resBody?.done && this.reqBody.done && !upstream.closed) {
+      if (this.upstreamPaused) upstream.socket.resume(); // the answer is complete: the next one must flow
+      this.target.pool.release(upstream, performance.now());
+    } else {
       upstream.owner = undefined;
       upstream.destroy();
     }

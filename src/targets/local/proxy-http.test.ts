@@ -29,6 +29,7 @@ function app(req: IncomingMessage, res: ServerResponse): void {
       res.write('only ten..');
       return void setTimeout(() => res.socket?.destroy(), 20);
     }
+    if (url.pathname === '/big') return res.end(Buffer.alloc(4 * 1024 * 1024, 'b'));
     if (url.pathname === '/raw-close') return void res.socket?.end('HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n\r\nuntil the end');
     res.setHeader('content-length', '5');
     res.end(req.method === 'HEAD' ? undefined : 'hello');
@@ -138,6 +139,23 @@ describe('ReverseProxy: HTTP/1.1 framing', () => {
     const cut = await raw(port, 'GET /cut HTTP/1.1\r\nHost: a\r\n\r\n');
     expect(cut).toMatch(/content-length: 100\r\n[\s\S]*\r\n\r\nonly ten\.\.$/);
     await expect.poll(() => records.find((r) => r.path === '/cut')?.error).toMatch(/upstream rel: .* while streaming/);
+  });
+
+  it('slows the app down for a slow client, then serves the next request on the same app connection', async () => {
+    const { p } = await setup();
+    const client = new Agent({ connections: 1 });
+    closers.push(() => client.close());
+    const big = await request(`${p.url}/big`, { dispatcher: client });
+    let size = 0;
+    for await (const chunk of big.body) {
+      size += (chunk as Buffer).length;
+      await new Promise((resolve) => setImmediate(resolve)); // a client reading slowly: the proxy's writes back up
+    }
+    expect(size).toBe(4 * 1024 * 1024);
+    for (let i = 0; i < 3; i++) {
+      const next = await request(`${p.url}/`, { dispatcher: client });
+      expect(await next.body.text()).toBe('hello');
+    }
   });
 
   it('answers an HTTP/1.0 client and closes the connection after the answer', async () => {
