@@ -9,7 +9,8 @@ export function register(program: Command, _io: CliIO): void {
     .command('mcp')
     .description('serve this project to MCP clients (agents) over stdio: tools that run runway commands as actor kind agent, the runbook and run reports as resources')
     .addHelpText('after', `
-Tools: status, plan, history, evidence_verify, monitor, deploy, promote, rollback (no approve: an agent cannot approve).
+Tools: status, plan, history, evidence_verify, monitor, deploy, promote, rollback, rehearse (no approve: an agent
+cannot approve).
 Resources: runway://runbook, runway://runbook/{env}, runway://reports/{env}/{run}. Stdout carries protocol messages
 only; logs go to stderr. A tool's error is a result with isError, the message the CLI prints and its exit code.
 See docs/mcp.md.`)

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { COMMANDS } from '../cli/commands.js';
 import type { CliIO } from '../cli/io.js';
 import { buildProgram } from '../cli/main.js';
@@ -22,9 +23,9 @@ async function commandOf(argv: string[]): Promise<{ command: Command; operands: 
 }
 
 // Every argument of a tool given: true for flags, a word for strings, 3 for numbers.
-function everyArgument(input: Record<string, unknown>): Record<string, unknown> {
+function everyArgument(input: Record<string, z.ZodType>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(input).map(([key, schema]) => {
-    const type = JSON.stringify((schema as { toJSONSchema(): unknown }).toJSONSchema());
+    const type = JSON.stringify(z.toJSONSchema(schema));
     return [key, type.includes('"boolean"') ? true : type.includes('"integer"') ? 3 : 'staging'];
   }));
 }
@@ -51,7 +52,7 @@ describe('MCP tools', () => {
   it('offers no approve tool and refuses an environment name that would read as an option', () => {
     expect(TOOLS.map((t) => t.name)).not.toContain('approve');
     const plan = TOOLS.find((t) => t.name === 'plan')!;
-    expect((plan.input.env as { safeParse(v: unknown): { success: boolean } }).safeParse('--json').success).toBe(false);
-    expect((plan.input.env as { safeParse(v: unknown): { success: boolean } }).safeParse('staging').success).toBe(true);
+    expect(plan.input.env!.safeParse('--json').success).toBe(false);
+    expect(plan.input.env!.safeParse('staging').success).toBe(true);
   });
 });

@@ -10,7 +10,7 @@ export interface ToolSpec {
   name: string;
   title: string;
   description: string;
-  input: z.ZodRawShape;
+  input: Record<string, z.ZodType>;
   /** Whether the tool only reads (MCP's readOnlyHint). */
   readOnly: boolean;
   argv(args: Record<string, unknown>): string[];
@@ -19,9 +19,12 @@ export interface ToolSpec {
 const env = z.string().regex(/^[^-\s]\S*$/, { message: 'an environment name, e.g. staging (not starting with "-")' }).describe('environment name, e.g. staging');
 const json = z.boolean().optional().describe('answer with the JSON the command prints for --json instead of text');
 const duration = z.string().min(1);
-const freezeOverride = {
+const override = {
   overrideFreeze: z.boolean().optional().describe('pass a freeze in force (only for actors its freeze.override lists; audited; needs reason)'),
   reason: z.string().optional().describe('why the freeze is overridden (recorded in the run and the audit log)'),
+};
+const freezeOverride = {
+  ...override,
   wait: duration.optional().describe("wait in line for the environment's lock up to this duration (e.g. 10m) instead of being refused"),
 };
 
@@ -45,7 +48,7 @@ function operands(args: Record<string, unknown>, ...names: string[]): string[] {
   return values;
 }
 
-/** Every tool the server offers (rehearse is not among them: `runway rehearse` does not exist yet). */
+/** Every tool the server offers. */
 export const TOOLS: readonly ToolSpec[] = [
   {
     name: 'status', title: 'Status', readOnly: true, input: { json },
@@ -106,6 +109,20 @@ export const TOOLS: readonly ToolSpec[] = [
     description: 'runway promote <from> <to>: deploy to <to> the newest release that passed <from>; refused while approvals are missing',
     argv: (a) => ['promote', ...operands(a, 'from', 'to'), ...flags(a, {
       release: '--release', wait: '--wait', overrideFreeze: '--override-freeze', reason: '--reason', json: '--json',
+    })],
+  },
+  {
+    name: 'rehearse', title: 'Rehearse a rollback', readOnly: false,
+    input: {
+      env,
+      release: z.string().optional().describe('the release to rehearse (default: what runway promote would take into env, else the current commit)'),
+      to: z.string().optional().describe("the release to roll back to (default: env's known-good release other than the one rehearsed)"),
+      allowDirty: z.boolean().optional().describe('allow uncommitted changes when the current commit is rehearsed'),
+      ...override, json,
+    },
+    description: 'runway rehearse <env>: one run that deploys a release, rolls back to the known-good one and checks it, then deploys the release again',
+    argv: (a) => ['rehearse', ...operands(a, 'env'), ...flags(a, {
+      release: '--release', to: '--to', allowDirty: '--allow-dirty', overrideFreeze: '--override-freeze', reason: '--reason', json: '--json',
     })],
   },
   {

@@ -63,7 +63,7 @@ describe('runway mcp over stdio (shop-dashboard)', { timeout: 300_000 }, () => {
   it('lists the tools (no approve tool) and the runbook and report resources', async () => {
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual(
-      ['deploy', 'evidence_verify', 'history', 'monitor', 'plan', 'promote', 'rollback', 'status']);
+      ['deploy', 'evidence_verify', 'history', 'monitor', 'plan', 'promote', 'rehearse', 'rollback', 'status']);
     expect(tools.find((t) => t.name === 'status')!.annotations?.readOnlyHint).toBe(true);
     expect(tools.find((t) => t.name === 'deploy')!.annotations?.readOnlyHint).toBe(false);
     expect(tools.find((t) => t.name === 'plan')!.inputSchema.required).toEqual(['env']);
@@ -135,6 +135,17 @@ describe('runway mcp over stdio (shop-dashboard)', { timeout: 300_000 }, () => {
     const verify = await call('evidence_verify');
     expect(verify.isError, verify.text).toBe(false);
     expect(verify.text).toMatch(/evidence: \d+ bundles? verified, 0 problems/);
+  });
+
+  it('rehearses a rollback on staging between two releases', async () => {
+    p.edit('package.json', '"version": "1.0.0"', '"version": "2.0.0"');
+    p.commit('v2');
+    const v2 = await call('deploy', { env: 'staging' });
+    expect(v2.isError, v2.text).toBe(false);
+    const rehearsal = await call('rehearse', { env: 'staging' });
+    expect(rehearsal.isError, rehearsal.text).toBe(false);
+    expect(rehearsal.text).toMatch(/successful · rehearsal staging · release \w{7}-\w{8}/);
+    expect(rehearsal.text).toMatch(/^rehearsal: /m);
   });
 
   it('leaves the secret in no answer and writes nothing but protocol messages to stdout', () => {
