@@ -117,6 +117,7 @@ describe('runway rehearse on the local target', { timeout: 600_000 }, () => {
     expect(recorded.steps).toHaveLength(5);
     const report = readFileSync(join(bundle, 'report.md'), 'utf8');
     for (const step of run.steps) expect(report).toContain(step.name);
+    expect(report).toContain(`## Rehearsal\n\n- Rehearsed: \`${v2.id}\` → \`${v1.id}\` → \`${v2.id}\`\n- Left on: \`${v2.id}\` (passed its checks in this run)\n`);
     expect(existsSync(join(bundle, 'manifest.json'))).toBe(true);
     expect([await current('staging'), await served('staging')]).toEqual([v2.id, 'v2']);
   });
@@ -161,6 +162,7 @@ describe('runway rehearse on the local target', { timeout: 600_000 }, () => {
     expect(run.rehearsal).toEqual({ release: v3.id, rollbackTo: v2.id, leftOn: v3.id, leftOnPassed: true,
       summary: `${v2.id} failed its checks after the rollback: staging left on ${v3.id}, which passed its checks` });
     expect(run.escalation?.step).toBe(`rollback to ${v2.id} (checks on ${v2.id})`);
+    expect(readFileSync(join(p.dir, run.evidence!, 'report.md'), 'utf8')).toContain(`- Left on: \`${v3.id}\` (passed its checks in this run)\n- Result: ${run.rehearsal!.summary}\n`);
     expect([await current('staging'), await served('staging')]).toEqual([v3.id, 'v3']);
   });
 

@@ -5,7 +5,7 @@
  */
 import { formatMs } from '../config/duration.js';
 import { RELEASE_FIELDS, type ReleaseField } from '../config/release-log.js';
-import type { CheckResult, RunRecord, StepResult } from '../types.js';
+import type { CheckResult, RunRecord, RunRehearsal, StepResult } from '../types.js';
 import { governanceSections } from './report-governance.js';
 import { releaseFieldTable } from './report-release.js';
 
@@ -39,6 +39,7 @@ export function renderReport(run: RunRecord, checks: CheckResult[], opts: Report
     section('Release', run.releaseLog ? releaseFieldTable(run.releaseLog, opts.releaseFields ?? RELEASE_FIELDS)
       : run.outcome === 'refused' ? 'none: the run was refused before anything changed' : 'not recorded'),
     ...governanceSections(run.governance, cell).map(([title, body]) => section(title, body)),
+    ...(run.rehearsal ? [section('Rehearsal', rehearsal(run.rehearsal))] : []),
     section('Steps', steps(run)),
     section('Checks', checkTable(checks)),
     ...monitoring(run.steps),
@@ -131,6 +132,16 @@ function rollback(run: RunRecord): string {
     `- Trigger: ${run.rollbackTrigger ? cell(run.rollbackTrigger) : 'not recorded'}`,
     `- Rolled back to: ${run.rolledBackTo ? code(run.rolledBackTo) : 'not recorded'}`,
     ...(how ? [`- How: ${how} until traffic was on it`] : []),
+  ].join('\n');
+}
+
+// What a rollback rehearsal did and the release it left the environment on.
+function rehearsal(r: RunRehearsal): string {
+  const passed = r.leftOnPassed === undefined ? '' : r.leftOnPassed ? ' (passed its checks in this run)' : ' (did not pass its checks in this run)';
+  return [
+    `- Rehearsed: ${code(r.release)} → ${code(r.rollbackTo)} → ${code(r.release)}`,
+    `- Left on: ${r.leftOn ? code(r.leftOn) : 'what it served before'}${passed}`,
+    `- Result: ${cell(r.summary)}`,
   ].join('\n');
 }
 
