@@ -84,9 +84,9 @@ export async function recordRelease(ctx: ProjectContext, run: RunRecord): Promis
     if (run.kind !== 'rollback' && settings.highlights > 0 && settings.fields.includes('highlights')) {
       since = await ctx.store.use((db) => knownGood(db, run.environment));
       const from = since ? await ctx.store.use((db) => findRelease(db, since!)) : undefined;
-      highlights = since && since === run.release.id
-        ? NO_HIGHLIGHTS
-        : await releaseHighlights(ctx.projectDir, run.release.sha, from?.sha, settings.highlights);
+      if (since === run.release.id) highlights = NO_HIGHLIGHTS;
+      else if (since && !from) highlights = { ...NO_HIGHLIGHTS, note: `known-good release ${since} is not in the state store` };
+      else highlights = await releaseHighlights(ctx.projectDir, run.release.sha, from?.sha, settings.highlights);
     }
     const { links, skipped } = monitoringLinks(ctx.loaded.config, run);
     for (const s of skipped) ctx.reporter.warn(`release log: monitoring link left out (${s})`);
