@@ -2,7 +2,8 @@
  * End to end: `runway mcp` from the built CLI (`node bin/runway.js mcp`) in a temp copy of the example app, driven
  * by the MCP SDK's own Client over StdioClientTransport. Tools and resources are listed; status, plan and history
  * answer as the CLI does; a deploy to staging on the local target sends progress notifications and runs as actor
- * kind agent; a promotion to production is refused until a person approves; a made-up secret printed by a step is
+ * kind agent; a promotion to production is refused until a person approves, then runs; a rollback rehearsal runs;
+ * a made-up secret printed by a step is
  * in no result, notification or resource, and stdout carries nothing but protocol messages.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -127,11 +128,17 @@ describe('runway mcp over stdio (shop-dashboard)', { timeout: 300_000 }, () => {
     await expect(client.readResource({ uri: 'runway://reports/staging/no-such-run' })).rejects.toThrow(/no evidence bundle of run no-such-run in staging/);
   });
 
-  it('a promotion to production is refused (exit code 3) until a person approves; evidence verifies', async () => {
+  it('a promotion to production is refused (exit code 3) until a person approves, then runs; evidence verifies', async () => {
     const refused = await call('promote', { from: 'staging', to: 'production' });
     expect(refused.isError).toBe(true);
     expect(refused.text).toMatch(/refused: release \w{7}-\w{8} is not approved for production: 1 more approval \(0 of 1\)/);
     expect(refused.text).toContain('exit code 3 (locked or refused)');
+    const release = /refused: release (\w{7}-\w{8})/.exec(refused.text)![1]!;
+    const approved = await p.runway(['approve', 'production', '--release', release], { env: { RUNWAY_ACTOR: 'lead@acme.test', RUNWAY_ACTOR_KIND: 'human' } });
+    expect(approved.code, approved.stderr).toBe(0);
+    const promoted = await call('promote', { from: 'staging', to: 'production' });
+    expect(promoted.isError, promoted.text).toBe(false);
+    expect(promoted.text).toContain(`successful · promote production · release ${release}`);
     const verify = await call('evidence_verify');
     expect(verify.isError, verify.text).toBe(false);
     expect(verify.text).toMatch(/evidence: \d+ bundles? verified, 0 problems/);
