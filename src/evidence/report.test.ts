@@ -26,6 +26,15 @@ const checks: CheckResult[] = [
 ];
 
 describe('renderReport', () => {
+  it('names the actor\'s kind next to the actor, and the policy\'s judgement when it is enforced', () => {
+    const policy = { actorKind: 'agent' as const, detectedFrom: 'RUNWAY_ACTOR_KIND', enforced: true, approvedBy: ['lead@acme.test'],
+      steps: [{ step: 'deploy', effect: 'remote' as const, decision: 'needs-approval' as const }], protected: [{ path: 'docs/directions/a.md', pattern: 'docs/directions/**' }] };
+    const md = renderReport({ ...base, policy }, checks);
+    expect(md).toContain('| Actor | alice (agent, from RUNWAY_ACTOR_KIND) |');
+    expect(md).toContain('| Policy | deploy: remote (needs-approval); protected paths changed: docs/directions/a.md; approved by lead@acme.test |');
+    expect(renderReport({ ...base, policy: { ...policy, enforced: false } }, checks)).not.toContain('| Policy |');
+  });
+
   it('renders title, release table and every section', () => {
     const md = renderReport(base, checks);
     expect(md.split('\n')[0]).toBe('# production · deploy · rolled_back');

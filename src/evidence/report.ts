@@ -51,6 +51,14 @@ export function renderReport(run: RunRecord, checks: CheckResult[], opts: Report
   return `${parts.join('\n\n')}\n`;
 }
 
+// The policy's judgement in one line: each step's class and decision, protected paths, who approved.
+function policyLine(policy: NonNullable<RunRecord['policy']>): string {
+  const steps = policy.steps.map((s) => `${s.step}: ${s.effect} (${s.decision})`).join(', ');
+  const paths = policy.protected?.length ? `; protected paths changed: ${policy.protected.map((p) => p.path).join(', ')}` : '';
+  const approved = policy.approvedBy?.length ? `; approved by ${policy.approvedBy.join(', ')}` : '';
+  return `${steps || 'no steps'}${paths}${approved}`;
+}
+
 // The key/value table at the top.
 function summary(run: RunRecord): string {
   const r = run.release;
@@ -60,13 +68,14 @@ function summary(run: RunRecord): string {
     ['Release', `${code(r.id)}${r.dirty ? ' (dirty: uncommitted changes)' : ''}`],
     ['Artifact digest', code(r.artifactDigest)],
     ['Config digest', code(r.configDigest)],
-    ['Actor', cell(run.actor)],
+    ['Actor', cell(run.policy ? `${run.actor} (${run.policy.actorKind}, from ${run.policy.detectedFrom})` : run.actor)],
     ['Command', code(run.command)],
     ['Duration', run.finishedAt ? formatSpan(run.startedAt, run.finishedAt) : 'still running'],
     ['Previous release', run.previousRelease ? code(run.previousRelease) : 'none'],
   ];
   if (r.subject) rows.splice(2, 0, ['Commit', cell(r.subject)]);
   if (run.reason) rows.push(['Reason', cell(run.reason)]);
+  if (run.policy?.enforced) rows.push(['Policy', cell(policyLine(run.policy))]);
   return table(['Field', 'Value'], rows);
 }
 
