@@ -8,7 +8,9 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { approvalFacts } from '../governance/approval-state.js';
 import { rehearsedMeasurement } from '../governance/rehearsal-state.js';
+import type { EnvironmentApprovals } from '../config/governance.js';
 import { listEnvironments } from '../store/runs.js';
 import { buildAgent, killStrays, removeDirs } from '../targets/local/fixtures.case.js';
 import { stopAgent } from '../targets/local/index.js';
@@ -142,6 +144,13 @@ describe('runway rehearse on the local target', { timeout: 600_000 }, () => {
     const late = await at(25 * HOUR);
     expect(late.phase).toBe('failed');
     expect(late.message).toContain(`newest: ${run.id} finished ${run.finishedAt}, more than 24h ago`);
+    // the approvals checklist fact follows the same rule (production's gate gives on and within)
+    const policy = { required: 1, from: [], groups: {}, expires: '1h', signatures: 'optional', allowedSigners: '.runway/allowed_signers',
+      checklist: [{ item: 'rollback tested', verify: 'rollback-rehearsed' }] } as EnvironmentApprovals;
+    const fact = (ms: number) => withCtx(async (ctx) =>
+      (await approvalFacts(ctx, 'production', policy, new Date(Date.parse(run.finishedAt!) + ms), v3.id))['rollback-rehearsed']);
+    expect(await fact(2 * HOUR)).toEqual({ ok: true, detail: expect.stringMatching(new RegExp(`^${v3.id} rehearsed on staging back to ${v2.id} by run ${run.id}`)) });
+    expect(await fact(25 * HOUR)).toEqual({ ok: false, detail: expect.stringContaining(`more than 24h ago: run: runway rehearse staging --release ${v3.id} --to ${v2.id}`) });
     // a rehearsal back to v1 does not count while production serves v2
     const toV1 = await withCtx((ctx) => rehearse(ctx, 'staging', { to: v1.id, command: 'runway rehearse staging --to v1' }));
     expect(toV1.outcome).toBe('successful');

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../types.js';
+import type { ProjectContext } from '../engine/context.js';
 import { judgeRehearsal, type RehearsalQuestion } from './rehearsal.js';
+import { checklistRule } from './rehearsal-state.js';
 
 const NOW = new Date('2026-12-02T12:00:00.000Z');
 const HOUR = 3_600_000;
@@ -40,5 +42,13 @@ describe('the rollback-rehearsed rule', () => {
     const verdict = ask(runs, over);
     expect(verdict.ok).toBe(ok);
     expect(verdict.detail).toMatch(detail);
+  });
+});
+
+describe('the rule a checklist fact uses', () => {
+  const ctxWith = (gates: unknown[]) => ({ loaded: { config: { environments: { production: { requires: ['staging'], gates } } } } }) as unknown as ProjectContext;
+  it("is the environment's rollback-rehearsed gate when it has one, else the environments it requires within expires", () => {
+    expect(checklistRule(ctxWith([{ name: 'x', builtin: 'rollback-rehearsed', on: 'qa', within: '2h' }]), 'production', '24h')).toEqual({ on: 'qa', within: '2h' });
+    expect(checklistRule(ctxWith([{ name: 'parity', builtin: 'parity' }]), 'production', '12h')).toEqual({ within: '12h' });
   });
 });
