@@ -65,6 +65,7 @@ describe('runway rehearse on the local target', { timeout: 600_000 }, () => {
   const current = (env: string) => withCtx((ctx) => ctx.store.use(async (db) => (await listEnvironments(db)).find((e) => e.name === env)?.currentRelease));
   const served = async (env: string) => {
     const url = await withCtx(async (ctx) => (await ctx.target(env)).url(ctx.targetContext(env)));
+    if (!url) throw new Error(`${env} has no URL`);
     return (await fetch(url)).text();
   };
   const promoteToProduction = (release: string) =>
