@@ -5,12 +5,16 @@
  * command form asks the team's own command with $RUNWAY_SHA.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startGithubApi, type GithubApi } from '../../test/platforms/gh/github-api.js';
 import { executeRun } from '../engine/deploy.js';
 import { resolveCurrentRelease } from '../engine/release.js';
 import { runProject, type RunProject } from '../engine/run-project.case.js';
 import type { RunRecord } from '../types.js';
+import { ciGreenMeasurement, ghTokenVariable } from './ci-gate.js';
 
 const gh = spawnSync('gh', ['--version'], { encoding: 'utf8' });
 const hasGh = gh.error === undefined && gh.status === 0;
@@ -121,6 +125,41 @@ describe.skipIf(!hasGh)('the ci-green gate with the real gh', { timeout: 180_000
     const { run } = await deploy(p, 'production');
     expect(run!.outcome).toBe('successful');
     expect(run!.governance!.approvals!.checklist).toEqual([{ item: 'CI green', verify: 'ci-green', by: ['runway'] }]);
+  });
+});
+
+describe('gh missing, and which token variable gh reads', { timeout: 60_000 }, () => {
+  const p = runProject({ 'runway.yaml': config('{ github: { repo: acme/shop } }') });
+  const empty = mkdtempSync(join(tmpdir(), 'runway-no-gh-'));
+  afterAll(() => {
+    p.cleanup();
+    rmSync(empty, { recursive: true, force: true });
+  });
+  afterEach(() => vi.unstubAllEnvs());
+
+  it('without gh on PATH the gate is an error that says how to install it', async () => {
+    const ctx = await p.open();
+    try {
+      const release = await resolveCurrentRelease(ctx);
+      vi.stubEnv('GH_TOKEN', 'gh-test-token-4f2c1e9a');
+      vi.stubEnv('PATH', empty);
+      const measured = await ciGreenMeasurement(ctx, release);
+      expect([measured.phase, measured.message]).toEqual(['error',
+        'gh is not installed (not found on PATH): CI state unknown, not a pass (install gh: https://cli.github.com, or apt-get install gh)']);
+    } finally {
+      await ctx.store.close();
+    }
+  });
+
+  it.each([
+    [{ GH_TOKEN: 'a' }, { name: 'GH_TOKEN' }],
+    [{ GITHUB_TOKEN: 'a' }, { name: 'GITHUB_TOKEN' }],
+    [{ GH_HOST: 'github.localhost', GH_TOKEN: 'a' }, { name: 'GH_TOKEN' }],
+    [{ GH_HOST: 'ghe.acme.test', GH_TOKEN: 'a' }, { problem: 'no GitHub token: set GH_ENTERPRISE_TOKEN or GITHUB_ENTERPRISE_TOKEN in the environment (a token that can read Actions and checks of the repository)' }],
+    [{ GH_HOST: 'ghe.acme.test', GITHUB_ENTERPRISE_TOKEN: 'a' }, { name: 'GITHUB_ENTERPRISE_TOKEN' }],
+    [{ GH_TOKEN: ' ' }, { problem: expect.stringContaining('set GH_TOKEN or GITHUB_TOKEN') }],
+  ])('%o → %o', (env, expected) => {
+    expect(ghTokenVariable(env)).toEqual(expected);
   });
 });
 
