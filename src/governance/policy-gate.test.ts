@@ -4,7 +4,7 @@
  * the step, its class, the kind and the fix), an approval satisfying `approval`, the built-in defaults under
  * `policy: {}`, no enforcement without `policy:`, and the effect classes targets and step kinds declare.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/load.js';
 import { executeRun } from '../engine/deploy.js';
 import { buildPlan } from '../engine/plan.js';
@@ -14,6 +14,7 @@ import { insertApproval } from '../store/approvals.js';
 import { listAudit } from '../store/audit.js';
 import { listRuns } from '../store/runs.js';
 import type { RunRecord } from '../types.js';
+import { startStandIn, type StandIn } from '../../test/platforms/stand-in.js';
 
 const step = (effect: string) => `    pipeline:\n      - run: node -e "process.exit(0)"\n        name: ${effect} step\n        effect: ${effect}\n`;
 const CONFIG = `project: shop
@@ -143,5 +144,47 @@ describe('effect classes declared by targets and step kinds', () => {
   it('effect: on a step kind that declares its own is refused', () => {
     expect(() => plan('{ local: { start: node server.js } }', '  - deploy: {}\n    effect: read\n'))
       .toThrow("pipeline[0].effect: only run steps set effect:; a deploy step is local (its target's) — remove effect:");
+  });
+});
+
+describe('what the notification targets hear', { timeout: 120_000 }, () => {
+  let hook: StandIn;
+  let p: RunProject;
+  beforeAll(async () => {
+    hook = await startStandIn();
+    hook.on('POST', '/hook', () => ({ json: {} }));
+    p = runProject({ 'runway.yaml': `project: shop
+policy: {}
+notify:
+  - name: ops
+    webhook: { url: "${hook.url}/hook" }
+environments:
+  staging:
+    target: { local: { start: node server.js } }
+    pipeline:
+      - run: node -e "process.exit(0)"
+        name: push tag
+      - run: node -e "process.exit(1)"
+        name: flaky
+        effect: local
+        retries: 1
+` });
+  });
+  afterAll(async () => {
+    p?.cleanup();
+    await hook?.close();
+  });
+  const events = () => hook.requests.map((r) => r.json as { type: string; summary?: string; reason?: string });
+
+  it('a policy refusal is sent as gate.refused; an allowed run still retries, then escalates, and the escalation is sent', async () => {
+    await deployAs(p, 'staging', 'agent');
+    expect(events().map((e) => e.type)).toEqual(['gate.refused']);
+    expect(JSON.stringify(events()[0])).toContain('step \\"push tag\\" is remote');
+    hook.requests.length = 0;
+    const run = (await deployAs(p, 'staging', 'ci')) as RunRecord;
+    expect(run.outcome).toBe('failed');
+    expect(run.steps.find((s) => s.name === 'flaky')).toMatchObject({ status: 'failed', attempts: 2 });
+    expect(run.escalation).toMatchObject({ step: 'flaky', attempts: 2 });
+    expect(events().map((e) => e.type)).toEqual(['run.started', 'step.escalated', 'run.finished']);
   });
 });
