@@ -14,8 +14,8 @@ import { mdTable, percentile, writeResult } from './result.js';
 import { ms, stats } from './timeline.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
-const ROUNDS = QUICK ? 1 : 3;
-const FLAT_S = 2;
+const ROUNDS = QUICK ? 1 : 5;
+const FLAT_S = 1;
 const CONNECTIONS = 20;
 const RATE = 1000;
 const RATE_WARMUP_MS = 500;

@@ -12,7 +12,7 @@ export interface Head {
   /** HTTP/1.<minor>. */
   minor: number;
   /** Lower-cased Connection tokens, once asked for. */
-  tokens?: string[];
+  tokens?: readonly string[];
 }
 
 /** A request head. */
@@ -49,6 +49,12 @@ const BAD_VALUE = /[\x00-\x08\x0a-\x1f\x7f]/;
 const BAD_TARGET = /[\x00-\x20\x7f]/;
 const DIGITS = /^\d{1,15}$/;
 const NONE: Framing = { kind: 'none' };
+const CHUNKED: Framing = { kind: 'chunked' };
+const CLOSE: Framing = { kind: 'close' };
+// The Connection values nearly every message carries, answered without splitting.
+const KEEP_ALIVE_TOKENS: readonly string[] = ['keep-alive'];
+const CLOSE_TOKENS: readonly string[] = ['close'];
+const NO_TOKENS: readonly string[] = [];
 
 /** Parses a request head (`text` without the final empty line); a HeadError when it is malformed. */
 export function parseRequestHead(text: string): RequestHead | HeadError {
@@ -91,10 +97,13 @@ export function header(head: Head, name: string): string | undefined {
 }
 
 /** Lower-cased tokens of the Connection header. */
-export function connectionTokens(head: Head): string[] {
+export function connectionTokens(head: Head): readonly string[] {
   if (head.tokens) return head.tokens;
-  const value = header(head, 'connection');
-  head.tokens = value ? value.toLowerCase().split(',').map((t) => t.trim()).filter(Boolean) : [];
+  const value = header(head, 'connection')?.toLowerCase();
+  if (value === undefined) head.tokens = NO_TOKENS;
+  else if (value === 'keep-alive') head.tokens = KEEP_ALIVE_TOKENS;
+  else if (value === 'close') head.tokens = CLOSE_TOKENS;
+  else head.tokens = value.split(',').map((t) => t.trim()).filter(Boolean);
   return head.tokens;
 }
 
@@ -104,7 +113,7 @@ export function requestFraming(head: RequestHead): Framing | HeadError {
   const cl = contentLength(head);
   if (te !== undefined) {
     if (cl !== undefined) return bad('both transfer-encoding and content-length');
-    return lastCoding(te) === 'chunked' ? { kind: 'chunked' } : bad('transfer-encoding must end with chunked');
+    return lastCoding(te) === 'chunked' ? CHUNKED : bad('transfer-encoding must end with chunked');
   }
   if (cl === null) return bad('invalid content-length');
   return cl ? { kind: 'length', length: cl } : NONE;
@@ -114,10 +123,10 @@ export function requestFraming(head: RequestHead): Framing | HeadError {
 export function responseFraming(head: ResponseHead, method: string): Framing | string {
   if (method === 'HEAD' || head.status < 200 || head.status === 204 || head.status === 304) return NONE;
   const te = header(head, 'transfer-encoding');
-  if (te !== undefined) return lastCoding(te) === 'chunked' ? { kind: 'chunked' } : { kind: 'close' };
+  if (te !== undefined) return lastCoding(te) === 'chunked' ? CHUNKED : CLOSE;
   const cl = contentLength(head);
   if (cl === null) return 'invalid content-length';
-  return cl === undefined ? { kind: 'close' } : cl ? { kind: 'length', length: cl } : NONE;
+  return cl === undefined ? CLOSE : cl ? { kind: 'length', length: cl } : NONE;
 }
 
 /** The request head for the app: hop-by-hop headers removed, x-forwarded-* set; an upgrade keeps its headers. */
