@@ -83,6 +83,8 @@ describe('the runbook gate', () => {
 
   it('with onStale: warn passes, saying what is wrong', async () => {
     edit('path: RUNBOOK.md }', 'path: RUNBOOK.md, onStale: warn }');
+    expect((await measure()).phase).toBe('successful'); // onStale is not something the runbook says
+    edit('node scripts/lint.js', 'node scripts/lint.js --strict');
     const m = await measure();
     expect(m).toMatchObject({ phase: 'successful', value: 'stale', metadata: { warning: true } });
     expect(m.message).toMatch(/^warning \(runbook\.onStale: warn\): RUNBOOK\.md is stale: doc_hash/);

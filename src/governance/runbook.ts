@@ -38,9 +38,14 @@ export function runbookBody(config: Config, plan: PlanFor, environment?: string)
   return renderBody({ config, runbook: runbookSettings(config), plans: covered(config, environment).map(plan), environment });
 }
 
-/** `sha256:<hex>` of the config's canonical JSON, a line feed and the body. */
+/**
+ * `sha256:<hex>` of the runbook's own settings (owner, review interval) as canonical JSON, a line feed and the
+ * body. The body is rendered from the config, so a config change that alters what the runbook says changes the
+ * hash; one it does not show (or a Runway version adding a default it does not render) leaves it current.
+ */
 export function docHash(config: Config, body: string): string {
-  return `sha256:${createHash('sha256').update(`${canonicalJson(config)}\n${body}`).digest('hex')}`;
+  const { owner, reviewEvery } = runbookSettings(config);
+  return `sha256:${createHash('sha256').update(`${canonicalJson({ owner, reviewEvery })}\n${body}`).digest('hex')}`;
 }
 
 /** What composeRunbook needs. */
