@@ -184,6 +184,7 @@ describe('runway rehearse on the local target', { timeout: 600_000 }, () => {
       `rollback to ${v2.id} (checks on ${v2.id}): successful`, `deploy ${v3.id} again: skipped`, `checks on ${v3.id} again: skipped`]);
     expect(run.rehearsal).toMatchObject({ leftOn: v2.id, leftOnPassed: true, summary: `${v3.id} failed its checks: staging left on ${v2.id}, which passed its checks` });
     expect(run.rolledBackTo).toBe(v2.id);
+    expect(run.rollbackTrigger).toMatch(new RegExp(`^checks on ${v3.id}: release check failed: `));
     expect([await current('staging'), await served('staging')]).toEqual([v2.id, 'v2']);
   });
 });

@@ -133,6 +133,8 @@ export async function applyRehearsal(rc: RunContext): Promise<void> {
   const left = await phases(rc, phase, skipRest, { x, y, env, previous: run.previousRelease });
   // the environment ends on X unless the run left it on Y: only then does the record say it rolled back
   run.rolledBackTo = left.leftOn === y ? y : undefined;
+  // what kept it on Y: the step that failed (history and notifications read the trigger of a run that rolled back)
+  if (run.rolledBackTo && run.escalation) run.rollbackTrigger = `${run.escalation.step}: ${run.escalation.error}`;
   run.rehearsal = { release: x, rollbackTo: y, ...left };
   const passed = results.every((r) => r.status === 'successful');
   run.outcome = rc.signal.aborted ? 'cancelled' : passed ? 'successful' : 'failed';
