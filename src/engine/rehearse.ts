@@ -130,7 +130,12 @@ export async function applyRehearsal(rc: RunContext): Promise<void> {
       if (!rc.signal.aborted) ctx.reporter.taskEnd(`[${r.index}/${plan.steps.length}] ${r.name}`, 'skipped', undefined, why);
     }
   };
-  const left = await phases(rc, phase, skipRest, { x, y, env, previous: run.previousRelease });
+  let left = await phases(rc, phase, skipRest, { x, y, env, previous: run.previousRelease });
+  if (rc.signal.aborted) {
+    // the phases' reasons do not apply to a cancelled run: say only where traffic is
+    const on = run.rolledBackTo === y ? y : rc.deployed ? x : run.previousRelease;
+    left = { ...(on ? { leftOn: on } : {}), summary: `cancelled: ${env} left on ${on ?? 'what it served before'} (not checked after the cancel)` };
+  }
   // the environment ends on X unless the run left it on Y: only then does the record say it rolled back
   run.rolledBackTo = left.leftOn === y ? y : undefined;
   // what kept it on Y: the step that failed (history and notifications read the trigger of a run that rolled back)
