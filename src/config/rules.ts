@@ -81,6 +81,9 @@ function checkPipeline(pipeline: unknown, path: PathSegment[], envNames: string[
   pipeline.forEach((step, i) => {
     if (!isRecord(step)) return;
     checkKinds(step, [...path, i], STEP_KINDS, stepObjectSchema.shape, 'step', issues);
+    if ('effect' in step && !('run' in step)) {
+      issues.push({ path: [...path, i, 'effect'], at: 'key', message: 'only run steps set effect:; every other step kind declares its own (see docs/governance.md#policy)' });
+    }
     const when = isRecord(step.when) ? step.when.env : undefined;
     const names = typeof when === 'string' ? [when] : Array.isArray(when) ? when : [];
     names.forEach((name, j) => {

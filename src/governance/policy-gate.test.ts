@@ -141,8 +141,12 @@ describe('effect classes declared by targets and step kinds', () => {
     expect(steps.map((s) => [s.kind, s.effect])).toEqual([['deploy', effect], ['checks', 'read'], ['rollback', effect], ['run', 'remote']]);
   });
 
-  it('effect: on a step kind that declares its own is refused', () => {
+  it('effect: on a step kind that declares its own is refused, by the config and by the plan of a config built in code', () => {
     expect(() => plan('{ local: { start: node server.js } }', '  - deploy: {}\n    effect: read\n'))
+      .toThrow('pipeline[0].effect: only run steps set effect:; every other step kind declares its own (see docs/governance.md#policy)');
+    const config = parseConfig('project: shop\nenvironments:\n  staging:\n    target: { local: { start: node server.js } }\npipeline:\n  - deploy: {}\n', 'runway.yaml');
+    config.pipeline = [{ deploy: {}, effect: 'read', continueOnError: false }];
+    expect(() => buildPlan(config, 'staging', { release: { id: 'r1', sha: 'abc1234', dirty: false } }))
       .toThrow("pipeline[0].effect: only run steps set effect:; a deploy step is local (its target's) — remove effect:");
   });
 });
