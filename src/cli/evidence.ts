@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { openProject } from '../engine/context.js';
-import { terminalReporter } from '../engine/reporter.js';
+import { terminalReporter } from './reporter.js';
 import { ExitError } from '../errors.js';
 import { listBundles } from '../evidence/bundle.js';
 import { loadPublicKey } from '../evidence/sign.js';

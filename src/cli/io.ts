@@ -2,6 +2,7 @@
  * Output for people and machines: colour only on a TTY (NO_COLOR respected), JSON for `--json`,
  * and every line passes through the redactor before it reaches the terminal.
  */
+import type { Reporter } from '../engine/reporter.js';
 
 /** Writes to the terminal. Replaced in tests. */
 export interface CliIO {
@@ -10,6 +11,8 @@ export interface CliIO {
   /** Redacts secret values from text meant for output. */
   redact(text: string): string;
   color: boolean;
+  /** A second listener for run progress beside the terminal's task list (the MCP server's notifications). */
+  progress?: Reporter;
 }
 
 /** The process's own terminal streams. */

@@ -2,15 +2,16 @@
 import type { Command } from 'commander';
 import { formatMs } from '../config/duration.js';
 import { openProject, type ProjectContext } from '../engine/context.js';
-import { terminalReporter } from '../engine/reporter.js';
+import { teeReporter } from '../engine/reporter.js';
 import { ExitError } from '../errors.js';
 import type { RunRecord } from '../types.js';
 import { paint, type CliIO } from './io.js';
+import { terminalReporter } from './reporter.js';
 
 /** Opens the project named by the global `--dir` / `--config` flags; every later output is redacted. */
 export async function openFromCommand(cmd: Command, io: CliIO, opts: { quiet?: boolean } = {}): Promise<ProjectContext> {
   const g = cmd.optsWithGlobals() as { dir: string; config: string };
-  const ctx = await openProject({ dir: g.dir, config: g.config, reporter: terminalReporter(io, opts) });
+  const ctx = await openProject({ dir: g.dir, config: g.config, reporter: teeReporter(terminalReporter(io, opts), io.progress) });
   io.redact = (text) => ctx.redactor.redact(text);
   return ctx;
 }

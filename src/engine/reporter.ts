@@ -1,9 +1,7 @@
 /**
- * Progress for people: a task list with durations, child output indented beneath the running step.
- * Everything reaching a reporter has already been redacted.
+ * Where the engine reports progress: a task list with durations and the running task's output. Everything
+ * reaching a reporter has already been redacted. The terminal's reporter is in cli/reporter.ts.
  */
-import { formatMs } from '../config/duration.js';
-import { paint, type CliIO } from '../cli/io.js';
 
 export type TaskStatus = 'successful' | 'failed' | 'skipped' | 'cancelled' | 'warning';
 
@@ -17,41 +15,6 @@ export interface Reporter {
   taskEnd(label: string, status: TaskStatus, durationMs?: number, detail?: string): void;
 }
 
-const MARK: Record<TaskStatus, [string, 'green' | 'red' | 'gray' | 'yellow']> = {
-  successful: ['✓', 'green'],
-  failed: ['✗', 'red'],
-  skipped: ['-', 'gray'],
-  cancelled: ['⊘', 'yellow'],
-  warning: ['!', 'yellow'],
-};
-
-/** A reporter writing to the terminal (stderr for progress keeps stdout clean for --json). */
-export function terminalReporter(io: CliIO, opts: { quiet?: boolean } = {}): Reporter {
-  let pending = '';
-  const write = (text: string) => io.err(text);
-  return {
-    info: (text) => write(`${paint(io, 'gray', '·')} ${text}\n`),
-    warn: (text) => write(`${paint(io, 'yellow', '!')} ${text}\n`),
-    taskStart: (label) => write(`${paint(io, 'blue', '▸')} ${label}\n`),
-    output: (text) => {
-      if (opts.quiet) return;
-      pending += text;
-      const lines = pending.split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) write(`${paint(io, 'gray', '  │')} ${line}\n`);
-    },
-    taskEnd: (label, status, durationMs, detail) => {
-      if (pending) {
-        write(`${paint(io, 'gray', '  │')} ${pending}\n`);
-        pending = '';
-      }
-      const [mark, color] = MARK[status];
-      const time = durationMs === undefined ? '' : paint(io, 'gray', ` (${formatMs(durationMs)})`);
-      write(`${paint(io, color, mark)} ${label}${time}${detail ? ` — ${detail}` : ''}\n`);
-    },
-  };
-}
-
 /** A reporter that keeps lines in memory (tests, library use). */
 export function memoryReporter(): Reporter & { lines: string[] } {
   const lines: string[] = [];
@@ -62,5 +25,18 @@ export function memoryReporter(): Reporter & { lines: string[] } {
     taskStart: (l) => lines.push(`start ${l}`),
     output: (t) => lines.push(`out ${t}`),
     taskEnd: (l, s, _d, detail) => lines.push(`${s} ${l}${detail ? ` — ${detail}` : ''}`),
+  };
+}
+
+/** Sends every event to each reporter given (undefined ones are left out). */
+export function teeReporter(...reporters: Array<Reporter | undefined>): Reporter {
+  const all = reporters.filter((r): r is Reporter => Boolean(r));
+  if (all.length === 1) return all[0]!;
+  return {
+    info: (text) => all.forEach((r) => r.info(text)),
+    warn: (text) => all.forEach((r) => r.warn(text)),
+    taskStart: (label) => all.forEach((r) => r.taskStart(label)),
+    output: (text) => all.forEach((r) => r.output(text)),
+    taskEnd: (label, status, durationMs, detail) => all.forEach((r) => r.taskEnd(label, status, durationMs, detail)),
   };
 }

@@ -6,7 +6,7 @@
 import { EXIT } from '../errors.js';
 import { runCli } from '../cli/main.js';
 import type { CliIO } from '../cli/io.js';
-import { reporterLines } from './progress.js';
+import { progressReporter } from './progress.js';
 import { projectRedactor } from './redact.js';
 
 /** What one command printed and how it ended. */
@@ -53,23 +53,18 @@ export function invoke(project: ProjectFlags, args: readonly string[], onProgres
 async function invokeNow(project: ProjectFlags, args: readonly string[], onProgress?: OnProgress): Promise<Invocation> {
   const out: string[] = [];
   const err: string[] = [];
-  const progress = reporterLines((line) => onProgress?.(line));
   const io: CliIO = {
     redact: (text) => text,
     out: (text) => void out.push(io.redact(text)),
-    err: (text) => {
-      const redacted = io.redact(text);
-      err.push(redacted);
-      progress.write(redacted);
-    },
+    err: (text) => void err.push(io.redact(text)),
     color: false,
+    progress: onProgress && progressReporter((line) => onProgress(io.redact(line))),
   };
   const argv = [process.argv[0] ?? 'node', 'runway', '-C', project.dir, '-c', project.config, ...args];
   const saved = process.argv;
   process.argv = [saved[0] ?? 'node', saved[1] ?? 'runway', ...args];
   try {
     const code = await runCli(argv, io);
-    progress.end();
     return { code, stdout: io.redact(out.join('')), stderr: io.redact(err.join('')) };
   } finally {
     process.argv = saved;

@@ -1,14 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { reporterLines } from './progress.js';
+import { progressReporter } from './progress.js';
 
-describe('reporterLines', () => {
-  it('passes reporter lines on as they complete, and keeps step output and other text out', () => {
+describe('progressReporter', () => {
+  it('turns task events into the terminal’s lines without colour, and keeps step output out', () => {
     const lines: string[] = [];
-    const split = reporterLines((line) => lines.push(line));
-    split.write('▸ [1/2] run: node lint.js\n  │ lint: 3 fi');
-    expect(lines).toEqual(['▸ [1/2] run: node lint.js']);
-    split.write('les ok\n✓ [1/2] run: node lint.js (70ms)\n· built release abc\nsuccessful · deploy staging\n! a warning\n✗ [2/2] checks');
-    split.end();
-    expect(lines).toEqual(['▸ [1/2] run: node lint.js', '✓ [1/2] run: node lint.js (70ms)', '· built release abc', '! a warning', '✗ [2/2] checks']);
+    const r = progressReporter((line) => lines.push(line));
+    r.taskStart('[1/2] run: node lint.js');
+    r.output('lint: 3 files ok\n');
+    r.taskEnd('[1/2] run: node lint.js', 'successful', 70);
+    r.info('built release abc');
+    r.warn('a warning');
+    r.taskEnd('[2/2] checks', 'failed', undefined, 'http: 500');
+    r.taskEnd('[3/3] monitor', 'skipped');
+    expect(lines).toEqual(['▸ [1/2] run: node lint.js', '✓ [1/2] run: node lint.js (70ms)', '· built release abc', '! a warning',
+      '✗ [2/2] checks — http: 500', '- [3/3] monitor']);
   });
 });

@@ -1,31 +1,22 @@
 /**
- * Step progress for MCP clients. The CLI's commands report through the terminal reporter (engine/reporter.ts),
- * which the MCP server keeps uncoloured; its lines start with a mark — `▸` a step starts, `✓ ✗ - ⊘ !` it ended,
- * `·` a note — and a step's own output is indented under `│`. Each reporter line becomes one progress
- * notification; the output lines stay in the result only.
+ * Step progress for MCP clients: a reporter that turns each task event into one line, in the terminal's words
+ * without colour — `▸` a step starts, `✓ ✗ - ⊘ !` it ended (with its time and detail), `·` a note, `!` a warning.
+ * A step's own output stays in the tool's result only. Text reaching a reporter is already redacted.
  */
+import { formatMs } from '../config/duration.js';
+import { MARK } from '../cli/reporter.js';
+import type { Reporter } from '../engine/reporter.js';
 
-/** A line of the step's own output (the reporter indents it), not a progress line. */
-const OUTPUT_LINE = /^ {2}│/;
-/** A line the reporter starts with one of its marks. */
-const REPORTER_LINE = /^[▸✓✗\-⊘!·] /;
-
-/** Splits stderr text into lines and calls `onLine` with each reporter line, as it completes. */
-export function reporterLines(onLine: (line: string) => void): { write(text: string): void; end(): void } {
-  let pending = '';
-  const emit = (line: string) => {
-    if (!OUTPUT_LINE.test(line) && REPORTER_LINE.test(line)) onLine(line);
-  };
+/** A reporter calling `onLine` with one progress line per task event. */
+export function progressReporter(onLine: (line: string) => void): Reporter {
   return {
-    write(text) {
-      pending += text;
-      const lines = pending.split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) emit(line);
-    },
-    end() {
-      if (pending) emit(pending);
-      pending = '';
+    info: (text) => onLine(`· ${text}`),
+    warn: (text) => onLine(`! ${text}`),
+    taskStart: (label) => onLine(`▸ ${label}`),
+    output: () => undefined,
+    taskEnd: (label, status, durationMs, detail) => {
+      const time = durationMs === undefined ? '' : ` (${formatMs(durationMs)})`;
+      onLine(`${MARK[status][0]} ${label}${time}${detail ? ` — ${detail}` : ''}`);
     },
   };
 }
