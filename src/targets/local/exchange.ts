@@ -80,7 +80,7 @@ export class Exchange implements UpstreamOwner, Flow {
     const buf = this.resBuf ? Buffer.concat([this.resBuf, chunk]) : chunk;
     const end = buf.indexOf(HEAD_END);
     if (end < 0) {
-      this.resBuf = buf;
+      this.resBuf = buf === chunk ? Buffer.from(chunk) : buf; // the read buffer is reused: keep a copy
       if (buf.length > MAX_HEAD) this.badGateway('response head too large');
       return;
     }
@@ -230,9 +230,9 @@ export class Exchange implements UpstreamOwner, Flow {
     if (!this.finished) this.finish();
   }
 
-  // Writes to the client, pausing the app's connection while the client is slower.
+  // Writes (a copy of) bytes from the app to the client, pausing the app's connection while the client is slower.
   private toClient(chunk: Buffer): void {
-    if (this.conn.socket.write(chunk)) return;
+    if (this.conn.socket.write(Buffer.from(chunk))) return;
     this.upstreamPaused = true;
     this.upstream.socket.pause();
   }

@@ -8,6 +8,7 @@ import { LOOPBACK } from './ports.js';
 
 /** What uses a connection: it gets the connection's bytes and its end. */
 export interface UpstreamOwner {
+  /** Bytes read from the app. `chunk` is only valid during the call: it is a view of a buffer every read reuses. */
   onUpstreamData(chunk: Buffer): void;
   /** The connection closed; `code` is the socket error (`ECONNREFUSED`, `ECONNRESET`, …) if there was one. */
   onUpstreamClose(code: string | undefined): void;
@@ -17,6 +18,9 @@ export interface UpstreamOwner {
 /** Idle connections are closed after this long. */
 export const IDLE_MS = 2000;
 const CONNECT_TIMEOUT_MS = 5000;
+// Every read from the apps lands here (one process, one thread: reads never overlap), instead of a new 64 KiB
+// allocation per read; what must outlive a read is copied by its owner.
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
 /** One connection to the app. */
 export class UpstreamConnection {
@@ -31,17 +35,17 @@ export class UpstreamConnection {
 
   constructor(pool: UpstreamPool) {
     this.pool = pool;
-    const socket = connect({ port: pool.port, host: LOOPBACK, noDelay: true });
+    const socket = connect({ port: pool.port, host: LOOPBACK, noDelay: true, onread: { buffer: READ_BUFFER, callback: (n) => {
+      if (this.owner) this.owner.onUpstreamData(READ_BUFFER.subarray(0, n));
+      else socket.destroy(); // bytes nobody asked for: the connection is no longer in a known state
+      return true;
+    } } });
     this.socket = socket;
     socket.setTimeout(CONNECT_TIMEOUT_MS);
     socket.on('connect', () => socket.setTimeout(0));
     socket.on('timeout', () => {
       this.code = 'ETIMEDOUT';
       socket.destroy();
-    });
-    socket.on('data', (chunk: Buffer) => {
-      if (this.owner) this.owner.onUpstreamData(chunk);
-      else socket.destroy(); // bytes nobody asked for: the connection is no longer in a known state
     });
     socket.on('drain', () => this.owner?.onUpstreamDrain());
     socket.on('error', (err: NodeJS.ErrnoException) => {
