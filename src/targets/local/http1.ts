@@ -42,6 +42,8 @@ export const MAX_HEAD = 32 * 1024;
 // Headers that describe one connection, never forwarded (RFC 9110 §7.6.1, plus the ones proxies add or answer).
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer',
   'upgrade', 'proxy-connection', 'expect']);
+// Lengths of the hop-by-hop names: most headers are told apart without hashing their name.
+const HOP_BY_HOP_LENGTHS = new Set([...HOP_BY_HOP].map((n) => n.length));
 // Never dropped because a Connection header names them: they frame the message or route it.
 const PROTECTED = new Set(['content-length', 'transfer-encoding', 'host']);
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -143,7 +145,7 @@ export function upstreamRequestHead(head: RequestHead, clientAddress: string, up
     if (name === 'x-forwarded-for') forwardedFor = forwardedFor === undefined ? value : `${forwardedFor}, ${value}`;
     else if (name === 'x-forwarded-proto') proto ??= value;
     else if (name === 'x-forwarded-host') forwardedHost ??= value;
-    else if (!HOP_BY_HOP.has(name) && !drop?.has(name)) {
+    else if (!hopByHop(name) && !drop?.has(name)) {
       if (name === 'host') host ??= value;
       out += `${head.lines[i]}\r\n`;
     }
@@ -166,7 +168,7 @@ export function clientResponseHead(head: ResponseHead, releaseId: string, connec
   let out = `HTTP/1.1 ${head.status} ${head.reason}\r\n`;
   for (let i = 0; i < head.names.length; i++) {
     const name = head.names[i]!;
-    if (HOP_BY_HOP.has(name) || drop?.has(name) || (chunked && name === 'content-length')) continue;
+    if (hopByHop(name) || drop?.has(name) || (chunked && name === 'content-length')) continue;
     out += `${head.lines[i]}\r\n`;
   }
   out += `x-runway-release: ${releaseId}\r\n`;
@@ -206,6 +208,11 @@ function trimOws(line: string, from: number): string {
   while (start < end && (line.charCodeAt(start) === 32 || line.charCodeAt(start) === 9)) start++;
   while (end > start && (line.charCodeAt(end - 1) === 32 || line.charCodeAt(end - 1) === 9)) end--;
   return line.slice(start, end);
+}
+
+// True for a header that describes one connection.
+function hopByHop(name: string): boolean {
+  return HOP_BY_HOP_LENGTHS.has(name.length) && HOP_BY_HOP.has(name);
 }
 
 // 0 or 1 for HTTP/1.0 and HTTP/1.1, -1 otherwise.
