@@ -81,7 +81,7 @@ export async function readMigrations(source: MigrationSource): Promise<Migration
     throw new ConfigError(`migrate pattern is not a valid regular expression: ${(err as Error).message}`);
   }
   const contract = new Set(source.contract ?? []);
-  const files: MigrationFile[] = [];
+  const found: { version: string; name: string; path: string }[] = [];
   const seen = new Map<string, string>();
   for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const match = entry.isFile() ? pattern.exec(entry.name) : null;
@@ -91,15 +91,19 @@ export async function readMigrations(source: MigrationSource): Promise<Migration
     if (!version) throw new ConfigError(`migrate pattern must capture the version as its first group (file ${entry.name})`);
     if (seen.has(version)) throw new ConfigError(`migrations ${seen.get(version)} and ${entry.name} have the same version ${version}`);
     seen.set(version, entry.name);
-    const path = join(dir, entry.name);
-    const sql = await readFile(path, 'utf8');
+    found.push({ version, name, path: join(dir, entry.name) });
+  }
+  // read side by side: one file after the other pays a thread-pool round trip each
+  const texts = await Promise.all(found.map((f) => readFile(f.path, 'utf8')));
+  const files = found.map(({ version, name, path }, i): MigrationFile => {
+    const sql = texts[i]!;
     const marked = CONTRACT.exec(header(sql));
-    files.push({
+    return {
       version, name, id: name ? `${version}_${name}` : version, file: relative(source.projectDir, path), path, sql,
       statements: splitStatements(sql), contract: Boolean(marked) || contract.has(version),
       contractNote: marked?.[1]?.trim() || undefined,
-    });
-  }
+    };
+  });
   return files.sort((a, b) => compareVersions(a.version, b.version));
 }
 

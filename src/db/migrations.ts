@@ -10,7 +10,7 @@ import { describeDsn, type Dsn } from './dsn.js';
 import { compareVersions, type MigrationFile } from './migration-files.js';
 import { lineCol, markPosition } from './sql-split.js';
 import { runBatch, StatementError } from './statement-batch.js';
-import { ensureTrackingTable, readApplied, readTracking, recordAndCommitSql, type TrackingShape, type TrackingTable } from './tracking.js';
+import { ensureTrackingTable, readApplied, readTracking, recordAppliedSql, type TrackingShape, type TrackingTable } from './tracking.js';
 
 /** Key of the advisory lock that keeps two migrators off one database at once. */
 export const MIGRATION_LOCK_KEY = 'runway:migrate';
@@ -138,48 +138,48 @@ export async function applyMigrations(opts: ApplyOptions): Promise<ApplyResult> 
   }
 }
 
-// BEGIN and the transaction's own settings, as one message.
-function beginSql(opts: ApplyOptions): string {
+// BEGIN and the transaction's own settings.
+function beginStatements(opts: ApplyOptions): string[] {
   const parts = ['begin'];
   if (opts.statementTimeoutMs) parts.push(`set local statement_timeout = ${Math.round(opts.statementTimeoutMs)}`);
   if (opts.lockTimeoutMs) parts.push(`set local lock_timeout = ${Math.round(opts.lockTimeoutMs)}`);
-  return parts.join('; ');
+  return parts;
 }
 
-// Runs the file's statements in one message when the server times each statement of a message on its own (13+),
-// else one message per statement (an older server would apply statement_timeout to the whole message).
-async function runStatements(session: DbSession, file: MigrationFile, opts: ApplyOptions, at: (statement: number) => void): Promise<void> {
+// Runs a file's whole transaction (BEGIN, its statements, its tracking row, COMMIT) as one message when the server
+// times each statement of a message on its own (13+); else its statements one by one (older servers time a message).
+async function runFile(session: DbSession, file: MigrationFile, opts: ApplyOptions, at: (statement: number) => void): Promise<void> {
+  const { client } = session;
   const texts = file.statements.map((s) => s.text);
+  const record = recordAppliedSql(client, opts.table, { version: file.version, name: file.name, statements: texts });
+  if (opts.signal?.aborted) throw new Error('cancelled');
   if (session.serverVersionNum >= 130000 || !opts.statementTimeoutMs) {
-    at(1);
-    if (opts.signal?.aborted) throw new Error('cancelled');
-    return runBatch(session.client, texts);
+    return runBatch(client, texts, { before: beginStatements(opts), after: [record, 'commit'] });
   }
+  await runBatch(client, [], { before: beginStatements(opts) });
   for (const [i, text] of texts.entries()) {
     at(i + 1);
     if (opts.signal?.aborted) throw new Error('cancelled');
-    await session.client.query(text);
+    await client.query(text);
   }
+  at(0);
+  if (opts.signal?.aborted) throw new Error('cancelled');
+  await runBatch(client, [], { after: [record, 'commit'] });
 }
 
-// Applies one migration in its own transaction; returns the failure, if any. Three round trips whatever the
-// file's length: BEGIN (with its settings), the statements, then the tracking row and COMMIT together.
+// Applies one migration in its own transaction; returns the failure, if any. One round trip whatever the file's
+// length (psql makes one per statement).
 async function applyOne(session: DbSession, file: MigrationFile, opts: ApplyOptions): Promise<MigrationFailure | undefined> {
-  const { client } = session;
   const started = performance.now();
   opts.log(`applying ${file.id} (${file.statements.length} statement${file.statements.length === 1 ? '' : 's'})${file.contract ? ' [contract]' : ''}`);
   let index = 0;
   try {
-    await client.query(beginSql(opts));
-    await runStatements(session, file, opts, (i) => (index = i));
-    index = 0;
-    if (opts.signal?.aborted) throw new Error('cancelled');
-    await client.query(recordAndCommitSql(client, opts.table, { version: file.version, name: file.name, statements: file.statements.map((s) => s.text) }));
+    await runFile(session, file, opts, (i) => (index = i));
   } catch (err) {
     const failed = err instanceof StatementError ? err : undefined;
     if (failed) index = failed.statement;
     const cause = causeOf(failed?.error ?? err, session, opts.signal);
-    if (cause !== 'connection') await client.query('rollback').catch(() => undefined);
+    if (cause !== 'connection') await session.client.query('rollback').catch(() => undefined);
     return failureOf(file, index, failed?.error ?? err, cause, failed);
   }
   opts.log(`applied ${file.id} in ${Math.round(performance.now() - started)}ms`);

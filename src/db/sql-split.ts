@@ -45,34 +45,42 @@ export function splitStatements(sql: string): SqlStatement[] {
     start = end;
   };
   for (let i = 0; i < sql.length; i++) {
+    // Inside a comment, quote or dollar quote, jump to where it may end (indexOf, not one character at a time:
+    // migrations are mostly bodies and strings).
+    if (mode.kind === 'line') {
+      const end = sql.indexOf('\n', i);
+      i = end < 0 ? sql.length : end;
+      mode = { kind: 'ready' };
+      continue;
+    }
+    if (mode.kind === 'quote') {
+      const end = sql.indexOf(mode.delimiter, i);
+      if (end < 0) {
+        i = sql.length;
+      } else if (sql[end + 1] === mode.delimiter) {
+        i = end + 1;
+      } else {
+        i = end;
+        mode = { kind: 'ready' };
+      }
+      continue;
+    }
+    if (mode.kind === 'dollar') {
+      const end = sql.indexOf(mode.tag, i);
+      i = end < 0 ? sql.length : end + mode.tag.length - 1;
+      mode = { kind: 'ready' };
+      continue;
+    }
     const c = sql[i]!;
-    switch (mode.kind) {
-      case 'line':
-        if (c === '\n') mode = { kind: 'ready' };
-        continue;
-      case 'block':
-        if (c === '/' && sql[i + 1] === '*') {
-          mode.depth++;
-          i++;
-        } else if (c === '*' && sql[i + 1] === '/') {
-          i++;
-          if (--mode.depth === 0) mode = { kind: 'ready' };
-        }
-        continue;
-      case 'quote':
-        if (c === mode.delimiter) {
-          if (sql[i + 1] === mode.delimiter) i++;
-          else mode = { kind: 'ready' };
-        }
-        continue;
-      case 'dollar':
-        if (sql.startsWith(mode.tag, i)) {
-          i += mode.tag.length - 1;
-          mode = { kind: 'ready' };
-        }
-        continue;
-      case 'ready':
-        break;
+    if (mode.kind === 'block') {
+      if (c === '/' && sql[i + 1] === '*') {
+        mode.depth++;
+        i++;
+      } else if (c === '*' && sql[i + 1] === '/') {
+        i++;
+        if (--mode.depth === 0) mode = { kind: 'ready' };
+      }
+      continue;
     }
     if (c === '-' && sql[i + 1] === '-') {
       mode = { kind: 'line' };
@@ -94,11 +102,11 @@ export function splitStatements(sql: string): SqlStatement[] {
       parens++;
     } else if (c === ')') {
       parens = Math.max(0, parens - 1);
-    } else if (/[cC]/.test(c) && wordEndsAt(sql, i, 'atomic') && /\s/.test(sql[i - 6] ?? '')) {
+    } else if ((c === 'c' || c === 'C') && wordEndsAt(sql, i, 'atomic') && /\s/.test(sql[i - 6] ?? '')) {
       atomic.push(0);
-    } else if (atomic.length && /[eE]/.test(c) && wordEndsAt(sql, i, 'case')) {
+    } else if (atomic.length && (c === 'e' || c === 'E') && wordEndsAt(sql, i, 'case')) {
       atomic[atomic.length - 1]!++;
-    } else if (atomic.length && /[dD]/.test(c) && wordEndsAt(sql, i, 'end')) {
+    } else if (atomic.length && (c === 'd' || c === 'D') && wordEndsAt(sql, i, 'end')) {
       if (atomic[atomic.length - 1]! > 0) atomic[atomic.length - 1]!--;
       else atomic.pop();
     } else if (c === ';' && parens === 0 && atomic.length === 0) {

@@ -18,8 +18,13 @@ describe('onlyComments and batchText', () => {
   it('leaves comment-only statements out, ends trailing line comments, and counts starts in characters', () => {
     const b = batchText(['select 1 -- trailing', '-- only a note', "select '🚀'", 'select 2']);
     expect(b.text).toBe("select 1 -- trailing\n;\nselect '🚀'\n;\nselect 2");
-    expect(b.sent).toEqual([1, 3, 4]);
-    expect(b.starts).toEqual([0, 23, 23 + 10 + 3]);
+    expect(b.pieces.map((p) => [p.statement, p.start])).toEqual([[1, 0], [3, 23], [4, 23 + 10 + 3]]);
+  });
+
+  it('puts the frame around the statements, numbered 0', () => {
+    const b = batchText(['select 1'], { before: ['begin'], after: ['insert into t values (1)', 'commit'] });
+    expect(b.text).toBe('begin\n;\nselect 1\n;\ninsert into t values (1)\n;\ncommit');
+    expect(b.pieces.map((p) => p.statement)).toEqual([0, 1, 0, 0]);
   });
 });
 

@@ -1,6 +1,6 @@
 /**
- * The statements of one migration sent as one simple-protocol message: one round trip per file instead of one
- * per statement (psql makes one per statement). The server runs them in order and, at the first error, skips the
+ * The statements of one migration sent as one simple-protocol message, with BEGIN before and the tracking row and
+ * COMMIT after: one round trip per file instead of one per statement (psql makes one per statement). The server runs them in order and, at the first error, skips the
  * rest of the message, so nothing after a failing statement runs. Which statement failed is known exactly: by the
  * error's position when it has one (a syntax error, found before anything runs), else by the statements the
  * server completed before it (one CommandComplete each). The position is translated back into the failing
@@ -52,33 +52,50 @@ export function onlyComments(text: string): boolean {
   return true;
 }
 
-/** The message for statements: each on its own, `\n;\n` between (a newline ends a trailing line comment). */
-export function batchText(statements: string[]): { text: string; sent: number[]; starts: number[] } {
-  const sent: number[] = [];
-  const starts: number[] = [];
+/** Statements Runway adds around a file's own: BEGIN and its settings before, the tracking row and COMMIT after. */
+export interface BatchFrame {
+  before?: string[];
+  after?: string[];
+}
+
+/** One statement of a message: its text, its number in the file (0 for the frame's) and where it starts. */
+interface Piece {
+  text: string;
+  statement: number;
+  start: number;
+}
+
+/**
+ * The message: the frame's statements and the file's, each on its own with `\n;\n` between (a newline ends a
+ * trailing line comment); comment-only statements are left out (the server would see nothing in them).
+ */
+export function batchText(statements: string[], frame: BatchFrame = {}): { text: string; pieces: Piece[] } {
+  const pieces: Piece[] = [];
   let text = '';
   let chars = 0;
-  statements.forEach((s, i) => {
-    if (onlyComments(s)) return;
+  const add = (piece: string, statement: number) => {
+    if (onlyComments(piece)) return;
     if (text) {
       text += '\n;\n';
       chars += 3;
     }
-    sent.push(i + 1);
-    starts.push(chars);
-    text += s;
-    chars += [...s].length; // the server counts positions in characters, not UTF-16 units
-  });
-  return { text, sent, starts };
+    pieces.push({ text: piece, statement, start: chars });
+    text += piece;
+    chars += [...piece].length; // the server counts positions in characters, not UTF-16 units
+  };
+  for (const s of frame.before ?? []) add(s, 0);
+  statements.forEach((s, i) => add(s, i + 1));
+  for (const s of frame.after ?? []) add(s, 0);
+  return { text, pieces };
 }
 
 /**
- * Runs the statements in one message on the session's client (inside the caller's transaction). Throws a
- * StatementError naming the failing statement, with the error position inside that statement when the server
+ * Runs the statements, inside `frame`, as one message on the client. Throws a StatementError naming the failing
+ * statement of the file (0: one of the frame's), with the error position inside that statement when the server
  * gave one.
  */
-export async function runBatch(client: pg.Client, statements: string[]): Promise<void> {
-  const { text, sent, starts } = batchText(statements);
+export async function runBatch(client: pg.Client, statements: string[], frame: BatchFrame = {}): Promise<void> {
+  const { text, pieces } = batchText(statements, frame);
   if (!text) return;
   const query = new CountingQuery(text);
   try {
@@ -91,9 +108,10 @@ export async function runBatch(client: pg.Client, statements: string[]): Promise
     // A syntax error anywhere stops the message before its first statement runs (the server parses it whole), so
     // a position says which statement is at fault; without one, the statements completed before it do.
     const position = Number((err as { position?: string }).position);
-    const k = Number.isFinite(position) && position > 0
-      ? starts.findLastIndex((start) => start < position)
-      : Math.min(query.completed, sent.length - 1);
-    throw new StatementError(sent[k]!, err, Number.isFinite(position) && position > 0 ? position - starts[k]! : undefined);
+    const located = Number.isFinite(position) && position > 0;
+    const piece = located
+      ? pieces[pieces.findLastIndex((p) => p.start < position)]!
+      : pieces[Math.min(query.completed, pieces.length - 1)]!;
+    throw new StatementError(piece.statement, err, located ? position - piece.start : undefined);
   }
 }

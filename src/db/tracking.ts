@@ -106,19 +106,13 @@ export async function readTracking(client: pg.Client, t: TrackingTable): Promise
   return { applied: rows, shape };
 }
 
-/** Records one applied migration (inside the migration's own transaction). */
-export async function recordApplied(client: pg.Client, t: TrackingTable, m: { version: string; name: string; statements: string[] }): Promise<void> {
-  await client.query(`insert into ${sqlName(t)} (version, name, statements) values ($1, $2, $3)`, [m.version, m.name, m.statements]);
-}
-
 /**
- * The insert of one applied migration followed by COMMIT, as one simple-protocol message (one round trip instead
- * of two). The values are literals quoted by the driver (`escapeLiteral`): a multi-statement message takes no
- * parameters. If the insert fails the server skips the COMMIT and the transaction stays open for the caller's
- * ROLLBACK, exactly as with two messages.
+ * The insert of one applied migration as a statement with literal values quoted by the driver (`escapeLiteral`),
+ * so that it can travel in one message with the migration's own statements and COMMIT (a multi-statement message
+ * takes no parameters).
  */
-export function recordAndCommitSql(client: pg.Client, t: TrackingTable, m: { version: string; name: string; statements: string[] }): string {
+export function recordAppliedSql(client: pg.Client, t: TrackingTable, m: { version: string; name: string; statements: string[] }): string {
   const lit = (v: string) => client.escapeLiteral(v);
   const statements = m.statements.length ? `array[${m.statements.map(lit).join(', ')}]::text[]` : "'{}'::text[]";
-  return `insert into ${sqlName(t)} (version, name, statements) values (${lit(m.version)}, ${lit(m.name)}, ${statements}); commit`;
+  return `insert into ${sqlName(t)} (version, name, statements) values (${lit(m.version)}, ${lit(m.name)}, ${statements})`;
 }
