@@ -17,7 +17,7 @@ import { startPostgres } from './postgres-server.js';
 import { expectRun, makeProject } from './projects.js';
 import { mdTable, writeResult } from './result.js';
 
-const ROUNDS = QUICK ? 1 : 6;
+const ROUNDS = QUICK ? 1 : 10;
 const GOAL_RATIO = 1.2;
 const { readMigrations } = await import('../dist/db/migration-files.js');
 const { applyMigrations } = await import('../dist/db/migrations.js');
