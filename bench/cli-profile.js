@@ -57,11 +57,11 @@ export function profileNode(args, opts = {}) {
     } catch {
       // nothing loaded beyond the entry point
     }
-    const urls = [...new Set(lines.map((l) => l.slice(4)))].filter((u) => !u.includes('module-log.mjs'));
+    const urls = [...new Set(lines.map((l) => l.slice(4)))].filter((u) => !u.includes('module-log.mjs') && !u.startsWith('node:'));
     const counts = new Map();
     for (const u of urls) counts.set(groupOf(u), (counts.get(groupOf(u)) ?? 0) + 1);
     const byGroup = [...counts.entries()].map(([group, count]) => ({ group, count })).sort((a, b) => b.count - a.count);
-    return { top, sampledMs: Math.round(top.reduce((a, b) => a + b.ms, 0)), modules: { count: urls.filter((u) => !u.startsWith('node:')).length, byGroup } };
+    return { top, sampledMs: Math.round(top.reduce((a, b) => a + b.ms, 0)), modules: { count: urls.length, byGroup } };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
