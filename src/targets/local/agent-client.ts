@@ -17,6 +17,13 @@ import type { DeployRequest, LocalDeployResult, LocalTargetStatus } from './envi
 import type { RequestRecord } from './proxy.js';
 import { sleep } from './sleep.js';
 
+/**
+ * Node flags of the agent process. A young generation of at most 2 MiB stays in the CPU's cache: the proxy's
+ * garbage is short-lived, and with V8's default (it grows to 16 MiB while the agent loads its modules) the proxy
+ * spent about a quarter more CPU per request (bench/proxy-throughput.bench.js).
+ */
+export const AGENT_NODE_FLAGS = ['--max-semi-space-size=2'];
+
 /** Whole-agent status: every environment it serves. */
 export interface AgentStatus {
   pid: number;
@@ -185,7 +192,7 @@ export async function ensureAgent(stateDir: string, projectDir: string, options:
   const fd = openSync(paths.log, 'a', 0o600);
   let exitCode: number | null | undefined;
   try {
-    const child = spawn(process.execPath, [entry, '--project', projectDir, '--state', stateDir], {
+    const child = spawn(process.execPath, [...AGENT_NODE_FLAGS, entry, '--project', projectDir, '--state', stateDir], {
       cwd: projectDir, detached: true, stdio: ['ignore', fd, fd], env: process.env,
     });
     child.once('exit', (code) => (exitCode = code));
