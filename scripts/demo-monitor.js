@@ -14,7 +14,7 @@ import { Agent, request } from 'undici';
 const bin = fileURLToPath(new URL('../bin/runway.js', import.meta.url));
 const color = process.stdout.isTTY && !process.env.NO_COLOR;
 const bold = (s) => (color ? `\x1b[1m${s}\x1b[0m` : s);
-const MONITOR = '    monitor: { for: 30s, every: 500ms, window: 5s, minRequests: 20, errorRate: "< 1%", p95: "< 500ms", failureLimit: 2, onBreach: rollback }\n';
+const MONITOR = '    monitor: { for: 10s, every: 500ms, window: 5s, minRequests: 20, errorRate: "< 1%", p95: "< 500ms", failureLimit: 2, onBreach: rollback }\n';
 
 /** Runs the monitoring demo in `dir`; `runway(args, expectedCode)` runs the CLI there synchronously. */
 export async function demoMonitor(runway, dir) {
@@ -23,7 +23,7 @@ export async function demoMonitor(runway, dir) {
   const git = (...args) => spawnSync('git', args, { cwd: dir, stdio: 'ignore' });
   const edit = (file, change) => writeFileSync(join(dir, file), change(readFileSync(join(dir, file), 'utf8')));
 
-  say('production gets a monitor: the first 30 s of its own traffic decide (error rate < 1 %, p95 < 500 ms)');
+  say('production gets a monitor: the first 10 s of its own traffic decide (error rate < 1 %, p95 < 500 ms)');
   edit('runway.yaml', (yaml) => yaml.replace(/^( {2}production:\n)/m, `$1${MONITOR}`));
   process.stdout.write(MONITOR);
 
@@ -71,16 +71,21 @@ export async function demoMonitor(runway, dir) {
   return failures;
 }
 
-// The production URL from `runway status --json`.
-function productionUrl(dir) {
+/** One environment of `runway status --json` in `dir` (release, url, …). */
+export function environmentStatus(dir, environment) {
   const r = spawnSync(process.execPath, [bin, 'status', '--json'], { cwd: dir, encoding: 'utf8', env: demoEnv() });
-  const env = JSON.parse(r.stdout).environments.find((e) => e.environment === 'production');
-  if (!env?.url) throw new Error('demo: production has no URL; promote v1 first');
-  return env.url;
+  return JSON.parse(r.stdout).environments.find((e) => e.environment === environment);
 }
 
-// The CLI in the demo project, without blocking this process (its progress shows on stderr).
-function runAsync(dir, args) {
+// The production URL; production serves v1 by now.
+function productionUrl(dir) {
+  const url = environmentStatus(dir, 'production')?.url;
+  if (!url) throw new Error('demo: production has no URL; promote v1 first');
+  return url;
+}
+
+/** The CLI in the demo project, without blocking this process (its progress shows on stderr); resolves to its code and stdout. */
+export function runAsync(dir, args) {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [bin, ...args], { cwd: dir, env: demoEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
     let stdout = '';
@@ -94,8 +99,8 @@ function demoEnv() {
   return { ...process.env, RUNWAY_ACTOR: 'demo@runway.local', NO_COLOR: color ? '' : '1' };
 }
 
-// GET `url` about `rate` times per second until stop(); counts answers as `<release> <status>`.
-function startTraffic(url, rate) {
+/** GETs `url` about `rate` times per second until stop(), which resolves to the answers counted as `<release> <status>`. */
+export function startTraffic(url, rate) {
   const dispatcher = new Agent({ connections: 8, keepAliveTimeout: 10_000 });
   const seen = {};
   const pending = new Set();

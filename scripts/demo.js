@@ -4,14 +4,17 @@
 // PostgreSQL database with a backup first, when the server binaries are installed — and promotes it to
 // production. Then a v2 with a new migration and a broken dashboard fails its checks on staging: rolled back
 // automatically, its database restored from the backup, promotion refused. A v3 passes its smoke checks but
-// degrades under load: the production monitor catches it on live traffic and rolls it back. It ends with
-// `runway status`, the evidence paths and `runway evidence verify`.
+// degrades under load: the production monitor catches it on live traffic and rolls it back. Then production
+// requires a signed approval and a rehearsed rollback: v4's promotion is refused until `runway rehearse staging`
+// and a second person's SSH-signed approval (the starter's own is refused); a freeze refuses it again and an allowed
+// override promotes it. It ends with `runway status`, the evidence paths and `runway evidence verify`.
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDemoDatabase } from './demo-database.js';
+import { demoGovernance } from './demo-governance.js';
 import { demoMonitor } from './demo-monitor.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -27,12 +30,13 @@ function say(text) {
   process.stdout.write(`\n${bold(`━━ ${text}`)}\n`);
 }
 
-/** Runs a command in the demo repo, showing it; checks its exit code. */
-function sh(cmd, args, expectCode = 0) {
+/** Runs a command in the demo repo, showing it (with the variables of `extraEnv`); checks its exit code. */
+function sh(cmd, args, expectCode = 0, extraEnv = {}) {
   if (interrupted) return null;
-  const shown = cmd === process.execPath ? ['runway', ...args.slice(1)] : [cmd, ...args];
+  const shown = [...Object.entries(extraEnv).map(([k, v]) => `${k}=${v}`),
+    ...(cmd === process.execPath ? ['runway', ...args.slice(1)] : [cmd, ...args])].map(quoted);
   process.stdout.write(`${bold('$')} ${shown.join(' ')}\n`);
-  const env = { ...process.env, RUNWAY_ACTOR: 'demo@runway.local', NO_COLOR: color ? '' : '1' };
+  const env = { ...process.env, RUNWAY_ACTOR: 'demo@runway.local', NO_COLOR: color ? '' : '1', ...extraEnv };
   const r = spawnSync(cmd, args, { cwd: dir, stdio: ['ignore', 'inherit', 'inherit'], env });
   if (r.status !== expectCode) {
     failures++;
@@ -43,7 +47,12 @@ function sh(cmd, args, expectCode = 0) {
   return r.status;
 }
 
-const runway = (args, code = 0) => sh(process.execPath, [bin, ...args], code);
+// An argument as a shell would need it typed.
+function quoted(arg) {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `"${arg.replace(/["\\$`]/g, '\\$&')}"`;
+}
+
+const runway = (args, code = 0, env = {}) => sh(process.execPath, [bin, ...args], code, env);
 const git = (...args) => spawnSync('git', args, { cwd: dir, stdio: 'ignore' });
 
 // Ctrl-C or SIGTERM stops what the demo started (the agent and its apps, the database server), then ends by the
@@ -115,6 +124,7 @@ const v2 = spawnSync('git', ['rev-parse', '--short=7', 'HEAD'], { cwd: dir, enco
 runway(['promote', 'staging', 'production', '--release', v2], 3);
 
 failures += await demoMonitor((args, code = 0) => runway(args, code), dir);
+failures += await demoGovernance(runway, dir);
 
 say('where things stand');
 runway(['status']);
