@@ -73,9 +73,10 @@ describe('runway runbook', () => {
     await runbook('--out', 'RUNBOOK.md');
     const yesterday = addDays(today, -1);
     writeFileSync(join(dir, 'RUNBOOK.md'), read().replace(/last_reviewed: .+/, `last_reviewed: ${yesterday}`).replace(/expires: .+/, `expires: ${addDays(yesterday, 30)}`));
+    // a key the runbook does not show leaves the file as it is
     writeFileSync(join(dir, 'runway.yaml'), `${YAML}state: { url: postgres://db.test/runway }\n`);
     const kept = await runbook('--out', 'RUNBOOK.md');
-    expect(kept.out).toContain(`wrote RUNBOOK.md · last_reviewed ${yesterday} (kept: text unchanged) · expires ${addDays(yesterday, 30)}`);
+    expect(kept.out).toContain(`unchanged: RUNBOOK.md · last_reviewed ${yesterday} (kept: text unchanged) · expires ${addDays(yesterday, 30)}`);
     const reviewed = await runbook('--out', 'RUNBOOK.md', '--reviewed', '--json');
     expect(JSON.parse(reviewed.out)).toMatchObject({ file: 'RUNBOOK.md', written: true, keptReview: false, frontMatter: { last_reviewed: today } });
   });
