@@ -74,6 +74,17 @@ describe('renderReport', () => {
     expect(md).toContain("- How: the platform's history, 2.4s until traffic was on it");
   });
 
+  it("says what the old version's drain finished and closed on a local deploy", () => {
+    const drain = { releaseId: 'v1', requests: { drained: 3, closed: 0 }, streams: { drained: 0, closed: 1 },
+      websockets: { drained: 1, closed: 2 }, waitedMs: 30_000, deadlineMs: 30_000 };
+    const step = (details: Record<string, unknown>) => ({ index: 1, name: 'deploy', kind: 'deploy', status: 'successful' as const, attempts: 1, details });
+    const md = renderReport({ ...base, steps: [step({ handle: { target: 'local', id: 'v2', details: { drain } } })] }, []);
+    expect(md).toContain('- deploy: local `v2` · drain of the old version: 3 requests, 1 WebSocket finished; 1 stream, 2 WebSockets closed at the 30.0s deadline\n');
+    const quiet = { ...drain, requests: { drained: 0, closed: 0 }, streams: { drained: 0, closed: 0 }, websockets: { drained: 0, closed: 0 } };
+    expect(renderReport({ ...base, steps: [step({ handle: { target: 'local', id: 'v2', details: { drain: quiet } } })] }, []))
+      .toContain('- deploy: local `v2` · drain of the old version: nothing was open\n');
+  });
+
   it('says "none" where nothing happened and leaves out escalation', () => {
     const md = renderReport({
       ...base, outcome: 'successful', finishedAt: undefined, migrations: [], rollbackTrigger: undefined, rolledBackTo: undefined,

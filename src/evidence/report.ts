@@ -123,13 +123,33 @@ function monitoring(list: StepResult[]): string[] {
 // The platform handles the run's deploy and rollback steps received (target, id, URL, artifact), or "none".
 function deployments(list: RunRecord['steps']): string {
   const rows = list.flatMap((s) => {
-    const handle = s.details?.handle as { target?: string; id?: string; url?: string; artifact?: string } | undefined;
+    const handle = s.details?.handle as { target?: string; id?: string; url?: string; artifact?: string; details?: { drain?: unknown } } | undefined;
     if (!handle?.id) return [];
     const artifact = (s.details?.artifact as string | undefined) ?? handle.artifact;
+    const drained = drainText(handle.details?.drain);
     return [`- ${cell(s.name)}: ${handle.target ?? 'target'} ${code(handle.id)}${handle.url ? ` at ${handle.url}` : ''}` +
-      `${artifact ? ` · artifact ${code(artifact)}` : ''}`];
+      `${artifact ? ` · artifact ${code(artifact)}` : ''}${drained ? ` · ${drained}` : ''}`];
   });
   return rows.length ? rows.join('\n') : 'none';
+}
+
+type Tally = { drained?: number; closed?: number };
+const FLOWS = [['requests', 'request', 'requests'], ['streams', 'stream', 'streams'], ['websockets', 'WebSocket', 'WebSockets']] as const;
+
+// What the old version's drain did (a local target's deploy records it): finished on their own, closed at the deadline.
+function drainText(value: unknown): string | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const drain = value as Record<string, Tally | number | undefined>;
+  const list = (which: keyof Tally) => FLOWS
+    .map(([field, one, many]) => [((drain[field] as Tally | undefined)?.[which]) ?? 0, one, many] as const)
+    .filter(([n]) => n > 0)
+    .map(([n, one, many]) => `${n} ${n === 1 ? one : many}`)
+    .join(', ');
+  const finished = list('drained');
+  const closed = list('closed');
+  const deadline = typeof drain.deadlineMs === 'number' ? ` ${formatMs(drain.deadlineMs)}` : '';
+  return `drain of the old version: ${finished ? `${finished} finished` : 'nothing was open'}` +
+    `${closed ? `; ${closed} closed at the${deadline} deadline` : ''}`;
 }
 
 // Rollback trigger and target, how traffic moved and how long it took, or "none".
