@@ -2,19 +2,24 @@
  * End to end: `runway mcp` from the built CLI (`node bin/runway.js mcp`) in a temp copy of the example app, driven
  * by the MCP SDK's own Client over StdioClientTransport. Tools and resources are listed; status, plan and history
  * answer as the CLI does; a deploy to staging on the local target sends progress notifications and runs as actor
- * kind agent; a promotion to production is refused until a person approves, then runs; a rollback rehearsal runs;
+ * kind agent; a promotion to production is refused until a person approves with an SSH-signed approval (real
+ * ssh-keygen), then runs; a rollback rehearsal runs;
  * a made-up secret printed by a step is
  * in no result, notification or resource, and stdout carries nothing but protocol messages.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { secretForms } from '../../src/secrets/encodings.js';
 import { BIN, makeProject, type TestProject } from './project.js';
 
 const SECRET = 'made-up/mcp+s3cret!@%=77q';
-const PRODUCTION_APPROVALS = '    approvals: { required: 1 }\n';
+const PRODUCTION_APPROVALS = '    approvals: { required: 1, signatures: required, allowedSigners: ops/allowed_signers }\n';
 // A step that prints the actor kind it runs under and a secret it was given.
 const WHOAMI = "console.log('kind ' + process.env.RUNWAY_ACTOR_KIND + ' key ' + process.env.SHOP_API_KEY);\n";
 
@@ -24,6 +29,7 @@ describe('runway mcp over stdio (shop-dashboard)', { timeout: 300_000 }, () => {
   let p: TestProject;
   let client: Client;
   let stderr = '';
+  let keys = '';
   const seen: string[] = [];
   const protocolErrors: Error[] = [];
 
@@ -45,7 +51,12 @@ describe('runway mcp over stdio (shop-dashboard)', { timeout: 300_000 }, () => {
         .replace(/\npipeline:\n/, '\npipeline:\n  - run: node whoami.cjs\n'),
     });
     p.write('whoami.cjs', WHOAMI);
-    p.commit('a step that says who runs it');
+    // the approver's SSH key, and the repository's allowed-signers file naming it
+    keys = mkdtempSync(join(tmpdir(), 'runway-mcp-keys-'));
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'lead', '-f', join(keys, 'lead')]);
+    mkdirSync(join(p.dir, 'ops'), { recursive: true });
+    writeFileSync(join(p.dir, 'ops', 'allowed_signers'), `lead@acme.test namespaces="runway-approval" ${readFileSync(join(keys, 'lead.pub'), 'utf8').trim()}\n`);
+    p.commit('a step that says who runs it; who may sign approvals');
     const transport = new StdioClientTransport({
       command: process.execPath, args: [BIN, 'mcp'], cwd: p.dir, stderr: 'pipe',
       // RUNWAY_ACTOR_KIND=human here: the server runs its tools as agent whatever the client's environment says
@@ -59,6 +70,7 @@ describe('runway mcp over stdio (shop-dashboard)', { timeout: 300_000 }, () => {
   afterAll(async () => {
     await client?.close();
     await p?.cleanup();
+    if (keys) rmSync(keys, { recursive: true, force: true });
   });
 
   it('lists the tools (no approve tool) and the runbook and report resources', async () => {
@@ -128,17 +140,26 @@ describe('runway mcp over stdio (shop-dashboard)', { timeout: 300_000 }, () => {
     await expect(client.readResource({ uri: 'runway://reports/staging/no-such-run' })).rejects.toThrow(/no evidence bundle of run no-such-run in staging/);
   });
 
-  it('a promotion to production is refused (exit code 3) until a person approves, then runs; evidence verifies', async () => {
+  it('a promotion to production is refused (exit code 3) until a person approves with a signed approval, then runs; evidence verifies', async () => {
     const refused = await call('promote', { from: 'staging', to: 'production' });
     expect(refused.isError).toBe(true);
     expect(refused.text).toMatch(/refused: release \w{7}-\w{8} is not approved for production: 1 more approval \(0 of 1\)/);
     expect(refused.text).toContain('exit code 3 (locked or refused)');
     const release = /refused: release (\w{7}-\w{8})/.exec(refused.text)![1]!;
-    const approved = await p.runway(['approve', 'production', '--release', release], { env: { RUNWAY_ACTOR: 'lead@acme.test', RUNWAY_ACTOR_KIND: 'human' } });
+    const person = { env: { RUNWAY_ACTOR: 'lead@acme.test', RUNWAY_ACTOR_KIND: 'human' } };
+    const unsigned = await p.runway(['approve', 'production', '--release', release], person);
+    expect(unsigned.code, unsigned.stderr).toBe(3);
+    expect((await call('promote', { from: 'staging', to: 'production' })).isError).toBe(true);
+    const approved = await p.runway(['approve', 'production', '--release', release, '--sign', join(keys, 'lead')], person);
     expect(approved.code, approved.stderr).toBe(0);
-    const promoted = await call('promote', { from: 'staging', to: 'production' });
+    expect(approved.stdout).toContain('(signed by lead@acme.test, key ED25519 SHA256:');
+    const promoted = await call('promote', { from: 'staging', to: 'production', json: true });
     expect(promoted.isError, promoted.text).toBe(false);
     expect(promoted.text).toContain(`successful · promote production · release ${release}`);
+    // the run's evidence names the verified signer
+    const run = JSON.parse(promoted.text.slice(promoted.text.indexOf('{'), promoted.text.lastIndexOf('}') + 1));
+    expect(run.actor).toBe('agent@runway.test');
+    expect(run.governance.approvals.counted).toEqual([expect.objectContaining({ who: 'lead@acme.test', signed: true, key: expect.stringMatching(/^ED25519 SHA256:/) })]);
     const verify = await call('evidence_verify');
     expect(verify.isError, verify.text).toBe(false);
     expect(verify.text).toMatch(/evidence: \d+ bundles? verified, 0 problems/);
