@@ -1,67 +1,19 @@
 // Lock latency: how long taking and releasing an environment lock costs (acquire + release), on the shared store
 // (a temporary PostgreSQL 15 on loopback, session advisory lock + lock row) and on the embedded SQLite store
 // (one write transaction for the lock row; a fresh store also opens and checks the database). Writes bench/results/lock-latency.json.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sqliteStore } from '../dist/store/sqlite.js';
 import { postgresStore } from '../dist/store/postgres.js';
+import { startPostgres } from './postgres-server.js';
 import { mdTable, percentile, writeResult } from './result.js';
 
 const SHARED_ROUNDS = 1000;
 const EMBEDDED_ROUNDS = 100;
 const EMBEDDED_COLD_ROUNDS = 20;
 const WARMUP = 10;
-
-// A free loopback port.
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-// Runs a server binary, as the postgres user when we are root (initdb refuses root).
-function asPostgres(bin, args) {
-  const root = process.getuid?.() === 0;
-  const r = root ? spawnSync('runuser', ['-u', 'postgres', '--', bin, ...args], { encoding: 'utf8' }) : spawnSync(bin, args, { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${bin} ${args.join(' ')} failed: ${r.stderr || r.stdout}`);
-}
-
-// Starts a throwaway PostgreSQL server (same way as test/support/postgres.ts); returns its URL and stop().
-async function startPostgres() {
-  const bindir = execFileSync('pg_config', ['--bindir'], { encoding: 'utf8' }).trim();
-  if (!existsSync(join(bindir, 'initdb'))) throw new Error(`initdb not found in ${bindir} (apt-get install postgresql-15)`);
-  const base = mkdtempSync(join(tmpdir(), 'runway-bench-pg-'));
-  if (process.getuid?.() === 0) {
-    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }));
-    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }));
-    chownSync(base, uid, gid);
-  }
-  chmodSync(base, 0o700);
-  const data = join(base, 'data');
-  asPostgres(join(bindir, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync']);
-  const port = await freePort();
-  const o = `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${base} -c fsync=off`;
-  asPostgres(join(bindir, 'pg_ctl'), ['-D', data, '-o', o, '-l', join(base, 'server.log'), '-w', '-t', '60', 'start']);
-  return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    stop() {
-      try {
-        asPostgres(join(bindir, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);
-      } finally {
-        rmSync(base, { recursive: true, force: true });
-      }
-    },
-  };
-}
 
 // Times `rounds` lock + release cycles on one environment; returns milliseconds per cycle.
 async function measure(store, rounds) {
@@ -97,7 +49,7 @@ function summary(times) {
   return { rounds: times.length, p50: r(percentile(times, 50)), p99: r(percentile(times, 99)), mean: r(times.reduce((a, b) => a + b, 0) / times.length), max: r(Math.max(...times)) };
 }
 
-const server = await startPostgres();
+const server = await startPostgres({ settings: { fsync: 'off' } });
 const stateDir = mkdtempSync(join(tmpdir(), 'runway-bench-sqlite-'));
 let shared;
 let embedded;
