@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, formatIssue } from '../errors.js';
 import { parseConfig } from './load.js';
+import { issuesOf } from './issues.case.js';
 
 const HEAD = 'project: shop\nenvironments:\n  production:\n    target: { local: { start: node server.js } }\n';
-
-// Every issue of a failing parse, as `runway.yaml:line:col path: message`.
-function issuesOf(yaml: string): string[] {
-  try {
-    parseConfig(yaml, 'runway.yaml');
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).issues.map(formatIssue);
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('approvals: and freeze: of an environment', () => {
   it('parse with their defaults, and are absent unless written', () => {

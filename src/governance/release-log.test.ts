@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, formatIssue } from '../errors.js';
 import { parseConfig } from '../config/load.js';
 import type { RunRecord } from '../types.js';
 import { buildReleaseRecord, monitoringLinks, runValues } from './release-log.js';
 import { highlightsArgv, releaseHighlights } from './release-log-git.js';
+import { issuesOf } from '../config/issues.case.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'runway-release-log-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -117,17 +117,6 @@ describe('the release record of a run', () => {
     expect(runValues({ ...run, finishedAt: undefined }).finished).toBe(run.startedAt);
   });
 });
-
-// Every issue of a failing parse, as `runway.yaml:line:col path: message`.
-function issuesOf(yaml: string): string[] {
-  try {
-    parseConfig(yaml, 'runway.yaml');
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).issues.map(formatIssue);
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('releaseLog: in runway.yaml', () => {
   it('has defaults: every field, 20 highlights, no links, no journals', () => {
