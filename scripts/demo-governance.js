@@ -62,6 +62,7 @@ export async function demoGovernance(runway, dir) {
 
   say(`a second person approves${signing ? ', signed with their SSH key' : ''}`);
   runway(['approve', 'production', '--item', ITEM, '--comment', 'status page and support briefed', ...sign('lead')], 0, human(LEAD));
+  for (const name of ['lead', 'demo']) rmSync(join(keys, name), { force: true }); // the private keys are done with
   runway(['approvals', 'production']);
 
   say('an incident review freezes production: the promotion is refused again');
@@ -111,7 +112,7 @@ async function promoteUnderTraffic(dir, extra) {
 function showEvidence(dir, run, keys, signing) {
   const report = readFileSync(join(dir, run.evidence, 'report.md'), 'utf8');
   const sections = ['Approvals', 'Freeze Override'].map((name) => reportSection(report, name));
-  say(`the evidence: who approved (the verified signer) and who overrode the freeze — ${join(run.evidence, 'report.md')}`);
+  say(`the evidence: who approved${signing ? ' (the verified signer)' : ''} and who overrode the freeze — ${join(run.evidence, 'report.md')}`);
   process.stdout.write(`${sections.map((s) => s.trim()).filter(Boolean).join('\n\n')}\n`);
   const counted = run.governance?.approvals?.counted ?? [];
   let ok = sections.every(Boolean) && counted.some((c) => c.who === LEAD && c.signed === signing);
