@@ -53,7 +53,8 @@ export interface MonitorResult {
   durationMs: number;
   /** Milliseconds after the start when a breach decided the verdict early. */
   decidedAtMs?: number;
-  totals: { requests: number; errors: number; probes: number; crashes: number };
+  /** `maintenance`: requests the maintenance page answered, left out of every metric (only when there were some). */
+  totals: { requests: number; errors: number; probes: number; crashes: number; maintenance?: number };
   series: SeriesPoint[];
   evaluations: Array<{ t: number; requests: number; errorRate: number | null; p50: number | null; p95: number | null;
     p99: number | null; crashes: number | null; phases: Record<string, Phase> }>;
@@ -75,11 +76,13 @@ export async function runMonitor(options: MonitorRunOptions): Promise<MonitorRes
   const window = new MonitorWindow(start, spec.windowMs);
   const analysis = new MonitorAnalysis(spec);
   const evaluations: MonitorResult['evaluations'] = [];
-  const totals = { requests: 0, errors: 0, probes: 0, crashes: 0 };
+  const totals: MonitorResult['totals'] = { requests: 0, errors: 0, probes: 0, crashes: 0 };
   const background: Promise<unknown>[] = [];
   let sourceError: string | undefined;
 
+  let maintenance = 0;
   const onSample = (sample: RequestSample) => {
+    if (sample.maintenance) return void (maintenance += 1);
     window.record(now(), sample);
     totals.requests += 1;
   };
@@ -141,10 +144,13 @@ export async function runMonitor(options: MonitorRunOptions): Promise<MonitorRes
   const series = window.series(end);
   for (const point of series) totals.errors += point.errors;
   totals.crashes = crashes.lastKnown();
+  if (maintenance) totals.maintenance = maintenance;
+  const reasons = verdict === 'running' ? ['monitoring was cancelled before a verdict'] : [...judgement.reasons];
+  if (maintenance) reasons.push(`${maintenance} request${maintenance === 1 ? ' was' : 's were'} answered by the maintenance page and not counted (the environment was in maintenance)`);
   const result: MonitorResult = {
     environment: options.environment, releaseId: options.releaseId,
     verdict: verdict === 'running' ? 'cancelled' : verdict,
-    reasons: verdict === 'running' ? ['monitoring was cancelled before a verdict'] : judgement.reasons,
+    reasons,
     metrics: judgement.metrics, startedAt, finishedAt: new Date(wall()).toISOString(), durationMs: Math.round(end - start),
     totals, series, evaluations, spec,
   };

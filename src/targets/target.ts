@@ -48,7 +48,12 @@ export interface TargetCapabilities {
   monitor: readonly MonitorSource[];
   /** What is built once per release and promoted unchanged. */
   artifact: 'directory' | 'image' | 'command';
+  /** Maintenance mode: `proxy` (Runway's local proxy answers the page), or why the platform has no switch and what to do instead. */
+  maintenance?: 'proxy' | { none: string };
 }
+
+/** `runway maintenance <env> on|off` as a target applies it; `on: false` turns it off. */
+export interface MaintenanceRequest { on: boolean; message?: string; retryAfter: number; by: string }
 
 /** The platform's own identity of one deployment, stored with the release so any machine can roll back to it. */
 export interface DeploymentHandle {
@@ -220,6 +225,8 @@ export interface Target {
    * not declare, because its value cannot be checked.
    */
   flagNames?(ctx: TargetContext): Promise<string[]>;
+  /** Turns maintenance mode on or off (only when `capabilities.maintenance` is `proxy`); returns what now answers. */
+  maintenance?(ctx: TargetContext, request: MaintenanceRequest): Promise<{ applied: string }>;
   /** Stops serving the environment (the local target; hosted platforms keep serving). */
   stop?(ctx: TargetContext): Promise<void>;
 }

@@ -10,6 +10,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { localTargetSchema } from './definition.js';
 import type { Agent } from './agent.js';
 import type { DeployRequest } from './environment.js';
+import type { MaintenanceMode } from './maintenance.js';
 
 /** Header carrying the agent token. */
 export const TOKEN_HEADER = 'x-runway-token';
@@ -93,6 +94,15 @@ async function route(agent: Agent, req: IncomingMessage, res: ServerResponse): P
         return result;
       });
     }
+    case 'POST maintenance': {
+      const mode = parseMaintenance(await readJson(req));
+      if (typeof mode === 'string') return send(res, 400, { error: mode });
+      const env = agent.environment(name);
+      env.proxy.maintenance = mode ?? undefined;
+      agent.emit(mode ? `maintenance on (retry after ${mode.retryAfter} s)` : 'maintenance off', name);
+      await agent.persist();
+      return send(res, 200, { environment: name, maintenance: mode ?? null });
+    }
     case 'POST stop':
       return stream(res, async (log) => (await known?.stop(log), { stopped: true }));
     default:
@@ -156,6 +166,19 @@ function parseDeploy(body: unknown): DeployRequest | string {
   const env = (b.env ?? {}) as Record<string, unknown>;
   if (typeof env !== 'object' || Object.values(env).some((v) => typeof v !== 'string')) return 'env must map names to strings';
   return { release: { id: b.release.id, dir: b.release.dir }, config: config.data, env: env as Record<string, string> };
+}
+
+// Validates a maintenance body: `{ on: false }`, or `{ on: true, retryAfter, message?, by? }`; an error message for bad input.
+function parseMaintenance(body: unknown): MaintenanceMode | null | string {
+  const b = body as { on?: unknown; message?: unknown; retryAfter?: unknown; by?: unknown } | undefined;
+  if (typeof b?.on !== 'boolean') return 'on (true or false) is required';
+  if (!b.on) return null;
+  if (!Number.isInteger(b.retryAfter) || (b.retryAfter as number) < 0) return 'retryAfter must be a whole number of seconds';
+  if (b.message !== undefined && typeof b.message !== 'string') return 'message must be a string';
+  const mode: MaintenanceMode = { retryAfter: b.retryAfter as number, since: new Date().toISOString() };
+  if (b.message) mode.message = b.message;
+  if (typeof b.by === 'string') mode.by = b.by;
+  return mode;
 }
 
 // Reads a JSON request body (bounded).

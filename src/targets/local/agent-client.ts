@@ -102,8 +102,8 @@ export class AgentClient {
     });
   }
 
-  // A plain JSON call.
-  private async json<T>(method: 'GET' | 'POST', path: string, body?: unknown, timeoutMs = 30_000): Promise<T> {
+  /** One plain JSON call to the agent's API (an error answer throws). */
+  async json<T>(method: 'GET' | 'POST', path: string, body?: unknown, timeoutMs = 30_000): Promise<T> {
     const res = await this.call(method, path, body, timeoutMs);
     const parsed = (await res.body.json()) as T & { error?: string };
     if (res.statusCode !== 200) throw failure(res.statusCode, parsed.error ?? `status ${res.statusCode}`);

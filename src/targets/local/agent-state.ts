@@ -2,12 +2,13 @@
  * Files of the local agent under `<stateDir>/agent/`: `agent.json` (pid, port, token of the running agent),
  * `agent.lock` (one agent per project), `state.json` (what to bring back after a restart), `agent.log` and
  * `logs/<environment>/<release-id>.log`. Only non-secret data is written; env var values never are.
- * `state.json` holds each environment's live release and the version held warm for a rollback.
+ * `state.json` holds each environment's live release, the version held warm for a rollback and maintenance mode.
  */
 import { mkdir, open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocalTargetConfig } from '../../config/schema.js';
+import type { MaintenanceMode } from './maintenance.js';
 
 /** Paths of the agent's files for one state directory. */
 export interface AgentPaths {
@@ -70,6 +71,8 @@ export interface EnvironmentState {
   current?: CurrentRelease;
   /** The most recent version held warm (the previous live one). */
   warm?: WarmRelease;
+  /** Maintenance mode, kept across restarts until turned off. */
+  maintenance?: MaintenanceMode;
 }
 
 /** An app process group the agent started, so a later agent can clean up after a crash of this one. */

@@ -9,6 +9,7 @@ import { BodyScanner } from './body-framing.js';
 import { Exchange } from './exchange.js';
 import { connectionTokens, header, MAX_HEAD, parseRequestHead, plainResponse, requestFraming, upstreamRequestHead,
   type RequestHead } from './http1.js';
+import { maintenanceResponse } from './maintenance.js';
 import type { ProxyCore, RequestRecord } from './proxy-types.js';
 
 const HEAD_END = Buffer.from('\r\n\r\n');
@@ -78,12 +79,14 @@ export class ClientConnection {
   }
 
   /** Publishes the record of a finished request (nothing is built when nobody listens). */
-  record(releaseId: string, head: RequestHead, status: number, durationMs: number, at: number, error: string | undefined): void {
+  record(releaseId: string, head: RequestHead, status: number, durationMs: number, at: number, error: string | undefined,
+    maintenance = false): void {
     if (!this.core.recording) return;
     const q = head.target.indexOf('?');
     const record: RequestRecord = { environment: this.core.environment, releaseId, method: head.method,
       path: q < 0 ? head.target : head.target.slice(0, q), status, durationMs, at };
     if (error) record.error = error;
+    if (maintenance) record.maintenance = true;
     this.core.record(record);
   }
 
@@ -147,13 +150,14 @@ export class ClientConnection {
     const keepAlive = head.minor === 1 && !tokens.includes('close') && !this.ended;
     const body = new BodyScanner(framing);
     const target = this.core.live;
+    const maintenance = this.core.maintenance;
     this.idleSince = 0;
-    if (!target) {
-      this.record('', head, 503, 0, Date.now(), 'no live release');
+    if (maintenance || !target) {
+      this.record(target?.releaseId ?? '', head, 503, 0, Date.now(), maintenance ? undefined : 'no live release', Boolean(maintenance));
       // The request's body, if any, is not read: the connection closes after the answer.
       const close = !keepAlive || !body.done;
-      this.socket.write(plainResponse(503, 'Service Unavailable',
-        `503 Service Unavailable: environment ${this.core.environment} has no live release\n`, close), 'latin1');
+      this.socket.write(maintenance ? maintenanceResponse(maintenance, this.core.environment, head, close) : plainResponse(503,
+        'Service Unavailable', `503 Service Unavailable: environment ${this.core.environment} has no live release\n`, close), 'latin1');
       if (close) this.shut();
       else this.idleSince = performance.now();
       return;

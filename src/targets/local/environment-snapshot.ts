@@ -4,6 +4,7 @@
  */
 import { toMs } from '../../config/duration.js';
 import type { CurrentRelease, EnvironmentState, WarmRelease } from './agent-state.js';
+import type { MaintenanceMode } from './maintenance.js';
 import type { Version } from './version.js';
 
 /** The environment as the agent holds it. */
@@ -15,12 +16,14 @@ export interface EnvironmentView {
   remembered?: CurrentRelease;
   rememberedWarm?: WarmRelease;
   versions: Version[];
+  maintenance?: MaintenanceMode;
 }
 
 /** The environment's entry in state.json. */
 export function rememberedState(view: EnvironmentView): EnvironmentState {
   const state: EnvironmentState = {};
   if (view.port) state.port = view.port;
+  if (view.maintenance) state.maintenance = view.maintenance;
   const cur = view.current;
   if (cur && view.since) {
     state.current = { releaseId: cur.releaseId, dir: cur.dir, config: cur.config, since: view.since, envNames: cur.envNames };

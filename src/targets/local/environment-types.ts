@@ -1,4 +1,5 @@
 /** Types of the environment runtime shared with the agent's API and client. */
+import type { MaintenanceMode } from './maintenance.js';
 import type { TargetDeployResult, TargetStatus } from '../target.js';
 import type { AgentPaths } from './agent-state.js';
 import type { DrainReport } from './drain.js';
@@ -19,6 +20,8 @@ export interface LocalTargetStatus extends TargetStatus {
   /** Crash restarts over all versions still known. */
   restarts: number;
   port?: number;
+  /** Maintenance mode, while it is on (the proxy answers every request with the maintenance page). */
+  maintenance?: MaintenanceMode;
 }
 
 /** What an environment needs from the agent around it. */

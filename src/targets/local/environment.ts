@@ -45,6 +45,7 @@ export class EnvironmentRuntime {
     this.proxy = new ReverseProxy(name);
     this.versions = new VersionSet(name, hooks, this.proxy);
     this.port = saved?.port || undefined;
+    this.proxy.maintenance = saved?.maintenance;
   }
 
   /** Starts `request.release`, switches traffic to it once healthy, drains the old version, holds it warm. */
@@ -144,7 +145,7 @@ export class EnvironmentRuntime {
   /** Live release, the version held warm and the proxy port, for state.json. */
   snapshot(): EnvironmentState {
     return rememberedState({ port: this.port, current: this.current, since: this.since, remembered: this.remembered,
-      rememberedWarm: this.rememberedWarm, versions: this.versions.all() });
+      rememberedWarm: this.rememberedWarm, versions: this.versions.all(), maintenance: this.proxy.maintenance });
   }
 
   /** Process groups currently running. */
@@ -162,6 +163,7 @@ export class EnvironmentRuntime {
     const versions = this.releases();
     const status: LocalTargetStatus = { environment: this.name, versions, restarts: versions.reduce((n, v) => n + v.restarts, 0) };
     if (this.port) status.port = this.port;
+    if (this.proxy.maintenance) status.maintenance = this.proxy.maintenance;
     const cur = this.current;
     if (cur && this.since) {
       status.url = `http://${LOOPBACK}:${this.port}`;

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { ConfigError, StepError } from '../../errors.js';
 import type { Release } from '../../types.js';
 import type {
-  DeploymentHandle, HistoryEntry, PreflightResult, RollbackRequest, RollbackResult, Target, TargetContext, TargetDeployResult,
+  DeploymentHandle, HistoryEntry, MaintenanceRequest, PreflightResult, RollbackRequest, RollbackResult, Target, TargetContext, TargetDeployResult,
   TargetStatus, VersionInfo,
 } from '../target.js';
 import { localTarget, type LocalTargetConfig } from './definition.js';
@@ -66,6 +66,14 @@ export function createLocalTarget(options: LocalTargetOptions = {}): LocalTarget
       // What the old version's drain found (finished on their own / closed at the deadline) goes into the evidence.
       if (drain) handle.details = { drain };
       return { ...shared, handle };
+    },
+
+    async maintenance(ctx: TargetContext, request: MaintenanceRequest): Promise<{ applied: string }> {
+      const client = await agent(ctx);
+      await client.json('POST', `/v1/environments/${ctx.environment}/maintenance`, request);
+      return { applied: request.on
+        ? `the proxy of ${ctx.environment} answers every request with the maintenance page (503, Retry-After: ${request.retryAfter})`
+        : `the proxy of ${ctx.environment} forwards every request to the live release again` };
     },
 
     async history(ctx: TargetContext): Promise<HistoryEntry[]> {

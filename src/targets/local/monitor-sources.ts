@@ -16,6 +16,7 @@ export function localSources(client: AgentClient, environment: string, releaseId
         if (record.releaseId !== releaseId) return;
         const sample: RequestSample = { status: record.status, durationMs: record.durationMs };
         if (record.error) sample.error = record.error;
+        if (record.maintenance) sample.maintenance = true;
         onSample(sample);
       }, signal);
     },

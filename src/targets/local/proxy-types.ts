@@ -2,6 +2,7 @@
  * What the proxy's parts share: request records, the versions traffic goes to, and the open flows of each
  * version (requests, streams and WebSockets a drain waits for).
  */
+import type { MaintenanceMode } from './maintenance.js';
 import type { UpstreamPool } from './upstream-pool.js';
 
 /** One request seen by the proxy (for monitoring windows). Paths carry no query string. */
@@ -15,6 +16,8 @@ export interface RequestRecord {
   durationMs: number;
   error?: string;
   at: number;
+  /** Answered by the maintenance page, not by the app (monitors do not count it as an app error). */
+  maintenance?: true;
 }
 
 /** A version traffic can be sent to. */
@@ -49,5 +52,7 @@ export interface ProxyCore {
   readonly live: UpstreamEntry | undefined;
   /** True when someone listens to request records (they are not built otherwise). */
   readonly recording: boolean;
+  /** Maintenance mode: on while set, every request gets the maintenance page. */
+  readonly maintenance?: MaintenanceMode;
   record(record: RequestRecord): void;
 }

@@ -9,6 +9,7 @@
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { ClientConnection } from './client-connection.js';
+import type { MaintenanceMode } from './maintenance.js';
 import { LOOPBACK } from './ports.js';
 import type { Flow, ProxyCore, RequestRecord, Upstream, UpstreamEntry } from './proxy-types.js';
 import { UpstreamPool } from './upstream-pool.js';
@@ -23,6 +24,8 @@ const SWEEP_MS = 1000;
 /** Reverse proxy of one environment. */
 export class ReverseProxy implements ProxyCore {
   readonly environment: string;
+  /** Maintenance mode (see maintenance.ts): set, every new request is answered 503 with the page; unset, forwarded again. */
+  maintenance?: MaintenanceMode;
   private server?: Server;
   private current?: UpstreamEntry;
   private sweeper?: NodeJS.Timeout;
