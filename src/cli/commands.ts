@@ -50,6 +50,7 @@ const modules = {
   approve: () => import('./approve.js'),
   approvals: () => import('./approvals.js'),
   freeze: () => import('./freeze.js'),
+  maintenance: () => import('./maintenance.js'),
   mcp: () => import('./mcp.js'),
 } satisfies Record<string, () => Promise<CommandModule>>;
 
@@ -115,6 +116,8 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: "lift an environment's ad-hoc freezes (freeze windows of runway.yaml stay; --override-freeze passes them)" },
   { name: 'freezes', usage: '[options] <env>', load: modules.freeze,
     summary: 'whether an environment is frozen now, its freeze windows, its ad-hoc freezes and who may override them' },
+  { name: 'maintenance', usage: '[options] <env> [on|off]', load: modules.maintenance,
+    summary: 'maintenance mode: the environment answers every request with a 503 maintenance page (on), or serves again (off)' },
   { name: 'mcp', usage: '', load: modules.mcp,
     summary: 'serve this project to MCP clients (agents) over stdio: tools that run runway commands as actor kind agent, the runbook and run reports as resources' },
 ];

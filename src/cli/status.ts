@@ -4,6 +4,7 @@
  * app port and pid where the target runs versions itself (the local target).
  */
 import type { Command } from 'commander';
+import { maintenanceOf } from '../governance/maintenance-state.js';
 import { getLock, staleMessage } from '../store/locks.js';
 import { getRun, listEnvironments } from '../store/runs.js';
 import { targetKindOf } from '../targets/index.js';
@@ -25,10 +26,10 @@ export function register(program: Command, io: CliIO): void {
         return Promise.all(names.map(async (name) => {
           const rec = envs.find((e) => e.name === name);
           const lastRun = rec?.lastRun ? await getRun(db, rec.lastRun) : undefined;
-          return { name, rec, lastRun, lock: await getLock(db, name) };
+          return { name, rec, lastRun, lock: await getLock(db, name), maintenance: await maintenanceOf(db, name) };
         }));
       });
-      const rows = await Promise.all(recorded.map(async ({ name, rec, lastRun, lock }) => {
+      const rows = await Promise.all(recorded.map(async ({ name, rec, lastRun, lock, maintenance }) => {
         let live: TargetStatus | undefined;
         let targetError: string | undefined;
         try {
@@ -55,6 +56,7 @@ export function register(program: Command, io: CliIO): void {
           target: targetKindOf(ctx.loaded.config.environments[name]!.target as Record<string, unknown>) ?? null,
           handle: live?.current?.handle ?? null,
           platformChecks: live?.health ?? [],
+          maintenance: maintenance ?? null,
         };
       }));
       if (opts.json) return printJson(io, { project: ctx.loaded.config.project, environments: rows });
@@ -72,6 +74,7 @@ export function register(program: Command, io: CliIO): void {
           r.lock ? `${r.lock.stale ? 'stale ' : ''}run ${r.lock.runId} by ${r.lock.actor}` : '-',
         ]),
       ));
+      for (const r of rows) if (r.maintenance) io.out(paint(io, 'yellow', `! ${r.environment}: in maintenance since ${r.maintenance.since} by ${r.maintenance.by}\n`));
       for (const { name, lock } of recorded) if (lock?.stale) io.out(paint(io, 'yellow', `! ${name}: ${staleMessage(lock)}\n`));
       for (const r of rows) for (const check of r.platformChecks.filter((c) => !c.ok)) {
         io.out(paint(io, 'red', `! ${r.environment}: ${r.target} check ${check.name} is ${check.status}${check.output ? `: ${check.output}` : ''}\n`));

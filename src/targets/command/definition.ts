@@ -55,7 +55,8 @@ export const commandTarget = defineTarget({
   description: "The team's own deploy/status/history/rollback commands; ids and URLs read from their output (JSON path or regex).",
   schema: commandTargetSchema,
   effect: 'remote',
-  capabilities: { rollback: ['history', 'redeploy'], promote: false, monitor: ['probes', 'prometheus', 'json', 'command'], artifact: 'command' },
+  capabilities: { rollback: ['history', 'redeploy'], promote: false, monitor: ['probes', 'prometheus', 'json', 'command'], artifact: 'command',
+    maintenance: { none: 'the command target has no maintenance commands: run your platform\'s own switch, or deploy a release that serves a maintenance page' } },
   commands: ({ config }) => [
     { label: 'deploy', argv: ['/bin/sh', '-c', config.deploy.run], env: RELEASE_VARS },
     ...(config.status ? [{ label: 'status', argv: ['/bin/sh', '-c', config.status.run] }] : []),

@@ -35,7 +35,8 @@ export const flyTarget = defineTarget({
   description: 'Fly.io app through flyctl (image built once per release, rolling/bluegreen/canary deploys, rollback by redeploying an earlier image).',
   schema: flyTargetSchema,
   effect: 'remote',
-  capabilities: { rollback: ['history', 'redeploy'], promote: false, monitor: ['probes', 'prometheus', 'json', 'command'], artifact: 'image' },
+  capabilities: { rollback: ['history', 'redeploy'], promote: false, monitor: ['probes', 'prometheus', 'json', 'command'], artifact: 'image',
+    maintenance: { none: 'Fly.io has no maintenance switch a CLI can flip (flyctl has no maintenance command): deploy a release that serves a maintenance page, or put the switch in the app (a FLAG_ variable)' } },
   cli: { name: 'fly', install: 'curl -L https://fly.io/install.sh | sh (https://fly.io/docs/flyctl/install/)' },
   commands: ({ config, release, artifact }) => {
     const image = artifact ?? imageRef(config, release.id);
