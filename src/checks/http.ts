@@ -104,6 +104,12 @@ export async function readBody(body: AsyncIterable<Buffer>): Promise<{ text: str
   return { text: Buffer.concat(kept).toString('utf8'), bytes };
 }
 
+// The 503 of the local proxy's maintenance page (header `x-runway-maintenance: on`), unless the check expects a 503.
+function maintenancePage(spec: HttpCheckConfig, status: number, headers: Record<string, string | string[] | undefined>): boolean {
+  const expected = Array.isArray(spec.expect.status) ? spec.expect.status : [spec.expect.status];
+  return status === 503 && headers['x-runway-maintenance'] === 'on' && !expected.includes(503);
+}
+
 // Judges a response against `expect` and `under`; returns the problems found (none: successful).
 function judge(spec: HttpCheckConfig, status: number, text: string, latencyMs: number): string[] | { error: string } {
   const problems: string[] = [];
@@ -185,6 +191,11 @@ async function probe(ctx: CheckContext, raw: unknown): Promise<Verdict> {
     const { text, bytes } = await readBody(response.body);
     const latencyMs = Math.round(performance.now() - started);
     Object.assign(metadata, { latencyMs, status: response.statusCode, bodyBytes: bytes });
+    if (maintenancePage(spec, response.statusCode, response.headers)) {
+      metadata.maintenance = true;
+      return { phase: 'inconclusive', value: response.statusCode, metadata, message: `${spec.method} ${target.label} was answered by ` +
+        'the maintenance page: the environment is in maintenance and the app was not checked (runway maintenance <env> off)' };
+    }
     const verdict = judge(spec, response.statusCode, text, latencyMs);
     if (!Array.isArray(verdict)) return { phase: 'error', message: verdict.error, value: response.statusCode, metadata };
     if (verdict.length === 0) {

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { environmentSchema } from '../../config/schema.js';
+import { environmentSchema, httpCheckSchema } from '../../config/schema.js';
+import { httpCheck } from '../../checks/http.js';
 import { runMonitor } from '../../monitor/monitor.js';
 import { resolveMonitor } from '../../monitor/spec.js';
 import { startTraffic } from '../../monitor/fixtures.case.js';
@@ -69,6 +70,13 @@ describe('local target: maintenance mode', () => {
     const status = await target.status(ctx);
     expect(status.current).toMatchObject({ releaseId: v1.id, healthy: true });
     expect((status as { maintenance?: unknown }).maintenance).toMatchObject({ message: 'Database <upgrade> & "cleanup"', retryAfter: 90, by: 'ops@acme.test' });
+
+    // an http check through the proxy is told the page from the app: inconclusive, never failed; one expecting 503 passes
+    const checked = await httpCheck.run({ baseUrl: url, cwd: dir, env: {} }, httpCheckSchema.parse({ path: '/health' }));
+    expect(checked).toMatchObject({ phase: 'inconclusive', value: 503, metadata: { maintenance: true } });
+    expect(checked.message).toBe('GET /health was answered by the maintenance page: the environment is in maintenance and the app was not checked (runway maintenance <env> off)');
+    const expects503 = await httpCheck.run({ baseUrl: url, cwd: dir, env: {} }, httpCheckSchema.parse({ path: '/', expect: { status: 503 } }));
+    expect(expects503.phase).toBe('successful');
 
     // a monitor window over the maintenance page does not breach on its 503s
     const client = (await findAgent(stateDir))!;
