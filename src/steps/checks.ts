@@ -5,6 +5,7 @@ import { basename, dirname, isAbsolute } from 'node:path';
 import { runCheck } from '../checks/index.js';
 import type { PlannedCheck, PlannedStep } from '../engine/plan.js';
 import { withRunUrl } from '../engine/run-url.js';
+import { maintenanceChecks } from '../governance/maintenance-checks.js';
 import type { CheckResult, Release } from '../types.js';
 import { releaseWorkDir, stepEnv, type RunContext, type StepOutcome } from './step.js';
 import { nonInteractiveEnv } from '../exec/env.js';
@@ -32,7 +33,12 @@ export function checksDir(rc: RunContext, release: Release = rc.release): string
 export async function measureChecks(
   rc: RunContext, checks: PlannedCheck[], logFile: string, step?: PlannedStep, judged: Release = rc.release,
 ): Promise<CheckResult[]> {
-  const baseUrl = await environmentUrl(rc);
+  const behind = await maintenanceChecks(rc.ctx, rc.plan.environment, rc.signal);
+  if (behind) {
+    rc.ctx.reporter.output(`${behind.note}\n`);
+    await appendFile(logFile, `${new Date().toISOString()} ${behind.note}\n`);
+  }
+  const baseUrl = behind?.url ?? await environmentUrl(rc);
   const env = { ...nonInteractiveEnv(), ...rc.ctx.secretEnv, ...(step ? stepEnv(rc, step, judged) : {}) };
   const cwd = checksDir(rc, judged);
   const results: CheckResult[] = [];
