@@ -53,6 +53,20 @@ describe('runMonitor', () => {
     expect(result.decidedAtMs).toBeUndefined();
   });
 
+  it('leaves the maintenance page out: its 503s never breach, the rest is judged, the verdict counts what it left out', async () => {
+    // from second 2 on, half the requests are answered by the maintenance page (503, maintenance: true)
+    const mixed: Traffic = (second, i) => (second >= 2 && i % 2 === 0 ? { status: 503, durationMs: 0, maintenance: true } : { status: 200, durationMs: 12 });
+    const result = await harness(spec({ errorRate: '< 1%' }), mixed, 100);
+    expect(result.verdict).toBe('successful');
+    expect(result.totals.errors).toBe(0);
+    expect(result.totals.maintenance).toBeGreaterThan(300);
+    expect(result.totals.requests + result.totals.maintenance!).toBeGreaterThanOrEqual(990);
+    expect(result.reasons.at(-1)).toBe(`${result.totals.maintenance} requests were answered by the maintenance page and not counted (the environment was in maintenance)`);
+    // the same 503s without the mark are errors of the app
+    const unmarked = await harness(spec({ errorRate: '< 1%' }), (second, i) => ({ ...mixed(second, i), maintenance: undefined }), 100);
+    expect(unmarked.verdict).toBe('failed');
+  });
+
   it('an error-rate breach fails with the reason in the words of failureLimit, and stops early', async () => {
     // 5 % errors from second 3 on
     const faulty: Traffic = (second, i) => ({ status: second >= 3 && i % 20 === 0 ? 500 : 200, durationMs: 10 });

@@ -61,5 +61,6 @@ describe('isError', () => {
     expect(isError({ status: 200, durationMs: 1, error: 'upstream r1: ECONNRESET while streaming' })).toBe(true);
     expect(isError({ status: 404, durationMs: 1 })).toBe(false);
     expect(isError({ status: 200, durationMs: 1, error: 'client closed the connection' })).toBe(false);
+    expect(isError({ status: 503, durationMs: 0, maintenance: true })).toBe(false); // the maintenance page, not the app
   });
 });
