@@ -45,7 +45,7 @@ export const netlifyTarget = defineTarget({
   schema: netlifyTargetSchema,
   effect: 'remote',
   capabilities: { rollback: ['history', 'redeploy'], promote: false, monitor: ['probes', 'prometheus', 'json', 'command'], artifact: 'directory',
-    maintenance: { none: 'Netlify has no maintenance switch a CLI can flip: deploy a release that serves a maintenance page (a _redirects rule `/* /maintenance.html 503`), then roll back to the known-good release' } },
+    maintenance: { none: 'Netlify has no maintenance switch a CLI can flip: deploy a release that serves a maintenance page (its _redirects sending every path to it), then roll back to the known-good release' } },
   cli: { name: 'netlify', install: NETLIFY_INSTALL },
   commands: ({ config, release }) => [
     planned(deployCall(config, { id: release.id, dir: release.dir ?? '<release dir>' }, config.site ?? `<${NETLIFY_SITE_ENV}>`, toMs(config.timeout))),
