@@ -94,17 +94,17 @@ export async function execute(rc: RunContext, step: PlannedStep, result: StepRes
   Object.assign(result, {
     finishedAt: new Date().toISOString(),
     durationMs: Math.round(durationMs),
-    status: outcome.ok ? 'successful' : rc.signal.aborted || outcome.cancelled ? 'cancelled' : 'failed',
+    status: outcome.ok ? (outcome.skipped ? 'skipped' : 'successful') : rc.signal.aborted || outcome.cancelled ? 'cancelled' : 'failed',
     exitCode: outcome.exitCode,
     timedOut: outcome.timedOut,
-    error: outcome.error,
+    error: outcome.error ?? outcome.skipped,
     checks: outcome.checks,
     details: outcome.details,
   } satisfies Partial<StepResult>);
   const tries = step.attempts > 1 && !outcome.ok ? ` after ${result.attempts} attempts` : '';
   const final = result.status as StepResult['status'];
-  const status = final === 'successful' ? 'successful' : final === 'cancelled' ? 'cancelled' : step.continueOnError ? 'warning' : 'failed';
-  rc.ctx.reporter.taskEnd(label, status, durationMs, outcome.error ? `${outcome.error}${tries}` : undefined);
+  const status = final === 'successful' || final === 'skipped' || final === 'cancelled' ? final : step.continueOnError ? 'warning' : 'failed';
+  rc.ctx.reporter.taskEnd(label, status, durationMs, outcome.error ? `${outcome.error}${tries}` : outcome.skipped);
   return outcome;
 }
 

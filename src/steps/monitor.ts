@@ -21,6 +21,7 @@ import { checksDir, environmentUrl } from './checks.js';
 import { rollbackTarget } from './rollback.js';
 import { stepEnv, type RunContext, type StepOutcome } from './step.js';
 import { defineStep, type StepPlanInput } from './step-definition.js';
+import { maintenanceOf } from '../governance/maintenance-state.js';
 
 const PROGRESS_EVERY_MS = 5000;
 
@@ -35,6 +36,15 @@ export async function monitorStep(rc: RunContext, step: PlannedStep, logFile: st
     await appendFile(logFile, `${new Date().toISOString()} ${safe}\n`);
   };
   if (!rc.deployed) return { ok: false, error: 'a monitor step watches the release its run deployed: put it after the deploy step (runway monitor watches what is live)' };
+  // Behind a maintenance page no user reaches the app: there is nothing to judge, and "too few requests" must not
+  // roll a release back that its checks passed.
+  const maintenance = await ctx.store.use((db) => maintenanceOf(db, environment));
+  if (maintenance) {
+    const why = `not monitored: ${environment} is in maintenance since ${maintenance.since} by ${maintenance.by}, so no user traffic ` +
+      `reaches the release; watch it with \`runway monitor ${environment} --for <duration>\` after \`runway maintenance ${environment} off\``;
+    await note(why);
+    return { ok: true, skipped: why };
+  }
   // what a monitoring run uses (the monitor, hdr-histogram-js, notifications) loads when the step runs, not with the
   // step kinds the config schema lists
   const [{ runMonitor }, { probeSources }, { progressLine, verdictLines }, { notifyRun }] = await Promise.all([

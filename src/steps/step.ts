@@ -26,6 +26,8 @@ export interface RunContext {
 /** What one attempt of a step produced. */
 export interface StepOutcome {
   ok: boolean;
+  /** The step decided not to do its work, and why (recorded as skipped; `ok` must be true). */
+  skipped?: string;
   error?: string;
   exitCode?: number;
   timedOut?: boolean;

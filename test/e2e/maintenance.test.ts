@@ -1,7 +1,8 @@
 /**
  * End to end with the real CLI on the example app: maintenance mode on staging answers the maintenance page, a
  * deploy goes in behind it with its checks run against the app directly (no false failure from the page's 503s),
- * `runway status` shows it, and turning it off serves the new release at once.
+ * `runway status` shows it, its monitor step is skipped (no user traffic reaches the release, so nothing is judged
+ * and nothing rolls back), and turning it off serves the new release at once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { get, makeProject, statusOf, type TestProject } from './project.js';
@@ -9,7 +10,7 @@ import { get, makeProject, statusOf, type TestProject } from './project.js';
 describe('maintenance mode (shop-dashboard)', { timeout: 240_000 }, () => {
   let p: TestProject;
   beforeAll(() => {
-    p = makeProject();
+    p = makeProject({ config: (yaml) => yaml.replace(/(\n  staging:\n)/, '$1    monitor: { for: 2s, every: 250ms, minRequests: 1, onBreach: rollback }\n') });
   });
   afterAll(async () => {
     await p.cleanup();
@@ -33,6 +34,7 @@ describe('maintenance mode (shop-dashboard)', { timeout: 240_000 }, () => {
     expect(deploy.code, deploy.stderr).toBe(0);
     expect(deploy.stderr).toMatch(/staging is in maintenance since \S+ by e2e@runway\.test: checks go to the live release directly at http:\/\/127\.0\.0\.1:\d+, past the maintenance page/);
     expect(deploy.stderr).toMatch(/successful · deploy staging/);
+    expect(deploy.stderr).toMatch(/- \[\d+\/\d+\] monitor.* — not monitored: staging is in maintenance since \S+ by e2e@runway\.test, so no user traffic reaches the release/);
     expect((await get(`${url}/`)).status).toBe(503);
     const status = JSON.parse((await p.runway(['status', '--json'])).stdout) as { environments: { environment: string; maintenance: unknown }[] };
     expect(status.environments.find((e) => e.environment === 'staging')!.maintenance).toMatchObject({ message: 'Moving the database', retryAfter: 60 });
