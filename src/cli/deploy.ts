@@ -1,12 +1,9 @@
 /** `runway deploy <env>`: build (once) and run the environment's pipeline for the current commit. */
 import type { Command } from 'commander';
-import { checkRequires, executeRun, executeRunInLine } from '../engine/deploy.js';
-import { environmentConfig } from '../engine/context.js';
-import { resolveCurrentRelease } from '../engine/release.js';
+import { refuseWhileLocked, refuseWhileLockedIn } from '../engine/lock-refusal.js';
 import { ConfigError } from '../errors.js';
-import { findRelease } from '../store/releases.js';
 import type { CliIO } from './io.js';
-import { commandLine, finishRunOutput, interruptSignal, openFromCommand } from './project.js';
+import { commandLine, finishRunOutput, globalFlags, interruptSignal, openFromCommand } from './project.js';
 import { FREEZE_HELP, overrideFreezeOptions, overrideFrom } from './override-freeze.js';
 import { isAlreadyLive, printAlreadyLive, waitFrom, waitOption, WAIT_HELP } from './run-wait.js';
 
@@ -26,8 +23,17 @@ export function register(program: Command, io: CliIO): void {
     .addHelpText('after', `\nExit codes: 0 successful (or already live), 1 failed or rolled back, 2 bad input, 3 locked or refused.\n${WAIT_HELP}\n${FREEZE_HELP}`)
     .action(async (env: string, opts: DeployFlags, cmd: Command) => {
       const overrideFreeze = overrideFrom(opts);
+      const wait = waitFrom(opts.wait);
+      // a locked environment refuses the run before anything loads (--wait queues; an override is audited first)
+      const refuseLocked = !wait && !overrideFreeze;
+      if (refuseLocked) await refuseWhileLocked({ ...globalFlags(cmd), environment: env });
+      const [{ checkRequires, executeRun, executeRunInLine }, { environmentConfig }, { resolveCurrentRelease }, { findRelease }] = await Promise.all([
+        import('../engine/deploy.js'), import('../engine/context.js'), import('../engine/release.js'), import('../store/releases.js'),
+      ]);
       const ctx = await openFromCommand(cmd, io);
       environmentConfig(ctx, env);
+      // and before it builds a release, should another run have taken the lock since
+      if (refuseLocked) await refuseWhileLockedIn(ctx.store, env);
       const release = opts.release
         ? await ctx.store.use((db) => findRelease(db, opts.release!))
         : await resolveCurrentRelease(ctx, { allowDirty: opts.allowDirty });
@@ -35,7 +41,6 @@ export function register(program: Command, io: CliIO): void {
       await checkRequires(ctx, env, release);
       const interrupt = interruptSignal(io);
       try {
-        const wait = waitFrom(opts.wait);
         const run = {
           kind: 'deploy' as const, environment: env, release, command: commandLine(cmd), allowDirty: opts.allowDirty, signal: interrupt.signal,
           overrideFreeze,

@@ -1,7 +1,7 @@
 /** Shared plumbing of the run commands: open the project from the global flags, wire redaction and Ctrl-C. */
 import type { Command } from 'commander';
 import { formatMs } from '../config/duration.js';
-import { openProject, type ProjectContext } from '../engine/context.js';
+import type { ProjectContext } from '../engine/context.js';
 import { teeReporter } from '../engine/reporter.js';
 import { ExitError } from '../errors.js';
 import type { RunRecord } from '../types.js';
@@ -10,10 +10,17 @@ import { terminalReporter } from './reporter.js';
 
 /** Opens the project named by the global `--dir` / `--config` flags; every later output is redacted. */
 export async function openFromCommand(cmd: Command, io: CliIO, opts: { quiet?: boolean } = {}): Promise<ProjectContext> {
-  const g = cmd.optsWithGlobals() as { dir: string; config: string };
+  const g = globalFlags(cmd);
+  // the config, secrets and store modules load here, not with the command: a run refused early never needs them
+  const { openProject } = await import('../engine/context.js');
   const ctx = await openProject({ dir: g.dir, config: g.config, reporter: teeReporter(terminalReporter(io, opts), io.progress) });
   io.redact = (text) => ctx.redactor.redact(text);
   return ctx;
+}
+
+/** The global `--dir` and `--config` flags. */
+export function globalFlags(cmd: Command): { dir: string; config: string } {
+  return cmd.optsWithGlobals() as { dir: string; config: string };
 }
 
 /** The command line as typed, for the record. */

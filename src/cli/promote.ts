@@ -1,8 +1,8 @@
 /** `runway promote <from> <to>`: deploy to `<to>` the exact release that passed `<from>`. */
 import type { Command } from 'commander';
-import { promote } from '../engine/promote.js';
+import { refuseWhileLocked } from '../engine/lock-refusal.js';
 import type { CliIO } from './io.js';
-import { commandLine, finishRunOutput, interruptSignal, openFromCommand } from './project.js';
+import { commandLine, finishRunOutput, globalFlags, interruptSignal, openFromCommand } from './project.js';
 import { FREEZE_HELP, overrideFreezeOptions, overrideFrom } from './override-freeze.js';
 import { isAlreadyLive, printAlreadyLive, waitFrom, waitOption, WAIT_HELP } from './run-wait.js';
 
@@ -22,11 +22,15 @@ export function register(program: Command, io: CliIO): void {
     .addHelpText('after', `\nExit codes: 0 successful (or already live), 1 failed or rolled back, 2 bad input, 3 locked or refused.\n${WAIT_HELP}\n${FREEZE_HELP}`)
     .action(async (from: string, to: string, opts: PromoteFlags, cmd: Command) => {
       const overrideFreeze = overrideFrom(opts);
+      const wait = waitFrom(opts.wait);
+      // a locked <to> refuses the promotion before anything loads (--wait queues; an override is audited first)
+      if (!wait && !overrideFreeze) await refuseWhileLocked({ ...globalFlags(cmd), environment: to, alsoNamed: [from] });
+      const { promote } = await import('../engine/promote.js');
       const ctx = await openFromCommand(cmd, io);
       const interrupt = interruptSignal(io);
       try {
         const result = await promote(ctx, from, to, {
-          release: opts.release, command: commandLine(cmd), signal: interrupt.signal, wait: waitFrom(opts.wait), overrideFreeze,
+          release: opts.release, command: commandLine(cmd), signal: interrupt.signal, wait, overrideFreeze,
         });
         if (isAlreadyLive(result)) printAlreadyLive(io, result, opts.json);
         else finishRunOutput(io, result, opts.json);

@@ -9,6 +9,7 @@ import { didYouMean } from './suggest.js';
 import { formatPath, type PathSegment } from './positions.js';
 import type { RuleIssue } from './rules.js';
 import { credentialKind, excerpt, type KnownSecret } from './credential.js';
+import { isMapping } from './raw.js';
 
 type ZodIssue = z.core.$ZodIssue;
 type AnySchema = { _zod: { def: Record<string, unknown> & { type: string } }; description?: string };
@@ -152,9 +153,7 @@ function valueAt(data: unknown, path: PathSegment[]): unknown {
 }
 
 /** A plain mapping (not a list). */
-export function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isMapping };
 
 // The YAML-flavoured type of a value, as zod names expected types.
 function jsType(value: unknown): string {

@@ -4,7 +4,6 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
-import path from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { ConfigError, type ConfigIssue } from '../errors.js';
 import { configSchema, type Config } from './schema.js';
@@ -14,6 +13,9 @@ import { checkRules, type RuleIssue } from './rules.js';
 import { capQuoted, knownSecrets, scrubCredentials, valuesAsNames, type KnownSecret } from './credential.js';
 import { decodeConfigBytes, textProblem } from './source-text.js';
 import { nestingMessage, yamlIssues } from './yaml-errors.js';
+import { configLocation, MAX_ALIAS_COUNT, MAX_CONFIG_BYTES } from './raw.js';
+
+export { configLocation, MAX_CONFIG_BYTES } from './raw.js';
 
 /** A loaded, validated config and where it came from. */
 export interface LoadedConfig {
@@ -30,12 +32,6 @@ export interface LoadedConfig {
   /** sha256 hex of the canonical JSON of `config` (keys sorted). */
   digest: string;
 }
-
-/** Config files larger than this are refused before parsing. */
-export const MAX_CONFIG_BYTES = 1024 * 1024;
-
-/** YAML alias expansions allowed per file: plenty for anchors, too few for an alias bomb. */
-const MAX_ALIAS_COUNT = 100;
 
 /** Reads, parses and validates the config file `file` (default `runway.yaml`) in `dir`. Throws ConfigError. */
 export async function loadConfig(opts: { dir: string; file?: string }): Promise<LoadedConfig> {
@@ -60,15 +56,6 @@ export async function loadConfig(opts: { dir: string; file?: string }): Promise<
   const { text } = decoded;
   const config = parseConfig(text, label);
   return { config, file, label, projectDir, text, digest: configDigest(config) };
-}
-
-/** Where the config file is: absolute project dir and file, and the label used in messages. */
-export function configLocation(opts: { dir: string; file?: string }): { projectDir: string; file: string; label: string } {
-  const projectDir = path.resolve(opts.dir);
-  const file = path.resolve(projectDir, opts.file ?? 'runway.yaml');
-  const relative = path.relative(projectDir, file);
-  const label = relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
-  return { projectDir, file, label };
 }
 
 /** Options of parseConfig. */

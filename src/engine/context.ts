@@ -13,11 +13,11 @@ import { resolveSecrets, type EnvironmentSecrets } from '../secrets/resolve.js';
 import { execTools, type ToolRunner } from '../exec/tool.js';
 import type { Store } from '../store/db.js';
 import { selectStore } from '../store/select.js';
-import { interpolate } from '../config/interpolate.js';
 import { loadTarget, targetKindOf } from '../targets/index.js';
 import type { Target, TargetContext } from '../targets/target.js';
 import { resolveActor } from './actor.js';
 import { detectActorKind, type DetectedActorKind } from '../governance/policy.js';
+import { stateUrlOf } from './lock-refusal.js';
 import { trackStore } from './open-stores.js';
 import { memoryReporter, type Reporter } from './reporter.js';
 
@@ -145,8 +145,5 @@ export function environmentConfig(ctx: Pick<ProjectContext, 'loaded'>, environme
 
 /** The state store: RUNWAY_STATE_URL, else `state.url` (with ${{ vars.* }} resolved), else embedded SQLite. */
 function openStateStore(stateDir: string, config: LoadedConfig['config'], env: NodeJS.ProcessEnv): Store {
-  const url = config.state.url
-    ? interpolate(config.state.url, { vars: config.vars, runway: { project: config.project } }, 'state.url')
-    : undefined;
-  return trackStore(selectStore(stateDir, { state: { url } }, env));
+  return trackStore(selectStore(stateDir, { state: { url: stateUrlOf(config) } }, env));
 }

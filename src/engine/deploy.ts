@@ -5,11 +5,7 @@
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import { GateError } from '../errors.js';
-import { EvidenceBundle } from '../evidence/bundle.js';
-import { anchorRun } from '../evidence/anchor.js';
-import { recordRelease } from '../governance/release-log.js';
 import { describeSearched, presenceProblem } from '../secrets/resolve.js';
-import { finishRunNotifications, notifyRefusal, notifyRun, startRunNotifications } from '../notify/run-events.js';
 import { appendAudit } from '../store/audit.js';
 import { findArtifact, listDeployments } from '../store/deployments.js';
 import { targetBlock, targetDefinition } from '../targets/index.js';
@@ -18,12 +14,24 @@ import { finishRun, insertRun, listEnvironments, passedIn, setCurrent, setLastRu
 import { redactValue } from '../secrets/redact-value.js';
 import type { Release, RunKind, RunRecord } from '../types.js';
 import type { RunContext } from '../steps/step.js';
-import { applySteps, runGates } from './apply.js';
 import type { ProjectContext } from './context.js';
 import { newRunId } from './ids.js';
 import { buildLogPath } from './release.js';
+import { refuseWhileLockedIn } from './lock-refusal.js';
 import { alreadyLive, takeLock, type AlreadyLive, type WaitOptions } from './lock-wait.js';
 import { buildPlan, type Plan } from './plan.js';
+
+// What a run needs once it holds its lock (evidence, steps, notifications, the release log): loaded then, not
+// before, so a run refused at its lock never loads them
+const runMachinery = () => Promise.all([
+  import('../evidence/bundle.js'), import('../evidence/anchor.js'), import('../governance/release-log.js'),
+  import('../notify/run-events.js'), import('./apply.js'),
+]).then(([bundle, anchor, releaseLog, notify, apply]) => ({ ...bundle, ...anchor, ...releaseLog, ...notify, ...apply }));
+
+/** Tells the notification targets about a refusal (its module loads only when there is one). */
+async function notifyRefusal(...args: Parameters<typeof import('../notify/run-events.js').notifyRefusal>): Promise<void> {
+  return (await import('../notify/run-events.js')).notifyRefusal(...args);
+}
 
 export interface RunOptions {
   kind: RunKind;
@@ -78,13 +86,14 @@ export async function checkSecretsPresent(ctx: ProjectContext, environment: stri
 
 /**
  * What the plan needs to know beyond the config: the environment's URL as its target reports it (for
- * `${{ runway.url }}`) and the artifact built for the release on this target.
+ * `${{ runway.url }}`) and the artifact built for the release on this target. `url: false` leaves the URL to the
+ * run: a rollback asks its target once traffic is back (its steps fill in `${{ runway.url }}` then), not before.
  */
 export async function planFacts(ctx: ProjectContext, environment: string, release: Release,
-  opts: { askPlatform?: boolean } = {}): Promise<{ url?: string; artifact?: string }> {
+  opts: { askPlatform?: boolean; url?: boolean } = {}): Promise<{ url?: string; artifact?: string }> {
   const target = await ctx.target(environment);
   const artifact = await ctx.store.use((db) => findArtifact(db, release.id, target.kind));
-  return { url: await environmentUrlFor(ctx, environment, opts), artifact };
+  return { url: opts.url === false ? undefined : await environmentUrlFor(ctx, environment, opts), artifact };
 }
 
 /**
@@ -118,6 +127,8 @@ export function executeRunInLine(ctx: ProjectContext, opts: RunOptions, wait: Wa
 // The run itself: plan, lock (waiting in line when `wait` is given), record, apply, record, unlock.
 async function runUnderLock(ctx: ProjectContext, opts: RunOptions, wait?: WaitOptions): Promise<RunRecord | AlreadyLive> {
   const { environment, release } = opts;
+  // a lock another run took meanwhile refuses this one before it plans and asks its gates (an override is audited first)
+  if (!wait && !opts.overrideFreeze) await refuseWhileLockedIn(ctx.store, environment);
   await checkSecretsPresent(ctx, environment, release, opts.kind);
   ctx.useEnvironment(environment);
   const planNow = async () =>
@@ -141,6 +152,7 @@ async function runUnderLock(ctx: ProjectContext, opts: RunOptions, wait?: WaitOp
   // lock: one run per environment; a stale lock left by a dead runway is taken over (audited)
   const { lock, waitedFor } = await takeLock(ctx, environment, { runId: run.id, actor: ctx.actor, command: ctx.redactor.redact(opts.command) }, wait);
   const tookOver = lock.tookOver;
+  let machinery: Awaited<ReturnType<typeof runMachinery>>;
   try {
     if (wait) {
       const live = await alreadyLive(ctx, opts.kind, environment, release, waitedFor);
@@ -155,6 +167,7 @@ async function runUnderLock(ctx: ProjectContext, opts: RunOptions, wait?: WaitOp
         governance = await judge();
       }
     }
+    machinery = await runMachinery();
     await ctx.store.use(async (db) => {
       const current = (await listEnvironments(db)).find((e) => e.name === environment)?.currentRelease;
       run.previousRelease = current;
@@ -168,6 +181,7 @@ async function runUnderLock(ctx: ProjectContext, opts: RunOptions, wait?: WaitOp
     throw err;
   }
   if (tookOver) ctx.reporter.warn(`took over the stale lock of run ${tookOver.runId} (runway pid ${tookOver.pid} is gone); that run is recorded as abandoned`);
+  const { EvidenceBundle, applySteps, finishRunNotifications, notifyRun, runGates, startRunNotifications } = machinery;
   startRunNotifications(ctx, run);
   const bundle = await EvidenceBundle.create({ stateDir: ctx.stateDir, environment, runId: run.id, redact: (s) => ctx.redactor.redact(s) });
   run.evidence = relative(ctx.projectDir, bundle.dir);
@@ -203,6 +217,7 @@ async function runUnderLock(ctx: ProjectContext, opts: RunOptions, wait?: WaitOp
 /** Writes the evidence, the store records and the journal entry, and releases the lock. */
 async function record(ctx: ProjectContext, rc: RunContext): Promise<void> {
   const { run } = rc;
+  const { anchorRun, recordRelease } = await runMachinery();
   run.finishedAt = new Date().toISOString();
   // before finishRun, so the highlights start from the environment's known-good release before this run
   run.releaseLog = await recordRelease(ctx, run);

@@ -1,0 +1,117 @@
+/**
+ * The fast refusal of a run whose environment is locked, on the embedded store: it reads the lock the way the lock
+ * itself refuses (same message), says nothing when the lock is free, stale or the store not there yet, and a run
+ * refused this way records nothing — as a run refused at its lock never did.
+ */
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { usesDatabase } from '../db/rollback-database.js';
+import { LockError } from '../errors.js';
+import { listAudit } from '../store/audit.js';
+import type { HeldLock } from '../store/db.js';
+import { INSERT_LOCK_ROW } from '../store/locks.js';
+import { listRuns } from '../store/runs.js';
+import type { ProjectContext } from './context.js';
+import { executeRun } from './deploy.js';
+import { refuseWhileLocked, refuseWhileLockedIn, stateUrlOf } from './lock-refusal.js';
+import { resolveCurrentRelease } from './release.js';
+import { hasDatabase } from './rollback.js';
+import { runProject } from './run-project.case.js';
+
+const CONFIG = `project: shop
+environments:
+  staging:
+    target: { local: { start: node server.js } }
+  production:
+    target: { local: { start: node server.js } }
+pipeline:
+  - run: node -e ""
+`;
+
+// The message of the LockError a promise rejects with.
+async function refusal(promise: Promise<unknown>): Promise<string> {
+  const err = await promise.then(() => undefined, (e: unknown) => e);
+  expect(err).toBeInstanceOf(LockError);
+  return (err as LockError).message;
+}
+
+describe('refuseWhileLocked on the embedded store', { timeout: 120_000 }, () => {
+  const p = runProject({ 'runway.yaml': CONFIG });
+  let ctx: ProjectContext;
+  let held: HeldLock;
+  beforeAll(async () => {
+    expect((await p.run('staging')).outcome).toBe('successful');
+    ctx = await p.open();
+    held = await ctx.store.lock('staging', { runId: 'run-held', actor: 'holder@runway.test', command: 'runway deploy staging' });
+  });
+  afterAll(async () => {
+    await held?.release();
+    await ctx?.store.close();
+    p.cleanup();
+  });
+
+  it('refuses with the message the lock itself gives, before and after the store is open', async () => {
+    const atLock = await refusal(ctx.store.lock('staging', { runId: 'run-late', actor: 'late@runway.test', command: 'runway deploy staging' }));
+    expect(atLock).toMatch(/^staging is locked by run run-held \(started \S+ by holder@runway\.test on \S+, pid \d+: runway deploy staging\)$/);
+    expect(await refusal(refuseWhileLocked({ dir: p.dir, environment: 'staging' }))).toBe(atLock);
+    expect(await refusal(refuseWhileLockedIn(ctx.store, 'staging'))).toBe(atLock);
+  });
+
+  it('says nothing for a free environment, one the config lacks, or a project without a store', async () => {
+    await expect(refuseWhileLocked({ dir: p.dir, environment: 'production' })).resolves.toBeUndefined();
+    await expect(refuseWhileLocked({ dir: p.dir, environment: 'staging', alsoNamed: ['stagin'] })).resolves.toBeUndefined();
+    await expect(refuseWhileLockedIn(ctx.store, 'production')).resolves.toBeUndefined();
+    const fresh = runProject({ 'runway.yaml': CONFIG });
+    try {
+      await expect(refuseWhileLocked({ dir: fresh.dir, environment: 'staging' })).resolves.toBeUndefined();
+    } finally {
+      fresh.cleanup();
+    }
+  });
+
+  it('leaves a lock whose holder is gone to the run, which takes it over', async () => {
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
+    await ctx.store.use((db) => db.query(INSERT_LOCK_ROW, ['production', 'run-dead', 'dead@runway.test', hostname(), gone, 'runway deploy production', null, null]));
+    await expect(refuseWhileLocked({ dir: p.dir, environment: 'production' })).resolves.toBeUndefined();
+    await ctx.store.use((db) => db.query('delete from locks where environment = $1', ['production']));
+  });
+
+  it('a run refused because another holds the lock records no run and no audit entry', async () => {
+    const before = await ctx.store.use(async (db) => ({ runs: (await listRuns(db)).length, audit: (await listAudit(db, undefined, 1000)).length }));
+    const release = await resolveCurrentRelease(ctx);
+    const message = await refusal(executeRun(ctx, { kind: 'deploy', environment: 'staging', release, command: 'runway deploy staging' }));
+    expect(message).toMatch(/^staging is locked by run run-held /);
+    const after = await ctx.store.use(async (db) => ({ runs: (await listRuns(db)).length, audit: (await listAudit(db, undefined, 1000)).length }));
+    expect(after).toEqual(before);
+  });
+
+  it('reads state.url as the project opens it: ${{ vars.* }} and ${{ runway.project }} resolved', () => {
+    expect(stateUrlOf({ state: { url: 'postgres://u@${{ vars.HOST }}/${{ runway.project }}' }, vars: { HOST: 'db.internal' }, project: 'shop' }))
+      .toBe('postgres://u@db.internal/shop');
+    expect(stateUrlOf({ vars: {}, project: 'shop' })).toBeUndefined();
+  });
+});
+
+describe('hasDatabase', () => {
+  it('agrees with the database modules on which environments have a database', async () => {
+    const p = runProject({
+      'runway.yaml': `project: shop
+environments:
+  plain: { target: { local: { start: node s.js } } }
+  db: { target: { local: { start: node s.js } }, database: { url: DATABASE_URL } }
+  migrates: { target: { local: { start: node s.js } }, pipeline: [migrate, deploy] }
+  object: { target: { local: { start: node s.js } }, pipeline: [{ migrate: { dir: db } }, deploy] }
+pipeline: [deploy]
+`,
+    });
+    const ctx = await p.open();
+    try {
+      for (const env of ['plain', 'db', 'migrates', 'object']) expect(hasDatabase(ctx.loaded.config, env), env).toBe(usesDatabase(ctx, env));
+      expect(['plain', 'db', 'migrates', 'object'].map((env) => hasDatabase(ctx.loaded.config, env))).toEqual([false, true, true, true]);
+    } finally {
+      await ctx.store.close();
+      p.cleanup();
+    }
+  });
+});
