@@ -24,23 +24,32 @@ export interface GitState {
  * `ignore` lists files Runway writes itself (the journal), which never make the tree dirty.
  */
 export async function gitState(dir: string, ignore: string[] = []): Promise<GitState> {
-  let sha: string;
-  try {
-    sha = (await git(dir, ['rev-parse', '--verify', 'HEAD^{commit}'])).trim();
-  } catch {
+  // three questions side by side (each a git process): the commit and its subject, the branch, the tree's changes
+  const [head, branchOut, status] = await Promise.allSettled([
+    git(dir, ['log', '-1', '--format=%H%n%s', 'HEAD']),
+    git(dir, ['rev-parse', '--abbrev-ref', 'HEAD']),
+    git(dir, ['status', '--porcelain=v1', '-z', '--untracked-files=all']),
+  ]);
+  const [sha, subject = ''] = head.status === 'fulfilled' ? splitFirstLine(head.value.trim()) : [];
+  if (!sha || !/^[0-9a-f]{40,64}$/.test(sha)) {
     throw new ConfigError(
       `${dir} is not a git repository with a commit: a release is identified by its git commit — run \`git init && git add -A && git commit -m "first release"\``,
     );
   }
-  const subject = (await git(dir, ['log', '-1', '--format=%s', sha])).trim();
-  const branch = (await git(dir, ['rev-parse', '--abbrev-ref', 'HEAD']).catch(() => '')).trim() || undefined;
-  const status = await git(dir, ['status', '--porcelain=v1', '-z', '--untracked-files=all']);
-  const dirtyFiles = status
+  if (status.status === 'rejected') throw status.reason;
+  const branch = (branchOut.status === 'fulfilled' ? branchOut.value : '').trim() || undefined;
+  const dirtyFiles = status.value
     .split('\0')
     .filter(Boolean)
     .map((entry) => entry.slice(3))
     .filter((path) => path && !path.startsWith('.runway/') && !ignore.includes(path));
   return { sha, subject, branch, dirtyFiles };
+}
+
+// "sha\nsubject" → [sha, subject].
+function splitFirstLine(text: string): [string, string] {
+  const nl = text.indexOf('\n');
+  return nl < 0 ? [text, ''] : [text.slice(0, nl), text.slice(nl + 1).trim()];
 }
 
 /** Files of the working tree (tracked and untracked, not ignored), for a release built with --allow-dirty. */

@@ -5,8 +5,7 @@
  * it serves something else (or nothing healthy), that release is put back; when it serves it, nothing is done
  * and the answer names it and the earlier releases `--to` could go back to.
  */
-import { planDatabaseRollback, usesDatabase } from '../db/rollback-database.js';
-import { restorePlanStep } from '../db/restore-run.js';
+import type { Config } from '../config/schema.js';
 import { ConfigError, GateError } from '../errors.js';
 import { findRelease } from '../store/releases.js';
 import type { Db } from '../store/db.js';
@@ -101,13 +100,34 @@ export async function rollback(ctx: ProjectContext, environment: string, opts: R
   return runRollback(ctx, environment, target, current, opts);
 }
 
+/**
+ * True when `environment` has a database or migrates one: the same test as db/rollback-database's usesDatabase,
+ * made on the config alone so that a rollback without a database never loads the database modules (and pg).
+ */
+export function hasDatabase(config: Config, environment: string): boolean {
+  const env = config.environments[environment];
+  const pipeline = env?.pipeline ?? config.pipeline;
+  return Boolean(env?.database) || pipeline.some((s) => s === 'migrate' || (typeof s === 'object' && s.migrate !== undefined));
+}
+
+// The database side of a rollback (migrations to undo, the backup a restore would use), when there is a database.
+async function databasePart(ctx: ProjectContext, environment: string, target: Release, restore: boolean) {
+  if (!hasDatabase(ctx.loaded.config, environment)) return undefined;
+  const [{ planDatabaseRollback }, { restorePlanStep }] = await Promise.all([import('../db/rollback-database.js'), import('../db/restore-run.js')]);
+  const database = await planDatabaseRollback(ctx, environment, target, { restore });
+  return { database, restoreSteps: database.backup ? [restorePlanStep(1, database.backup.id)] : [] };
+}
+
 // Runs the rollback of `environment` to `target` (database plan, restore step, rollback step, checks).
 async function runRollback(ctx: ProjectContext, environment: string, target: Release, current: string | undefined, opts: RollbackOptions): Promise<RunRecord> {
   const restore = Boolean(opts.restoreDb) || ctx.loaded.config.environments[environment]?.rollback?.database === 'restore';
-  const database = usesDatabase(ctx, environment) ? await planDatabaseRollback(ctx, environment, target, { restore }) : undefined;
+  const part = await databasePart(ctx, environment, target, restore);
+  const database = part?.database;
   if (database) ctx.reporter.info(`database: ${database.note}`);
-  const base = buildPlan(ctx.loaded.config, environment, { kind: 'rollback', release: target, ...(await planFacts(ctx, environment, target)) });
-  const restoreSteps = database?.backup ? [restorePlanStep(1, database.backup.id)] : [];
+  // the URL is asked after the switch (the checks run against what the target says then), not before it
+  const facts = await planFacts(ctx, environment, target, { url: false });
+  const base = buildPlan(ctx.loaded.config, environment, { kind: 'rollback', release: target, ...facts });
+  const restoreSteps = part?.restoreSteps ?? [];
   const plan = {
     ...base,
     gates: [],
