@@ -8,6 +8,7 @@
 import { Command, CommanderError, Help } from 'commander';
 import { closeOpenStores } from '../engine/open-stores.js';
 import { RunwayError } from '../errors.js';
+import { commandEffect } from './command-effects.js';
 import { COMMANDS, type CommandEntry, type CommandModule } from './commands.js';
 import { processIO, type CliIO } from './io.js';
 import { runwayVersion } from './version.js';
@@ -64,6 +65,16 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   try {
     const entry = invokedCommand(buildProgram(io), argv);
     const program = buildProgram(io, entry && { entry, module: await entry.load() });
+    // the policy for automated actors judges a command that is not a run before its action (runs judge their steps)
+    const args = entry ? argv.slice(argv.indexOf(entry.name, 2)) : [];
+    const effect = commandEffect(args);
+    if (effect === 'local' || effect === 'remote' || effect === 'state') {
+      program.hook('preAction', async (_program, action) => {
+        const { dir, config } = action.optsWithGlobals() as { dir: string; config: string };
+        const { checkCommandPolicy } = await import('./command-policy.js');
+        await checkCommandPolicy({ args, effect, dir, config });
+      });
+    }
     await program.parseAsync(argv);
     return 0;
   } catch (err) {

@@ -5,7 +5,7 @@
  * CommonJS through require.cache). A bundle chunk counts as every source and package it holds, from esbuild's
  * metafile (dist/bundle/meta.json); the assertions are on those lists, never on timings.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -110,7 +110,7 @@ describe('runway --version and --help', () => {
       const help = run.stdout + run.stderr;
       for (const c of COMMANDS) expect(help, c.name).toMatch(new RegExp(`^  ${c.name}\\b`, 'm'));
       expect(loadedOf(run, COMMAND_DEPENDENCIES), args.join(' ')).toEqual([]);
-      const commandModules = run.own.filter((f) => f.startsWith('cli/') && !['cli/main.js', 'cli/commands.js', 'cli/io.js', 'cli/version.js'].includes(f));
+      const commandModules = run.own.filter((f) => f.startsWith('cli/') && !['cli/main.js', 'cli/commands.js', 'cli/command-effects.js', 'cli/io.js', 'cli/version.js'].includes(f));
       expect(commandModules, args.join(' ')).toEqual([]);
     }
   });
@@ -166,5 +166,52 @@ describe('read commands', () => {
     expect(history.code, history.stderr).toBe(0);
     // history asks no target, so not even the HTTP client loads
     expect(loadedOf(history, [...READ_FORBIDDEN, 'undici'])).toEqual([]);
+  });
+});
+
+describe('a run refused because another run holds the lock', () => {
+  it('reads the lock and exits 3 without the schema, the run machinery, targets or secrets', { timeout: 120_000 }, async () => {
+    const project = mkdtempSync(join(work, 'locked-'));
+    const go = join(project, 'go');
+    writeFileSync(join(project, 'runway.yaml'), `project: locked
+environments:
+  staging:
+    target:
+      command:
+        deploy: { run: "for i in $(seq 1200); do [ -f '${go}' ] && break; sleep 0.05; done" }
+        url: http://127.0.0.1:9/
+pipeline: [deploy]
+`);
+    writeFileSync(join(project, '.gitignore'), '.runway/\ngo\n');
+    const git = (...args: string[]) => spawnSync('git', ['-c', 'user.email=t@runway.test', '-c', 'user.name=t', ...args], { cwd: project });
+    git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'v1');
+    const env = { ...process.env, NO_COLOR: '1', RUNWAY_ACTOR: 'holder@runway.test' };
+    const holder = spawn(process.execPath, [BIN, 'deploy', 'staging'], { cwd: project, env, stdio: 'ignore' });
+    const exited = new Promise((resolve) => holder.on('close', resolve));
+    try {
+      // the holder's lock, as runway status shows it
+      let runId: string | undefined;
+      for (let i = 0; i < 600 && !runId; i++) {
+        const status = spawnSync(process.execPath, [BIN, 'status', '--json'], { cwd: project, env, encoding: 'utf8' });
+        const staging = status.status === 0
+          ? (JSON.parse(status.stdout) as { environments: Array<{ environment: string; lock?: { runId: string } | null }> }).environments.find((e) => e.environment === 'staging')
+          : undefined;
+        runId = staging?.lock?.runId;
+        if (!runId) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(runId, 'the holder took the lock').toBeDefined();
+      const refused = runLogged(['deploy', 'staging'], project);
+      expect(refused.code, refused.stderr).toBe(3);
+      expect(refused.stderr).toMatch(new RegExp(`staging is locked by run ${runId} \\(started \\S+ by holder@runway\\.test on \\S+, pid ${holder.pid}: runway deploy staging\\)`));
+      expect(loadedOf(refused, ['zod', 'undici', 'execa', 'pg', 'playwright-core'])).toEqual([]);
+      expect(refused.packages.has('better-sqlite3') && refused.packages.has('yaml')).toBe(true);
+      const machinery = refused.own.filter((f) => /^(config\/schema|engine\/(context|deploy|apply|plan|release)|secrets\/resolve|evidence\/|steps\/|checks\/|targets\/)/.test(f));
+      expect(machinery).toEqual([]);
+    } finally {
+      writeFileSync(go, '');
+      await exited;
+    }
   });
 });
