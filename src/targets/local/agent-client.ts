@@ -6,7 +6,6 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync } from 'node:fs';
 import { mkdir, readFile, unlink } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { request } from 'undici';
 import { ConfigError, StepError } from '../../errors.js';
 import type { VersionInfo } from '../target.js';
 import type { SwitchResult } from './index.js';
@@ -89,8 +88,9 @@ export class AgentClient {
     await this.json('POST', '/v1/shutdown', {});
   }
 
-  // Sends one request to the agent.
-  private call(method: 'GET' | 'POST', path: string, body: unknown, timeoutMs: number, signal?: AbortSignal) {
+  // Sends one request to the agent (undici loads on the first call: status and plan need no agent).
+  private async call(method: 'GET' | 'POST', path: string, body: unknown, timeoutMs: number, signal?: AbortSignal) {
+    const { request } = await import('undici');
     return request(`http://127.0.0.1:${this.info.port}${path}`, {
       method,
       headers: { [TOKEN_HEADER]: this.info.token, 'content-type': 'application/json' },
