@@ -6,11 +6,12 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync } from 'node:fs';
 import { mkdir, readFile, unlink } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, StepError } from '../../errors.js';
+import { StepError } from '../../errors.js';
 import type { VersionInfo } from '../target.js';
 import type { SwitchResult } from './index.js';
 import { agentPaths, isAlive, readAgentInfo, type AgentInfo } from './agent-state.js';
-import { TOKEN_HEADER, type StreamLine } from './agent-api.js';
+import { type StreamLine } from './agent-api.js';
+import { agentCall, failure, readLines, type AgentResponse } from './agent-http.js';
 import type { AgentEvent } from './agent.js';
 import type { DeployRequest, LocalDeployResult, LocalTargetStatus } from './environment-types.js';
 import type { RequestRecord } from './proxy.js';
@@ -88,18 +89,9 @@ export class AgentClient {
     await this.json('POST', '/v1/shutdown', {});
   }
 
-  // Sends one request to the agent (undici loads on the first call: status and plan need no agent).
-  private async call(method: 'GET' | 'POST', path: string, body: unknown, timeoutMs: number, signal?: AbortSignal) {
-    const { request } = await import('undici');
-    return request(`http://127.0.0.1:${this.info.port}${path}`, {
-      method,
-      headers: { [TOKEN_HEADER]: this.info.token, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      headersTimeout: timeoutMs,
-      bodyTimeout: 0,
-      reset: true,
-      signal,
-    });
+  // Sends one request to the agent.
+  private call(method: 'GET' | 'POST', path: string, body: unknown, timeoutMs: number, signal?: AbortSignal): Promise<AgentResponse> {
+    return agentCall(this.info, { method, path, body, timeoutMs, signal });
   }
 
   /** One plain JSON call to the agent's API (an error answer throws). */
@@ -121,6 +113,9 @@ export class AgentClient {
     await readLines(res.body, (item: StreamLine) => {
       if (item.type === 'log') log(item.line);
       else outcome = item;
+    }).catch((err: unknown) => {
+      if (signal?.aborted) throw new StepError('cancelled: the call to the runway agent was stopped (the agent stops what it started)');
+      throw new StepError(`the runway agent stopped answering: ${err instanceof Error ? err.message : String(err)} (see ${agentPaths(this.stateDir).log})`);
     });
     if (outcome?.type === 'result') return outcome.result;
     if (outcome?.type === 'error') throw new StepError(outcome.message);
@@ -135,27 +130,6 @@ export class AgentClient {
       await readLines(res.body, onItem);
     } catch (err) {
       if (!signal.aborted) throw err;
-    }
-  }
-}
-
-// Maps an API error status to a Runway error.
-function failure(status: number, message: string): Error {
-  if (status === 400) return new ConfigError(message);
-  if (status === 401) return new StepError('the runway agent rejected this client (agent.json changed); run the command again');
-  return new StepError(`runway agent: ${message}`);
-}
-
-// Calls `onItem` for every JSON line of a stream.
-async function readLines<T>(body: AsyncIterable<Buffer>, onItem: (item: T) => void): Promise<void> {
-  let buffer = '';
-  for await (const chunk of body) {
-    buffer += chunk.toString('utf8');
-    let nl: number;
-    while ((nl = buffer.indexOf('\n')) >= 0) {
-      const line = buffer.slice(0, nl).trim();
-      buffer = buffer.slice(nl + 1);
-      if (line) onItem(JSON.parse(line) as T);
     }
   }
 }
