@@ -8,7 +8,7 @@ import type { TargetContext } from '../target.js';
 import { buildAgent, killStrays, removeDirs, tempDir, writeRelease } from './fixtures.case.js';
 import { createLocalTarget, ensureAgent, stopAgent, type DrainReport } from './index.js';
 import { isAlive } from './agent-state.js';
-import { openWebSocket } from './websocket.case.js';
+import { openWebSocket, sseEvents as events } from './websocket.case.js';
 
 const root = tempDir('local-drain');
 let entry: string;
@@ -45,24 +45,6 @@ async function serving(url: string): Promise<string | undefined> {
   return res?.headers['x-runway-release'] as string | undefined;
 }
 
-// Reads SSE events from a streamed body.
-function events(body: AsyncIterable<Buffer>) {
-  const it = body[Symbol.asyncIterator]();
-  let buffer = '';
-  return async (): Promise<string | undefined> => {
-    for (;;) {
-      const end = buffer.indexOf('\n\n');
-      if (end >= 0) {
-        const event = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        return event;
-      }
-      const next = await it.next();
-      if (next.done) return undefined;
-      buffer += String(next.value);
-    }
-  };
-}
 
 describe('local target: WebSockets and streams across a deploy', () => {
   it('keeps a WebSocket and an SSE stream on the old version until the drain deadline, then closes them and reports the counts', async () => {

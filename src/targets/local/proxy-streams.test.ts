@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
 import { drain, snapshotFlows } from './drain.js';
 import { ReverseProxy, type RequestRecord } from './proxy.js';
-import { echoWebSockets, openWebSocket } from './websocket.case.js';
+import { echoWebSockets, openWebSocket, sseEvents as events } from './websocket.case.js';
 
 // Long enough for what the test ends itself to end on a loaded machine; the rest is closed when it passes.
 const DEADLINE_MS = 1500;
@@ -56,24 +56,6 @@ function sse(label: string, n = Infinity) {
   };
 }
 
-// Reads SSE events of a streamed body one at a time.
-function events(body: AsyncIterable<Buffer>) {
-  const it = body[Symbol.asyncIterator]();
-  let buffer = '';
-  return async (): Promise<string | undefined> => {
-    for (;;) {
-      const end = buffer.indexOf('\n\n');
-      if (end >= 0) {
-        const event = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        return event;
-      }
-      const next = await it.next();
-      if (next.done) return undefined;
-      buffer += String(next.value);
-    }
-  };
-}
 
 describe('ReverseProxy: WebSockets', () => {
   it('forwards an upgrade to the live version and echoes both ways, recording a 101', async () => {

@@ -1,7 +1,7 @@
 /**
  * Test helpers: a minimal WebSocket client (node:http's 'upgrade' event plus RFC 6455 text frames, masked as a
  * client must) and a matching echo handler for test servers, which answers every text message with
- * `<label>:<message>`.
+ * `<label>:<message>`; and a reader of Server-Sent Events from a streamed body.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { request, type IncomingMessage, type Server } from 'node:http';
@@ -134,4 +134,23 @@ function frame(op: number, payload: Buffer, masked: boolean): Buffer {
 // The Sec-WebSocket-Accept value for a key.
 function accept(key: string): string {
   return createHash('sha1').update(key + GUID).digest('base64');
+}
+
+/** Reads the SSE events of a streamed body one at a time (undefined once it ends). */
+export function sseEvents(body: AsyncIterable<Buffer>) {
+  const it = body[Symbol.asyncIterator]();
+  let buffer = '';
+  return async (): Promise<string | undefined> => {
+    for (;;) {
+      const end = buffer.indexOf('\n\n');
+      if (end >= 0) {
+        const event = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        return event;
+      }
+      const next = await it.next();
+      if (next.done) return undefined;
+      buffer += String(next.value);
+    }
+  };
 }
