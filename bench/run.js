@@ -54,6 +54,6 @@ const resultsDir = join(here, 'results');
 const results = readdirSync(resultsDir).filter((f) => f.endsWith('.json')).sort()
   .map((f) => JSON.parse(readFileSync(join(resultsDir, f), 'utf8')));
 const sections = results.map((r) => `## ${r.title}\n\n_${r.date} · ${r.machine}${r.quick ? ' · **quick settings (BENCH_QUICK=1), not for comparison**' : ''} · \`bench/${r.name}.bench.js\` · raw: \`bench/results/${r.name}.json\`_\n\n${r.markdown.trim()}\n`);
-writeFileSync(join(here, 'README.md'), `# Benchmarks\n\nRun with \`npm run bench\` (all) or \`npm run bench -- <name>\`. Each benchmark writes\n\`bench/results/<name>.json\`; this page is regenerated from those files. Load goes to loopback only, bounded in\ncount and time. Not part of the test suite.\n\n${goalsTable(results)}\n${sections.join('\n')}`);
+writeFileSync(join(here, 'README.md'), `# Benchmarks\n\nRun with \`npm run bench\` (all) or \`npm run bench -- <name>\`. Each benchmark writes\n\`bench/results/<name>.json\`; this page is regenerated from those files. Load goes to loopback only, bounded in\ncount and time. Not part of the test suite. They need Debian's PostgreSQL 15 server binaries, nginx and wrk\n(\`apt-get install postgresql-15 nginx wrk\`) besides a built checkout.\n\n${goalsTable(results)}\n${sections.join('\n')}`);
 process.stdout.write(`\nbench/README.md rewritten from ${results.length} result file(s)\n`);
 process.exitCode = failed ? 1 : 0;
