@@ -6,6 +6,13 @@ import { issuesOf } from './issues.case.js';
 const HEAD = 'project: shop\nenvironments:\n  staging:\n    target: { local: { start: node server.js } }\n';
 
 describe('runbook: in runway.yaml', () => {
+  it('is required by the runbook gate, which names the fix at the gate', () => {
+    const gated = `${HEAD}    gates: [runbook]\n`;
+    expect(issuesOf(gated)).toEqual(['runway.yaml:5:13 environments.staging.gates[0]: the runbook gate checks the runbook of the top-level ' +
+      'runbook:, and there is none: add runbook: { owner: <person or team> } (see docs/governance.md#runbook)']);
+    expect(parseConfig(`${gated}runbook: { owner: ops@shop.test }\n`, 'runway.yaml').environments.staging!.gates).toHaveLength(1);
+  });
+
   it('has defaults for everything but the owner', () => {
     const config = parseConfig(`${HEAD}runbook: { owner: ops@shop.test }\n`, 'runway.yaml');
     expect(config.runbook).toEqual({ owner: 'ops@shop.test', reviewEvery: '90d', path: 'RUNBOOK.md', onStale: 'refuse' });

@@ -26,6 +26,7 @@ export * from './environment.js';
 export * from './evidence.js';
 export type { LocalTargetConfig } from '../targets/local/definition.js';
 
+const RUNBOOK_MISSING = 'the runbook gate checks the runbook of the top-level runbook:, and there is none: add runbook: { owner: <person or team> } (see docs/governance.md#runbook)';
 const CI_MISSING = 'ci-green asks the CI of the top-level ci:, and there is none: add ci: { github: {} } or ci: { command: … } (see docs/governance.md#ci-green)';
 
 export const configSchema = z
@@ -81,12 +82,15 @@ export const configSchema = z
   })
   .strict()
   .superRefine((config, ctx) => {
-    if (config.ci) return;
-    // the ci-green gate and checklist item ask the CI of ci:; without it they could never pass
+    // the ci-green gate and checklist item ask the CI of ci:, the runbook gate the runbook of runbook:; without
+    // them they could never pass
     for (const [name, env] of Object.entries(config.environments)) {
       env.gates.forEach((gate, index) => {
-        if ('builtin' in gate && gate.builtin === 'ci-green') ctx.addIssue({ code: 'custom', path: ['environments', name, 'gates', index], message: CI_MISSING });
+        const builtin = 'builtin' in gate ? gate.builtin : undefined;
+        if (builtin === 'runbook' && !config.runbook) ctx.addIssue({ code: 'custom', path: ['environments', name, 'gates', index], message: RUNBOOK_MISSING });
+        if (builtin === 'ci-green' && !config.ci) ctx.addIssue({ code: 'custom', path: ['environments', name, 'gates', index], message: CI_MISSING });
       });
+      if (config.ci) continue;
       env.approvals?.checklist.forEach((entry, index) => {
         if (entry.verify === 'ci-green') ctx.addIssue({ code: 'custom', path: ['environments', name, 'approvals', 'checklist', index, 'verify'], message: CI_MISSING });
       });
