@@ -1,7 +1,7 @@
 /** `runway deploy <env>`: build (once) and run the environment's pipeline for the current commit. */
 import type { Command } from 'commander';
-import { refuseWhileLocked, refuseWhileLockedIn } from '../engine/lock-refusal.js';
-import { ConfigError } from '../errors.js';
+import { claimWhileFree, refuseWhileLockedIn } from '../engine/lock-refusal.js';
+import { ConfigError, ExitError } from '../errors.js';
 import type { CliIO } from './io.js';
 import { commandLine, finishRunOutput, globalFlags, interruptSignal, openFromCommand } from './project.js';
 import { FREEZE_HELP, overrideFreezeOptions, overrideFrom } from './override-freeze.js';
@@ -24,32 +24,36 @@ export function register(program: Command, io: CliIO): void {
     .action(async (env: string, opts: DeployFlags, cmd: Command) => {
       const overrideFreeze = overrideFrom(opts);
       const wait = waitFrom(opts.wait);
-      // a locked environment refuses the run before anything loads (--wait queues; an override is audited first)
+      // a locked environment refuses the run before anything loads, and a free one is claimed for it at once, so
+      // that of many started together one holds it early (--wait queues; an override is audited first)
       const refuseLocked = !wait && !overrideFreeze;
-      if (refuseLocked) await refuseWhileLocked({ ...globalFlags(cmd), environment: env });
-      const [{ checkRequires, executeRun, executeRunInLine }, { environmentConfig }, { resolveCurrentRelease }, { findRelease }] = await Promise.all([
-        import('../engine/deploy.js'), import('../engine/context.js'), import('../engine/release.js'), import('../store/releases.js'),
-      ]);
-      const ctx = await openFromCommand(cmd, io);
-      environmentConfig(ctx, env);
-      // and before it builds a release, should another run have taken the lock since
-      if (refuseLocked) await refuseWhileLockedIn(ctx.store, env);
-      const release = opts.release
-        ? await ctx.store.use((db) => findRelease(db, opts.release!))
-        : await resolveCurrentRelease(ctx, { allowDirty: opts.allowDirty });
-      if (!release) throw new ConfigError(`--release: unknown release "${opts.release}" (see runway history)`);
-      await checkRequires(ctx, env, release);
+      const claim = refuseLocked ? await claimWhileFree({ ...globalFlags(cmd), environment: env, command: 'deploy' }) : undefined;
       const interrupt = interruptSignal(io);
       try {
+        const [{ checkRequires, executeRun, executeRunInLine }, { environmentConfig }, { resolveCurrentRelease }, { findRelease }] = await Promise.all([
+          import('../engine/deploy.js'), import('../engine/context.js'), import('../engine/release.js'), import('../store/releases.js'),
+        ]);
+        const ctx = await openFromCommand(cmd, io, { store: claim?.store });
+        environmentConfig(ctx, env);
+        // and before it builds a release, should another run have taken the lock since
+        if (refuseLocked && !claim) await refuseWhileLockedIn(ctx.store, env);
+        const release = opts.release
+          ? await ctx.store.use((db) => findRelease(db, opts.release!))
+          : await resolveCurrentRelease(ctx, { allowDirty: opts.allowDirty });
+        if (!release) throw new ConfigError(`--release: unknown release "${opts.release}" (see runway history)`);
+        await checkRequires(ctx, env, release);
+        if (interrupt.signal.aborted) throw new ExitError('interrupted before the run started: nothing was deployed', 130);
         const run = {
           kind: 'deploy' as const, environment: env, release, command: commandLine(cmd), allowDirty: opts.allowDirty, signal: interrupt.signal,
-          overrideFreeze,
+          overrideFreeze, claim,
         };
         const result = wait ? await executeRunInLine(ctx, run, wait) : await executeRun(ctx, run);
         if (isAlreadyLive(result)) printAlreadyLive(io, result, opts.json);
         else finishRunOutput(io, result, opts.json);
       } finally {
         interrupt.dispose();
+        // a command that ends before its run took the claimed lock over gives it back (after the run: a no-op)
+        await claim?.lock.release();
       }
     });
 }

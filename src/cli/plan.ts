@@ -12,7 +12,7 @@ import { readMigrations } from '../db/migration-files.js';
 import { usesDatabase } from '../db/rollback-database.js';
 import { migrationReport } from '../db/status.js';
 import { environmentConfig, type ProjectContext } from '../engine/context.js';
-import { environmentUrlFor, planFacts } from '../engine/deploy.js';
+import { environmentUrlFor, planFacts } from '../engine/plan-facts.js';
 import { targetBlock, targetDefinition } from '../targets/index.js';
 import { buildPlan } from '../engine/plan.js';
 import { currentSource } from '../engine/release.js';

@@ -4,16 +4,20 @@ import { formatMs } from '../config/duration.js';
 import type { ProjectContext } from '../engine/context.js';
 import { teeReporter } from '../engine/reporter.js';
 import { ExitError } from '../errors.js';
+import type { Store } from '../store/db.js';
 import type { RunRecord } from '../types.js';
 import { paint, type CliIO } from './io.js';
 import { terminalReporter } from './reporter.js';
 
-/** Opens the project named by the global `--dir` / `--config` flags; every later output is redacted. */
-export async function openFromCommand(cmd: Command, io: CliIO, opts: { quiet?: boolean } = {}): Promise<ProjectContext> {
+/**
+ * Opens the project named by the global `--dir` / `--config` flags; every later output is redacted. `store` is a
+ * state store the command opened already (with a lock claimed on it), used instead of opening another.
+ */
+export async function openFromCommand(cmd: Command, io: CliIO, opts: { quiet?: boolean; store?: Store } = {}): Promise<ProjectContext> {
   const g = globalFlags(cmd);
   // the config, secrets and store modules load here, not with the command: a run refused early never needs them
   const { openProject } = await import('../engine/context.js');
-  const ctx = await openProject({ dir: g.dir, config: g.config, reporter: teeReporter(terminalReporter(io, opts), io.progress) });
+  const ctx = await openProject({ dir: g.dir, config: g.config, reporter: teeReporter(terminalReporter(io, opts), io.progress), store: opts.store });
   io.redact = (text) => ctx.redactor.redact(text);
   return ctx;
 }

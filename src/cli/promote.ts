@@ -1,6 +1,6 @@
 /** `runway promote <from> <to>`: deploy to `<to>` the exact release that passed `<from>`. */
 import type { Command } from 'commander';
-import { refuseWhileLocked } from '../engine/lock-refusal.js';
+import { claimWhileFree } from '../engine/lock-refusal.js';
 import type { CliIO } from './io.js';
 import { commandLine, finishRunOutput, globalFlags, interruptSignal, openFromCommand } from './project.js';
 import { FREEZE_HELP, overrideFreezeOptions, overrideFrom } from './override-freeze.js';
@@ -23,19 +23,26 @@ export function register(program: Command, io: CliIO): void {
     .action(async (from: string, to: string, opts: PromoteFlags, cmd: Command) => {
       const overrideFreeze = overrideFrom(opts);
       const wait = waitFrom(opts.wait);
-      // a locked <to> refuses the promotion before anything loads (--wait queues; an override is audited first)
-      if (!wait && !overrideFreeze) await refuseWhileLocked({ ...globalFlags(cmd), environment: to, alsoNamed: [from] });
-      const { promote } = await import('../engine/promote.js');
-      const ctx = await openFromCommand(cmd, io);
-      const interrupt = interruptSignal(io);
+      // a locked <to> refuses the promotion before anything loads, and a free one is claimed for it at once
+      // (--wait queues; an override is audited first)
+      const claim = !wait && !overrideFreeze
+        ? await claimWhileFree({ ...globalFlags(cmd), environment: to, alsoNamed: [from], command: 'promote' }) : undefined;
       try {
-        const result = await promote(ctx, from, to, {
-          release: opts.release, command: commandLine(cmd), signal: interrupt.signal, wait, overrideFreeze,
-        });
-        if (isAlreadyLive(result)) printAlreadyLive(io, result, opts.json);
-        else finishRunOutput(io, result, opts.json);
+        const { promote } = await import('../engine/promote.js');
+        const ctx = await openFromCommand(cmd, io, { store: claim?.store });
+        const interrupt = interruptSignal(io);
+        try {
+          const result = await promote(ctx, from, to, {
+            release: opts.release, command: commandLine(cmd), signal: interrupt.signal, wait, overrideFreeze, claim,
+          });
+          if (isAlreadyLive(result)) printAlreadyLive(io, result, opts.json);
+          else finishRunOutput(io, result, opts.json);
+        } finally {
+          interrupt.dispose();
+        }
       } finally {
-        interrupt.dispose();
+        // a promotion refused before its run took the claimed lock over gives it back (after the run: a no-op)
+        await claim?.lock.release();
       }
     });
 }

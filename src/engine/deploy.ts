@@ -7,8 +7,6 @@ import { relative } from 'node:path';
 import { GateError } from '../errors.js';
 import { describeSearched, presenceProblem } from '../secrets/resolve.js';
 import { appendAudit } from '../store/audit.js';
-import { findArtifact, listDeployments } from '../store/deployments.js';
-import { targetBlock, targetDefinition } from '../targets/index.js';
 import { self } from '../store/liveness.js';
 import { finishRun, insertRun, listEnvironments, passedIn, setCurrent, setLastRun } from '../store/runs.js';
 import { redactValue } from '../secrets/redact-value.js';
@@ -17,9 +15,10 @@ import type { RunContext } from '../steps/step.js';
 import type { ProjectContext } from './context.js';
 import { newRunId } from './ids.js';
 import { buildLogPath } from './release.js';
-import { refuseWhileLockedIn } from './lock-refusal.js';
+import { adoptClaim, refuseWhileLockedIn, type LockClaim } from './lock-refusal.js';
 import { alreadyLive, takeLock, type AlreadyLive, type WaitOptions } from './lock-wait.js';
 import { buildPlan, type Plan } from './plan.js';
+import { planFacts } from './plan-facts.js';
 
 // What a run needs once it holds its lock (evidence, steps, notifications, the release log): loaded then, not
 // before, so a run refused at its lock never loads them
@@ -50,6 +49,8 @@ export interface RunOptions {
   overrideFreeze?: { reason?: string };
   /** Applies the plan's steps in place of `applySteps` (a rehearsal orders its phases itself). */
   apply?: (rc: RunContext) => Promise<void>;
+  /** The environment's lock, claimed as the command started (`claimWhileFree`): the run runs under its id. */
+  claim?: LockClaim;
 }
 
 /** Refuses a release that has not passed every environment `environment` requires. */
@@ -84,33 +85,6 @@ export async function checkSecretsPresent(ctx: ProjectContext, environment: stri
   throw new GateError(`refused: ${problem}`);
 }
 
-/**
- * What the plan needs to know beyond the config: the environment's URL as its target reports it (for
- * `${{ runway.url }}`) and the artifact built for the release on this target. `url: false` leaves the URL to the
- * run: a rollback asks its target once traffic is back (its steps fill in `${{ runway.url }}` then), not before.
- */
-export async function planFacts(ctx: ProjectContext, environment: string, release: Release,
-  opts: { askPlatform?: boolean; url?: boolean } = {}): Promise<{ url?: string; artifact?: string }> {
-  const target = await ctx.target(environment);
-  const artifact = await ctx.store.use((db) => findArtifact(db, release.id, target.kind));
-  return { url: opts.url === false ? undefined : await environmentUrlFor(ctx, environment, opts), artifact };
-}
-
-/**
- * The environment's URL: configured, else what its target reports. `askPlatform: false` (read-only commands such as
- * `runway plan`) does not run a platform's CLI for it: the URL of the last deployment recorded is taken instead.
- */
-export async function environmentUrlFor(ctx: ProjectContext, environment: string, opts: { askPlatform?: boolean } = {}): Promise<string | undefined> {
-  const configured = ctx.loaded.config.environments[environment]?.url;
-  if (configured) return configured;
-  const target = await ctx.target(environment);
-  const block = targetBlock(ctx.loaded.config.environments[environment]!.target as Record<string, unknown>);
-  if (opts.askPlatform === false && block && targetDefinition(block.kind)?.cli) {
-    return ctx.store.use(async (db) => (await listDeployments(db, environment, 1))[0]?.handle.url);
-  }
-  return target.url(ctx.targetContext(environment)).catch(() => undefined);
-}
-
 /** Executes one run under the environment lock (refused at once when another run holds it) and records it. */
 export async function executeRun(ctx: ProjectContext, opts: RunOptions): Promise<RunRecord> {
   return (await runUnderLock(ctx, opts)) as RunRecord;
@@ -128,14 +102,14 @@ export function executeRunInLine(ctx: ProjectContext, opts: RunOptions, wait: Wa
 async function runUnderLock(ctx: ProjectContext, opts: RunOptions, wait?: WaitOptions): Promise<RunRecord | AlreadyLive> {
   const { environment, release } = opts;
   // a lock another run took meanwhile refuses this one before it plans and asks its gates (an override is audited first)
-  if (!wait && !opts.overrideFreeze) await refuseWhileLockedIn(ctx.store, environment);
+  if (!wait && !opts.overrideFreeze && !opts.claim) await refuseWhileLockedIn(ctx.store, environment);
   await checkSecretsPresent(ctx, environment, release, opts.kind);
   ctx.useEnvironment(environment);
   const planNow = async () =>
     opts.plan ?? buildPlan(ctx.loaded.config, environment, { kind: opts.kind, release, ...(await planFacts(ctx, environment, release)) });
   let plan = await planNow();
   const run: RunRecord = {
-    id: newRunId(), kind: opts.kind, environment, release, actor: ctx.actor, command: opts.command,
+    id: opts.claim?.runId ?? newRunId(), kind: opts.kind, environment, release, actor: ctx.actor, command: opts.command,
     startedAt: new Date().toISOString(), outcome: 'running', reason: opts.reason, allowDirty: opts.allowDirty || undefined,
     steps: [],
   };
@@ -150,7 +124,10 @@ async function runUnderLock(ctx: ProjectContext, opts: RunOptions, wait?: WaitOp
   };
   let governance = await judge();
   // lock: one run per environment; a stale lock left by a dead runway is taken over (audited)
-  const { lock, waitedFor } = await takeLock(ctx, environment, { runId: run.id, actor: ctx.actor, command: ctx.redactor.redact(opts.command) }, wait);
+  const holder = { runId: run.id, actor: ctx.actor, command: ctx.redactor.redact(opts.command) };
+  const { lock, waitedFor } = opts.claim
+    ? { lock: await adoptClaim(ctx.store, environment, opts.claim, holder), waitedFor: undefined }
+    : await takeLock(ctx, environment, holder, wait);
   const tookOver = lock.tookOver;
   let machinery: Awaited<ReturnType<typeof runMachinery>>;
   try {

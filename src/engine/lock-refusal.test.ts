@@ -14,7 +14,8 @@ import { INSERT_LOCK_ROW } from '../store/locks.js';
 import { listRuns } from '../store/runs.js';
 import type { ProjectContext } from './context.js';
 import { executeRun } from './deploy.js';
-import { refuseWhileLocked, refuseWhileLockedIn, stateUrlOf } from './lock-refusal.js';
+import { adoptClaim, claimWhileFree, refuseWhileLocked, refuseWhileLockedIn, stateUrlOf } from './lock-refusal.js';
+import { getLock } from '../store/locks.js';
 import { resolveCurrentRelease } from './release.js';
 import { hasDatabase } from './rollback.js';
 import { runProject } from './run-project.case.js';
@@ -84,6 +85,49 @@ describe('refuseWhileLocked on the embedded store', { timeout: 120_000 }, () => 
     expect(message).toMatch(/^staging is locked by run run-held /);
     const after = await ctx.store.use(async (db) => ({ runs: (await listRuns(db)).length, audit: (await listAudit(db, undefined, 1000)).length }));
     expect(after).toEqual(before);
+  });
+
+  it('claims a free environment under a new run id, refuses the next claim naming it, and gives it back', async () => {
+    const env = { ...process.env, RUNWAY_ACTOR: 'claimer@runway.test' };
+    await expect(claimWhileFree({ dir: p.dir, environment: 'staging', command: 'deploy', env })).rejects.toThrow(/^staging is locked by run run-held /);
+    const claim = (await claimWhileFree({ dir: p.dir, environment: 'production', command: 'deploy', env }))!;
+    try {
+      expect(claim.runId).toMatch(/^\d{8}T\d{6}Z-[0-9a-f]{4}$/);
+      const row = await ctx.store.use((db) => getLock(db, 'production'));
+      expect(row).toMatchObject({ runId: claim.runId, actor: 'claimer@runway.test', command: 'runway deploy production', pid: process.pid, stale: false });
+      expect(await refusal(claimWhileFree({ dir: p.dir, environment: 'production', command: 'promote', env })))
+        .toMatch(new RegExp(`^production is locked by run ${claim.runId} \\(started \\S+ by claimer@runway\\.test on \\S+, pid \\d+: runway deploy production\\)$`));
+      await adoptClaim(claim.store, 'production', claim, { actor: 'claimer@runway.test', command: 'runway deploy production --allow-dirty' });
+      expect((await ctx.store.use((db) => getLock(db, 'production')))?.command).toBe('runway deploy production --allow-dirty');
+    } finally {
+      await claim.lock.release();
+      await claim.store.close();
+    }
+    expect(await ctx.store.use((db) => getLock(db, 'production'))).toBeUndefined();
+  });
+
+  it('claims nothing where it is not certain: no store yet, an environment the config lacks', async () => {
+    await expect(claimWhileFree({ dir: p.dir, environment: 'staging', alsoNamed: ['stagin'], command: 'promote' })).resolves.toBeUndefined();
+    const fresh = runProject({ 'runway.yaml': CONFIG });
+    try {
+      await expect(claimWhileFree({ dir: fresh.dir, environment: 'staging', command: 'deploy' })).resolves.toBeUndefined();
+    } finally {
+      fresh.cleanup();
+    }
+  });
+
+  it('a run adopts its claim: it runs under the claimed id and the lock is free once it has finished', async () => {
+    const claim = (await claimWhileFree({ dir: p.dir, environment: 'production', command: 'deploy' }))!;
+    try {
+      const release = await resolveCurrentRelease(ctx);
+      const run = await executeRun(ctx, { kind: 'deploy', environment: 'production', release, command: 'runway deploy production', claim });
+      expect(run.id).toBe(claim.runId);
+      expect(run.outcome).toBe('successful');
+      expect(await ctx.store.use((db) => getLock(db, 'production'))).toBeUndefined();
+    } finally {
+      await claim.lock.release();
+      await claim.store.close();
+    }
   });
 
   it('reads state.url as the project opens it: ${{ vars.* }} and ${{ runway.project }} resolved', () => {

@@ -3,16 +3,23 @@
  * — RUNWAY_STATE_URL, else the config's `state.url`, else the embedded store — and before the config is checked in
  * full, a release is built, targets load, secrets are resolved or any of the run machinery loads, the store is
  * asked who holds the lock; a live holder refuses the run with the same LockError (exit 3) the lock itself gives.
- * Only a shortcut: the run still takes its lock where it always did, and that settles any race.
+ * A run that can go on claims the lock right there (`claimWhileFree`), with the id it will run under, so that of
+ * many commands started together the first one holds the lock within its first store write, and every other one
+ * is refused at that point instead of loading the run machinery first. Whatever is uncertain is left to the run,
+ * which takes its lock where it always did; that settles any race.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { interpolate } from '../config/interpolate.js';
 import { isMapping, readRawConfig } from '../config/raw.js';
 import { LockError } from '../errors.js';
-import type { Store } from '../store/db.js';
+import type { HeldLock, Store } from '../store/db.js';
 import { lockHolder, peekLock } from '../store/lock-peek.js';
 import { lockedMessage } from '../store/locks.js';
-import { chooseStore } from '../store/select.js';
+import { chooseStore, openStore, type StoreChoice } from '../store/select.js';
+import { resolveActor } from './actor.js';
+import { newRunId } from './ids.js';
+import { trackStore } from './open-stores.js';
 
 /** What names the state store in a config: `state.url` (its `${{ }}` references unresolved), vars and project. */
 export interface StateSource {
@@ -45,12 +52,52 @@ export interface LockRefusalOptions {
  * quietly when the lock is free, or when anything is uncertain (the run then finds out as before).
  */
 export async function refuseWhileLocked(opts: LockRefusalOptions): Promise<void> {
-  const raw = await readRawConfig({ dir: opts.dir ?? process.cwd(), file: opts.config });
-  if (!raw) return;
-  const choice = storeChoice(join(raw.projectDir, '.runway'), raw.data, [opts.environment, ...(opts.alsoNamed ?? [])], opts.env ?? process.env);
-  if (!choice) return;
-  const holder = await peekLock(choice, opts.environment);
+  const early = await earlyStore(opts);
+  if (!early) return;
+  const holder = await peekLock(early.choice, opts.environment);
   if (holder) throw new LockError(lockedMessage(holder));
+}
+
+/** The lock a command claimed as it started, for its run to adopt (`RunOptions.claim`). */
+export interface LockClaim {
+  /** The id the run must run under: the lock row already names it. */
+  runId: string;
+  /** The store the claim was taken on, open: the command uses it as its state store (one open per process). */
+  store: Store;
+  lock: HeldLock;
+}
+
+/**
+ * Takes the environment's lock at once, for a run that will follow in this process: throws the LockError a run
+ * would end with while another live run holds it. Undefined (nothing claimed, nothing thrown) whenever it is not
+ * certain — no embedded store yet, an earlier store to convert, unclear config data, any store error: the run then
+ * refuses or locks as before. The lock row records `runway <command> <env>` until the run adopts it with its full
+ * command line (redacted then: no secret has been resolved yet). The caller releases the claim when the command
+ * ends (a no-op once the run has released it).
+ */
+export async function claimWhileFree(opts: LockRefusalOptions & { command: string }): Promise<LockClaim | undefined> {
+  const early = await earlyStore(opts);
+  if (!early) return undefined;
+  const { choice, projectDir } = early;
+  if (choice.kind === 'sqlite' && !(await embeddedReady(choice.stateDir))) return undefined;
+  const store = openStore(choice);
+  const runId = newRunId();
+  try {
+    const actor = resolveActor(projectDir, opts.env ?? process.env);
+    const lock = await store.lock(opts.environment, { runId, actor, command: `runway ${opts.command} ${opts.environment}` });
+    return { runId, store: trackStore(store), lock };
+  } catch (err) {
+    await store.close().catch(() => undefined);
+    if (err instanceof LockError) throw err;
+    return undefined;
+  }
+}
+
+/** Records the run's own command line and actor in the lock row it claimed early (both redacted by the caller). */
+export async function adoptClaim(store: Store, environment: string, claim: LockClaim, holder: { actor: string; command: string }): Promise<HeldLock> {
+  await store.use((db) => db.query('update locks set command = $1, actor = $2 where environment = $3 and run_id = $4',
+    [holder.command, holder.actor, environment, claim.runId]));
+  return claim.lock;
 }
 
 /**
@@ -60,6 +107,21 @@ export async function refuseWhileLocked(opts: LockRefusalOptions): Promise<void>
 export async function refuseWhileLockedIn(store: Store, environment: string): Promise<void> {
   const holder = await store.use((db) => lockHolder(db, store.kind, environment)).catch(() => undefined);
   if (holder) throw new LockError(lockedMessage(holder));
+}
+
+// True when the embedded store exists and is not an earlier store waiting to be converted (its run converts it).
+async function embeddedReady(stateDir: string): Promise<boolean> {
+  if (!existsSync(join(stateDir, 'state.db'))) return false;
+  const { legacyStore } = await import('../store/pglite-upgrade.js');
+  return legacyStore(stateDir) === undefined;
+}
+
+// The project and the store the run would open, as far as the raw config says it plainly.
+async function earlyStore(opts: LockRefusalOptions): Promise<{ choice: StoreChoice; projectDir: string } | undefined> {
+  const raw = await readRawConfig({ dir: opts.dir ?? process.cwd(), file: opts.config });
+  if (!raw) return undefined;
+  const choice = storeChoice(join(raw.projectDir, '.runway'), raw.data, [opts.environment, ...(opts.alsoNamed ?? [])], opts.env ?? process.env);
+  return choice && { choice, projectDir: raw.projectDir };
 }
 
 // The store the run would open, from unchecked config data; undefined when the data does not say it plainly.

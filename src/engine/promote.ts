@@ -13,7 +13,7 @@ import { findRelease } from '../store/releases.js';
 import { knownGood, listRuns, passedIn } from '../store/runs.js';
 import type { Release, RunRecord } from '../types.js';
 import { environmentConfig, type ProjectContext } from './context.js';
-import { checkRequires, executeRun, executeRunInLine } from './deploy.js';
+import { checkRequires, executeRun, executeRunInLine, type RunOptions } from './deploy.js';
 import type { AlreadyLive, WaitOptions } from './lock-wait.js';
 
 export interface PromoteOptions {
@@ -25,6 +25,8 @@ export interface PromoteOptions {
   wait?: WaitOptions;
   /** `--override-freeze --reason …` (see RunOptions). */
   overrideFreeze?: { reason?: string };
+  /** The lock of `to`, claimed as the command started (see RunOptions). */
+  claim?: RunOptions['claim'];
 }
 
 /** The release a promotion would take, a refusal reason when it may not, and a note when it is not the newest run's. */
@@ -105,6 +107,7 @@ export async function promote(ctx: ProjectContext, from: string, to: string, opt
   if (note) ctx.reporter.warn(note);
   await checkRequires(ctx, to, release, 'promote');
   ctx.reporter.info(`promoting release ${release.id} (${release.sha.slice(0, 7)}) from ${from} to ${to}`);
-  const run = { kind: 'promote' as const, environment: to, release, command: opts.command, signal: opts.signal, overrideFreeze: opts.overrideFreeze };
+  const run = { kind: 'promote' as const, environment: to, release, command: opts.command, signal: opts.signal, overrideFreeze: opts.overrideFreeze,
+    claim: opts.claim };
   return opts.wait ? executeRunInLine(ctx, run, opts.wait) : executeRun(ctx, run);
 }

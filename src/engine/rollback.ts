@@ -12,7 +12,8 @@ import type { Db } from '../store/db.js';
 import { knownGood, listEnvironments, listRuns, passedIn } from '../store/runs.js';
 import type { Release, RunRecord } from '../types.js';
 import { environmentConfig, type ProjectContext } from './context.js';
-import { executeRun, planFacts } from './deploy.js';
+import { executeRun } from './deploy.js';
+import { planFacts } from './plan-facts.js';
 import { buildPlan } from './plan.js';
 
 export interface RollbackOptions {
