@@ -51,6 +51,10 @@ export const builtinGateSchema = z
 export const environmentSchema = z
   .object({
     requires: z.array(z.string()).default([]).describe('Environments a release must have passed before this one.'),
+    branches: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('Branches that deploy here with `runway deploy --auto` (in CI: the pushed branch); `*` matches within a path segment, `**` across.'),
     target: targetSchema,
     url: httpUrl.optional().describe("Public URL of the environment (default: the target's URL)."),
     vars: stringMap.default({}).describe('Variables for this environment, overriding top-level vars.'),
