@@ -162,6 +162,20 @@ export interface RunRecord {
   releaseLog?: ReleaseRecord;
   /** For a rehearsal run: the release rehearsed, the release it rolled back to, and where the environment was left. */
   rehearsal?: RunRehearsal;
+  /** The CI job that started the run (GitHub Actions: the workflow run's URL), absent outside CI. */
+  ci?: RunCi;
+}
+
+/** The CI job a run was started from. */
+export interface RunCi {
+  provider: 'github-actions';
+  /** The workflow run's page, e.g. `https://github.com/acme/shop/actions/runs/123`. */
+  url: string;
+  repository: string;
+  workflow?: string;
+  attempt?: string;
+  sha?: string;
+  ref?: string;
 }
 
 /** What a rollback rehearsal did: deploy `release`, roll back to `rollbackTo`, check it, deploy `release` again. */

@@ -13,6 +13,7 @@ import { redactValue } from '../secrets/redact-value.js';
 import type { Release, RunKind, RunRecord } from '../types.js';
 import type { RunContext } from '../steps/step.js';
 import type { ProjectContext } from './context.js';
+import { resolveCiRun } from './actor.js';
 import { newRunId } from './ids.js';
 import { buildLogPath } from './release.js';
 import { adoptClaim, refuseWhileLockedIn, type LockClaim } from './lock-refusal.js';
@@ -111,7 +112,7 @@ async function runUnderLock(ctx: ProjectContext, opts: RunOptions, wait?: WaitOp
   const run: RunRecord = {
     id: opts.claim?.runId ?? newRunId(), kind: opts.kind, environment, release, actor: ctx.actor, command: opts.command,
     startedAt: new Date().toISOString(), outcome: 'running', reason: opts.reason, allowDirty: opts.allowDirty || undefined,
-    steps: [],
+    steps: [], ci: resolveCiRun(),
   };
   // freezes, approvals and the policy refuse before the lock (freezes pass a rollback); a run that waited in line is judged again
   const judge = async () => {

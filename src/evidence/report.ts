@@ -74,6 +74,7 @@ function summary(run: RunRecord): string {
     ['Previous release', run.previousRelease ? code(run.previousRelease) : 'none'],
   ];
   if (r.subject) rows.splice(2, 0, ['Commit', cell(r.subject)]);
+  if (run.ci) rows.push(['CI run', `[${cell(run.ci.workflow ?? run.ci.repository)}](${run.ci.url})`]);
   if (run.reason) rows.push(['Reason', cell(run.reason)]);
   if (run.policy?.enforced) rows.push(['Policy', cell(policyLine(run.policy))]);
   return table(['Field', 'Value'], rows);
