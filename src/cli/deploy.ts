@@ -7,21 +7,23 @@ import { commandLine, finishRunOutput, globalFlags, interruptSignal, openFromCom
 import { FREEZE_HELP, overrideFreezeOptions, overrideFrom } from './override-freeze.js';
 import { isAlreadyLive, printAlreadyLive, waitFrom, waitOption, WAIT_HELP } from './run-wait.js';
 
-type DeployFlags = { allowDirty: boolean; release?: string; json: boolean; wait?: string | boolean; overrideFreeze: boolean; reason?: string };
+type DeployFlags = { auto: boolean; allowDirty: boolean; release?: string; json: boolean; wait?: string | boolean; overrideFreeze: boolean; reason?: string };
 
 /** Registers `deploy`. */
 export function register(program: Command, io: CliIO): void {
   const command = program
     .command('deploy')
     .description("run an environment's pipeline for the current commit (builds the release once, then reuses it)")
-    .argument('<env>', 'environment name, e.g. staging')
+    .argument('[env]', 'environment name, e.g. staging (or --auto)')
+    .option('--auto', "pick the environment by branch: the one whose branches: lists the pushed branch (in CI) or the checked-out one; refused when none does", false)
     .option('--allow-dirty', 'allow uncommitted changes (recorded in the run)', false)
     .option('--release <id>', 'deploy an already built release instead of the current commit')
     .addOption(waitOption('runway deploy staging'));
   overrideFreezeOptions(command)
     .option('--json', 'print the run record as JSON on stdout', false)
     .addHelpText('after', `\nExit codes: 0 successful (or already live), 1 failed or rolled back, 2 bad input, 3 locked or refused.\n${WAIT_HELP}\n${FREEZE_HELP}`)
-    .action(async (env: string, opts: DeployFlags, cmd: Command) => {
+    .action(async (named: string | undefined, opts: DeployFlags, cmd: Command) => {
+      const env = named && !opts.auto ? named : await (await import('../ci/auto-environment.js')).deployEnvironment(named, opts.auto, globalFlags(cmd));
       const overrideFreeze = overrideFrom(opts);
       const wait = waitFrom(opts.wait);
       // a locked environment refuses the run before anything loads, and a free one is claimed for it at once, so

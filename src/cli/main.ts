@@ -78,8 +78,11 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     await program.parseAsync(argv);
     return 0;
   } catch (err) {
+    if (process.env.GITHUB_ACTIONS === 'true') (await import('../ci/hooks.js')).failed(io, err, argv);
     return reportError(io, err);
   } finally {
+    // in GitHub Actions: the run's GitHub deployment statuses are posted before the process ends
+    if (process.env.GITHUB_ACTIONS === 'true') await (await import('../ci/hooks.js')).settle();
     await closeOpenStores();
   }
 }

@@ -17,10 +17,18 @@ export async function openFromCommand(cmd: Command, io: CliIO, opts: { quiet?: b
   const g = globalFlags(cmd);
   // the config, secrets and store modules load here, not with the command: a run refused early never needs them
   const { openProject } = await import('../engine/context.js');
-  const ctx = await openProject({ dir: g.dir, config: g.config, reporter: teeReporter(terminalReporter(io, opts), io.progress), store: opts.store });
+  // in GitHub Actions the project's output waits until its secrets are registered as masks (see src/ci/hooks.ts)
+  const ci = process.env.GITHUB_ACTIONS === 'true' ? (ciHooks = await import('../ci/hooks.js')) : undefined;
+  const reporter = teeReporter(terminalReporter(io, opts), io.progress);
+  const ctx = await openProject({ dir: g.dir, config: g.config, reporter: ci ? ci.hold(reporter) : reporter, store: opts.store });
+  ci?.masks(io, ctx);
   io.redact = (text) => ctx.redactor.redact(text);
+  await ci?.opened(io, ctx, cmd);
   return ctx;
 }
+
+/** The CI hooks, once a command in GitHub Actions has opened its project. */
+let ciHooks: typeof import('../ci/hooks.js') | undefined;
 
 /** The global `--dir` and `--config` flags. */
 export function globalFlags(cmd: Command): { dir: string; config: string } {
@@ -76,6 +84,7 @@ export function finishRunOutput(io: CliIO, run: RunRecord, json: boolean): void 
     `  evidence: ${run.evidence}`,
   ].filter(Boolean);
   io.err(`${lines.join('\n')}\n`);
+  ciHooks?.runFinished(io, run);
   const code = runExitCode(run);
   if (code !== 0) throw new ExitError('', code);
 }
