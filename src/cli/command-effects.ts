@@ -29,6 +29,7 @@ export const COMMAND_EFFECTS: Record<string, Classify> = {
   state: by({ migrate: 'state', import: 'state', export: 'local' }),
   migrate: by({}),
   backup: by({}),
+  token: by({ create: 'state', revoke: 'state' }),
 };
 
 /** The effect class of a command line (`args`: the command name first, then its operands and options). */
