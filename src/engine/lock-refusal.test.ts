@@ -1,7 +1,7 @@
 /**
- * The fast refusal of a run whose environment is locked, on the embedded store: it reads the lock the way the lock
- * itself refuses (same message), says nothing when the lock is free, stale or the store not there yet, and a run
- * refused this way records nothing — as a run refused at its lock never did.
+ * The early claim of a run's lock, on the embedded store: it refuses the way the lock itself refuses (same
+ * message), claims nothing where it is not certain (no store yet, an environment the config lacks), takes a stale
+ * lock over as the run would, and a run refused at its lock records nothing. The run adopts the claim.
  */
 import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
@@ -14,7 +14,7 @@ import { INSERT_LOCK_ROW } from '../store/locks.js';
 import { listRuns } from '../store/runs.js';
 import type { ProjectContext } from './context.js';
 import { executeRun } from './deploy.js';
-import { adoptClaim, claimWhileFree, refuseWhileLocked, refuseWhileLockedIn, stateUrlOf } from './lock-refusal.js';
+import { adoptClaim, claimWhileFree, refuseWhileLockedIn, stateUrlOf } from './lock-refusal.js';
 import { getLock } from '../store/locks.js';
 import { resolveCurrentRelease } from './release.js';
 import { hasDatabase } from './rollback.js';
@@ -37,7 +37,7 @@ async function refusal(promise: Promise<unknown>): Promise<string> {
   return (err as LockError).message;
 }
 
-describe('refuseWhileLocked on the embedded store', { timeout: 120_000 }, () => {
+describe('claimWhileFree and refuseWhileLockedIn on the embedded store', { timeout: 120_000 }, () => {
   const p = runProject({ 'runway.yaml': CONFIG });
   let ctx: ProjectContext;
   let held: HeldLock;
@@ -55,27 +55,26 @@ describe('refuseWhileLocked on the embedded store', { timeout: 120_000 }, () => 
   it('refuses with the message the lock itself gives, before and after the store is open', async () => {
     const atLock = await refusal(ctx.store.lock('staging', { runId: 'run-late', actor: 'late@runway.test', command: 'runway deploy staging' }));
     expect(atLock).toMatch(/^staging is locked by run run-held \(started \S+ by holder@runway\.test on \S+, pid \d+: runway deploy staging\)$/);
-    expect(await refusal(refuseWhileLocked({ dir: p.dir, environment: 'staging' }))).toBe(atLock);
+    expect(await refusal(claimWhileFree({ dir: p.dir, environment: 'staging', command: 'deploy' }))).toBe(atLock);
     expect(await refusal(refuseWhileLockedIn(ctx.store, 'staging'))).toBe(atLock);
   });
 
-  it('says nothing for a free environment, one the config lacks, or a project without a store', async () => {
-    await expect(refuseWhileLocked({ dir: p.dir, environment: 'production' })).resolves.toBeUndefined();
-    await expect(refuseWhileLocked({ dir: p.dir, environment: 'staging', alsoNamed: ['stagin'] })).resolves.toBeUndefined();
+  it('says nothing for a free environment on the open store', async () => {
     await expect(refuseWhileLockedIn(ctx.store, 'production')).resolves.toBeUndefined();
-    const fresh = runProject({ 'runway.yaml': CONFIG });
-    try {
-      await expect(refuseWhileLocked({ dir: fresh.dir, environment: 'staging' })).resolves.toBeUndefined();
-    } finally {
-      fresh.cleanup();
-    }
   });
 
-  it('leaves a lock whose holder is gone to the run, which takes it over', async () => {
+  it('takes over a lock whose holder is gone, as the run would: audited, the dead run recorded as abandoned', async () => {
     const gone = spawnSync(process.execPath, ['-e', '']).pid;
     await ctx.store.use((db) => db.query(INSERT_LOCK_ROW, ['production', 'run-dead', 'dead@runway.test', hostname(), gone, 'runway deploy production', null, null]));
-    await expect(refuseWhileLocked({ dir: p.dir, environment: 'production' })).resolves.toBeUndefined();
-    await ctx.store.use((db) => db.query('delete from locks where environment = $1', ['production']));
+    const claim = (await claimWhileFree({ dir: p.dir, environment: 'production', command: 'deploy' }))!;
+    try {
+      expect(claim.lock.tookOver).toMatchObject({ runId: 'run-dead', pid: gone });
+      const audit = await ctx.store.use((db) => listAudit(db, undefined, 1000));
+      expect(audit.find((a) => a.action === 'lock.takeover' && a.runId === claim.runId)).toBeDefined();
+    } finally {
+      await claim.lock.release();
+      await claim.store.close();
+    }
   });
 
   it('a run refused because another holds the lock records no run and no audit entry', async () => {

@@ -1,12 +1,11 @@
 /**
  * The fast refusal of a run whose environment is locked by another live run. As soon as the state store is known
  * — RUNWAY_STATE_URL, else the config's `state.url`, else the embedded store — and before the config is checked in
- * full, a release is built, targets load, secrets are resolved or any of the run machinery loads, the store is
- * asked who holds the lock; a live holder refuses the run with the same LockError (exit 3) the lock itself gives.
- * A run that can go on claims the lock right there (`claimWhileFree`), with the id it will run under, so that of
- * many commands started together the first one holds the lock within its first store write, and every other one
- * is refused at that point instead of loading the run machinery first. Whatever is uncertain is left to the run,
- * which takes its lock where it always did; that settles any race.
+ * full, a release is built, targets load, secrets are resolved or any of the run machinery loads, the command
+ * claims the environment's lock (`claimWhileFree`) under the id its run will have: a live holder refuses it with
+ * the same LockError (exit 3) the lock itself gives, and of many commands started together the first one holds
+ * the lock within its first store write while every other one is refused at that point. Whatever is uncertain is
+ * left to the run, which takes its lock where it always did; that settles any race.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +13,7 @@ import { interpolate } from '../config/interpolate.js';
 import { isMapping, readRawConfig } from '../config/raw.js';
 import { LockError } from '../errors.js';
 import type { HeldLock, Store } from '../store/db.js';
-import { lockHolder, peekLock } from '../store/lock-peek.js';
+import { lockHolder } from '../store/lock-peek.js';
 import { lockedMessage } from '../store/locks.js';
 import { chooseStore, openStore, type StoreChoice } from '../store/select.js';
 import { resolveActor } from './actor.js';
@@ -47,17 +46,6 @@ export interface LockRefusalOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-/**
- * Throws the LockError a run of `environment` would end with when another live run holds its lock; returns
- * quietly when the lock is free, or when anything is uncertain (the run then finds out as before).
- */
-export async function refuseWhileLocked(opts: LockRefusalOptions): Promise<void> {
-  const early = await earlyStore(opts);
-  if (!early) return;
-  const holder = await peekLock(early.choice, opts.environment);
-  if (holder) throw new LockError(lockedMessage(holder));
-}
-
 /** The lock a command claimed as it started, for its run to adopt (`RunOptions.claim`). */
 export interface LockClaim {
   /** The id the run must run under: the lock row already names it. */
@@ -80,14 +68,18 @@ export async function claimWhileFree(opts: LockRefusalOptions & { command: strin
   if (!early) return undefined;
   const { choice, projectDir } = early;
   if (choice.kind === 'sqlite' && !(await embeddedReady(choice.stateDir))) return undefined;
-  const store = openStore(choice);
+  // the lock is taken without asking for pending migrations first (on a server that is a connection and a query
+  // more, paid by every refused command); a store whose schema cannot take it yet fails here and claims nothing
+  const lockStore = openStore(choice, { migrate: false });
   const runId = newRunId();
   try {
     const actor = resolveActor(projectDir, opts.env ?? process.env);
-    const lock = await store.lock(opts.environment, { runId, actor, command: `runway ${opts.command} ${opts.environment}` });
-    return { runId, store: trackStore(store), lock };
+    const lock = await lockStore.lock(opts.environment, { runId, actor, command: `runway ${opts.command} ${opts.environment}` });
+    trackStore(lockStore);
+    // the command's own store migrates on its first use as always (the embedded store does so on every open)
+    return { runId, store: choice.kind === 'sqlite' ? lockStore : trackStore(openStore(choice)), lock };
   } catch (err) {
-    await store.close().catch(() => undefined);
+    await lockStore.close().catch(() => undefined);
     if (err instanceof LockError) throw err;
     return undefined;
   }

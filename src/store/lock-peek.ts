@@ -1,17 +1,10 @@
 /**
- * A read-only look at an environment's lock, for refusing a run early: who holds it now, when the holder is
- * certainly alive. It never creates, migrates, converts or locks anything, and says nothing (undefined) whenever it
- * cannot be sure — no store yet, an earlier store to convert, a stale or half-written lock, an error — so the run
- * goes on to take the lock itself, which settles every such case as before.
+ * A read-only look at an environment's lock, for refusing a run before it plans: who holds it now, when the holder
+ * is certainly alive. It never locks anything, and says nothing (undefined) whenever it cannot be sure — a stale or
+ * half-written lock — so the run goes on to take the lock itself, which settles every such case as before.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { getLock, type LockInfo } from './locks.js';
 import type { Db, Store } from './db.js';
-import type { StoreChoice } from './select.js';
-
-/** How long the peek waits to connect to a shared store before leaving the question to the run. */
-const PEEK_CONNECT_TIMEOUT_MS = 2_000;
 
 /**
  * The live holder of `environment`'s lock, read on an open database of a store of `kind`: on the embedded store
@@ -39,43 +32,4 @@ export async function lockHolder(db: Pick<Db, 'query'>, kind: Store['kind'], env
   const name = rows[0].application_name ?? '';
   if (name.startsWith(prefix) && name.slice(prefix.length) !== lock.runId) return undefined;
   return { ...lock, stale: false };
-}
-
-/**
- * The live holder of `environment`'s lock on the chosen store, on a connection of its own that is closed again;
- * undefined when it is free, when the store does not exist yet or needs converting, or on any error.
- */
-export async function peekLock(choice: StoreChoice, environment: string): Promise<LockInfo | undefined> {
-  try {
-    return choice.kind === 'postgres' ? await peekServer(choice.url, environment) : await peekEmbedded(choice.stateDir, environment);
-  } catch {
-    return undefined;
-  }
-}
-
-// The embedded store's file, when it exists and is not an earlier store waiting to be converted.
-async function peekEmbedded(stateDir: string, environment: string): Promise<LockInfo | undefined> {
-  const path = join(stateDir, 'state.db');
-  const { legacyStore } = await import('./pglite-upgrade.js');
-  if (!existsSync(path) || legacyStore(stateDir) !== undefined) return undefined;
-  const { closeConnection, openConnection } = await import('./sqlite-connection.js');
-  const conn = await openConnection(path);
-  try {
-    return await lockHolder(conn.db, 'sqlite', environment);
-  } finally {
-    closeConnection(conn);
-  }
-}
-
-// A shared store, on one short-lived client.
-async function peekServer(url: string, environment: string): Promise<LockInfo | undefined> {
-  const [{ default: pg }, { adapt }] = await Promise.all([import('pg'), import('./postgres-connection.js')]);
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: PEEK_CONNECT_TIMEOUT_MS, application_name: 'runway' });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    return await lockHolder(adapt(client), 'postgres', environment);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
 }
