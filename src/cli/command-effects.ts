@@ -29,6 +29,7 @@ export const COMMAND_EFFECTS: Record<string, Classify> = {
   state: by({ migrate: 'state', import: 'state', export: 'local' }),
   migrate: by({}),
   backup: by({}),
+  serve: 'read',
   token: by({ create: 'state', revoke: 'state' }),
 };
 

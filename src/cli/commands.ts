@@ -52,6 +52,7 @@ const modules = {
   freeze: () => import('./freeze.js'),
   maintenance: () => import('./maintenance.js'),
   mcp: () => import('./mcp.js'),
+  serve: () => import('./serve.js'),
   token: () => import('./token.js'),
 } satisfies Record<string, () => Promise<CommandModule>>;
 
@@ -121,6 +122,8 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'maintenance mode: the environment answers every request with a 503 maintenance page (on), or serves again (off)' },
   { name: 'mcp', usage: '', load: modules.mcp,
     summary: 'serve this project to MCP clients (agents) over stdio: tools that run runway commands as actor kind agent, the runbook and run reports as resources' },
+  { name: 'serve', usage: '[options]', load: modules.serve,
+    summary: 'serve the HTTP API and the web dashboard of this project (127.0.0.1 unless --host): runs, releases, audit, live runs, actions with scoped tokens' },
   { name: 'token', usage: '', load: modules.token,
     summary: 'API tokens of runway serve: create (shown once, stored hashed), list, revoke' },
 ];
