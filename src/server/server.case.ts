@@ -83,3 +83,40 @@ export async function serverFixture(env: Record<string, string> = {}): Promise<S
 export function bearer(token: string, extra: Record<string, string> = {}): Record<string, string> {
   return { authorization: `Bearer ${token}`, ...extra };
 }
+
+/** A browser session of the fixture's app: the cookie header to send and the session's CSRF token. */
+export interface TestSession {
+  cookie: string;
+  csrf: string;
+}
+
+// The value of a Set-Cookie header's cookie `name`.
+function cookieOf(res: Response, name: string): string | undefined {
+  const all = res.headers.getSetCookie?.() ?? [res.headers.get('set-cookie') ?? ''];
+  for (const c of all) {
+    const m = new RegExp(`(?:^|\\s)${name}=([^;]*)`).exec(c);
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+/** The CSRF token of the first form of a page. */
+export function csrfOf(html: string): string {
+  const m = /name="_csrf" value="([^"]*)"/.exec(html);
+  if (!m) throw new Error('no CSRF field on the page');
+  return m[1]!;
+}
+
+/** Signs in through the login form as a browser does; returns the session. */
+export async function signIn(app: ServerFixture['app'], token: string): Promise<TestSession> {
+  const form = await app.request('/login');
+  const loginCsrf = cookieOf(form, 'runway_login_csrf')!;
+  const res = await app.request('/login', {
+    method: 'POST', headers: { cookie: `runway_login_csrf=${loginCsrf}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: csrfOf(await form.text()), token }).toString(),
+  });
+  if (res.status !== 303) throw new Error(`sign-in answered ${res.status}: ${await res.text()}`);
+  const cookie = `runway_session=${cookieOf(res, 'runway_session')}`;
+  const home = await app.request('/', { headers: { cookie } });
+  return { cookie, csrf: csrfOf(await home.text()) };
+}
