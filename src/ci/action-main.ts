@@ -30,7 +30,6 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env, io: CliIO 
       return isMapping(e) && Array.isArray(e.requires) ? e.requires.map(String) : undefined;
     };
     const argv = actionArgv(inputs, requiresOf, { runUrl: run?.runUrl, actor: run?.actor });
-    io.err(`runway ${argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ')}\n`);
     code = await runCli(['node', 'runway', ...argv], io);
   } catch (err) {
     // bad inputs: the CLI never started
