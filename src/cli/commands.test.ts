@@ -48,7 +48,7 @@ describe('the command registry', () => {
   it('loads the invoked command: its own --help shows its real options', async () => {
     const { code, out } = await run(['deploy', '--help']);
     expect(code).toBe(0);
-    expect(out).toMatch(/Usage: runway deploy \[options\] <env>/);
+    expect(out).toMatch(/Usage: runway deploy \[options\] \[env\]/);
     expect(out).toContain('--json');
     const viaHelp = await run(['help', 'deploy']);
     expect(viaHelp.out).toBe(out);

@@ -64,7 +64,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'print the JSON Schema of runway.yaml (completion and checks in editors)' },
   { name: 'plan', usage: '[options] <env>', load: modules.plan,
     summary: 'print the plan a deploy of the current commit to <env> would apply, with its pending migrations (no side effects)' },
-  { name: 'deploy', usage: '[options] <env>', load: modules.deploy,
+  { name: 'deploy', usage: '[options] [env]', load: modules.deploy,
     summary: "run an environment's pipeline for the current commit (builds the release once, then reuses it)" },
   { name: 'promote', usage: '[options] <from> <to>', load: modules.promote,
     summary: 'deploy to <to> the newest release (same build) that passed <from>, even when newer runs there failed; refused when none did' },

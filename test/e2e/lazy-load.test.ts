@@ -118,7 +118,7 @@ describe('runway --version and --help', () => {
   it('a command\'s --help loads its own module only', () => {
     const run = runLogged(['deploy', '--help'], work);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('Usage: runway deploy [options] <env>');
+    expect(run.stdout).toContain('Usage: runway deploy [options] [env]');
     expect(run.own).toContain('cli/deploy.js');
     // from the bundle: the chunks of main and deploy, not tsc's dist/cli/*.js
     expect(run.unbundled).toEqual([]);
