@@ -21,12 +21,15 @@ import { alreadyLive, takeLock, type AlreadyLive, type WaitOptions } from './loc
 import { buildPlan, type Plan } from './plan.js';
 import { planFacts } from './plan-facts.js';
 
-// What a run needs once it holds its lock (evidence, steps, notifications, the release log): loaded then, not
-// before, so a run refused at its lock never loads them
-const runMachinery = () => Promise.all([
-  import('../evidence/bundle.js'), import('../evidence/anchor.js'), import('../governance/release-log.js'),
-  import('../notify/run-events.js'), import('./apply.js'),
-]).then(([bundle, anchor, releaseLog, notify, apply]) => ({ ...bundle, ...anchor, ...releaseLog, ...notify, ...apply }));
+// What a run needs once it holds its lock (evidence, steps, notifications): loaded then, not before, so a run
+// refused at its lock never loads them
+const runMachinery = () => Promise.all([import('../evidence/bundle.js'), import('../notify/run-events.js'), import('./apply.js')])
+  .then(([bundle, notify, apply]) => ({ ...bundle, ...notify, ...apply }));
+
+// What recording a finished run needs besides (the release log, the evidence anchor): loaded once its steps ran,
+// so nothing before the steps (a rollback's switch) waits for them
+const recordMachinery = () => Promise.all([import('../evidence/anchor.js'), import('../governance/release-log.js')])
+  .then(([anchor, releaseLog]) => ({ ...anchor, ...releaseLog }));
 
 /** Tells the notification targets about a refusal (its module loads only when there is one). */
 async function notifyRefusal(...args: Parameters<typeof import('../notify/run-events.js').notifyRefusal>): Promise<void> {
@@ -195,7 +198,7 @@ async function runUnderLock(ctx: ProjectContext, opts: RunOptions, wait?: WaitOp
 /** Writes the evidence, the store records and the journal entry, and releases the lock. */
 async function record(ctx: ProjectContext, rc: RunContext): Promise<void> {
   const { run } = rc;
-  const { anchorRun, recordRelease } = await runMachinery();
+  const { anchorRun, recordRelease } = await recordMachinery();
   run.finishedAt = new Date().toISOString();
   // before finishRun, so the highlights start from the environment's known-good release before this run
   run.releaseLog = await recordRelease(ctx, run);

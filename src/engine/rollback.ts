@@ -75,17 +75,16 @@ function alreadyServing(environment: string, release: string, earlier: AlreadySe
 export async function rollback(ctx: ProjectContext, environment: string, opts: RollbackOptions): Promise<RunRecord | AlreadyServing> {
   environmentConfig(ctx, environment);
   if (!opts.reason?.trim()) throw new ConfigError('--reason is required: say why you roll back (it is recorded in the run and the journal)');
-  const { target, current, earlier } = await ctx.store.use(async (db) => {
+  const { target, current } = await ctx.store.use(async (db) => {
     const current = (await listEnvironments(db)).find((e) => e.name === environment)?.currentRelease;
-    const earlier = await earlierPassed(db, environment, current);
     if (opts.to) {
       const found = await findRelease(db, opts.to);
       if (!found) throw new ConfigError(`--to: unknown release "${opts.to}" (see runway history ${environment})`);
-      return { target: found, current, earlier };
+      return { target: found, current };
     }
     // the known-good release other than the one served; else the known-good one itself (it may be the one served)
     const id = (await knownGood(db, environment, current)) ?? (await knownGood(db, environment));
-    return { target: id ? await findRelease(db, id) : undefined, current, earlier };
+    return { target: id ? await findRelease(db, id) : undefined, current };
   });
   if (!target) {
     throw new GateError(`refused: ${environment} has no known-good release to roll back to (no successful run there that was not ` +
@@ -93,7 +92,10 @@ export async function rollback(ctx: ProjectContext, environment: string, opts: R
   }
   if (target.id === current) {
     const live = await liveOnPlatform(ctx, environment);
-    if (live.release === target.id && live.healthy !== false) return alreadyServing(environment, target.id, earlier, !opts.to);
+    if (live.release === target.id && live.healthy !== false) {
+      const earlier = await ctx.store.use((db) => earlierPassed(db, environment, current));
+      return alreadyServing(environment, target.id, earlier, !opts.to);
+    }
     const seen = live.error ? `its target could not say what it serves (${live.error})`
       : live.release ? `its target serves ${live.release}${live.healthy === false ? ' (unhealthy)' : ''}` : 'its target serves nothing';
     ctx.reporter.warn(`${environment} is recorded on ${target.id}, but ${seen}: putting ${target.id} back`);

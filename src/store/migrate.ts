@@ -46,12 +46,34 @@ export function dialectText(text: string, dialect: Dialect, file = 'migration'):
 }
 
 let cached: Promise<StateMigration[]> | undefined;
+let versions: Promise<number[]> | undefined;
+
+// The migration files, sorted by version.
+async function migrationFiles(): Promise<string[]> {
+  return (await readdir(migrationsDir())).filter((f) => /^\d+_.+\.sql$/.test(f)).sort();
+}
+
+/** The versions of the state migrations, from their file names alone (no file is read; once per process). */
+export function stateMigrationVersions(): Promise<number[]> {
+  versions ??= migrationFiles().then((files) => files.map((f) => Number(/^(\d+)_/.exec(f)![1])));
+  versions.catch(() => (versions = undefined));
+  return versions;
+}
+
+/**
+ * True when some state migration is not applied to `db` yet: one query and a directory listing (the migrations are
+ * read and translated only when one is to be applied).
+ */
+export async function hasPendingMigrations(db: Pick<Db, 'query'>, dialect: Dialect): Promise<boolean> {
+  const done = new Set(await appliedVersions(db, dialect));
+  return (await stateMigrationVersions()).some((v) => !done.has(v));
+}
 
 /** Reads every migration, sorted by version (read once per process). */
 export function loadStateMigrations(): Promise<StateMigration[]> {
   cached ??= (async () => {
     const dir = migrationsDir();
-    const files = (await readdir(dir)).filter((f) => /^\d+_.+\.sql$/.test(f)).sort();
+    const files = await migrationFiles();
     return Promise.all(
       files.map(async (file) => {
         const [, version, name] = /^(\d+)_(.+)\.sql$/.exec(file)!;

@@ -6,7 +6,7 @@
 import pg from 'pg';
 import { ConfigError } from '../errors.js';
 import type { Db, Store } from './db.js';
-import { appliedVersions, loadStateMigrations, migrateState } from './migrate.js';
+import { hasPendingMigrations, migrateState } from './migrate.js';
 import { adapt, connectionLost, describeError, isConnectionError, parseUrl, redactUrl, unreachable } from './postgres-connection.js';
 import { serverLock } from './postgres-lock.js';
 
@@ -76,7 +76,7 @@ export function postgresStore(url: string, opts: PostgresStoreOptions = {}): Pos
     if (earlier) return earlier.then(() => []);
     const done = withClient(async (client) => {
       const db = adapt(client);
-      if (!(await hasPending(db))) return [];
+      if (!(await hasPendingMigrations(db, 'postgres'))) return [];
       return db.transaction(async (tx) => {
         await tx.query('select pg_advisory_xact_lock($1, $2)', MIGRATION_KEY);
         return migrateState(tx, 'postgres');
@@ -112,8 +112,3 @@ export function postgresStore(url: string, opts: PostgresStoreOptions = {}): Pos
   return store;
 }
 
-/** True when some migration is not applied yet (without taking any lock or creating anything). */
-async function hasPending(db: Db): Promise<boolean> {
-  const done = new Set(await appliedVersions(db, 'postgres'));
-  return (await loadStateMigrations()).some((m) => !done.has(m.version));
-}

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
 import type { Db, HeldLock, LockHolder, Store } from './db.js';
-import { appliedVersions, loadStateMigrations } from './migrate.js';
+import { appliedVersions, stateMigrationVersions } from './migrate.js';
 import { parseUrl, redactUrl } from './state-url.js';
 
 /** Which store to open and why. */
@@ -101,7 +101,7 @@ export async function peekStore<T>(choice: StoreChoice, fn: (db: Pick<Db, 'query
 
 /** Applies pending migrations to the chosen store; returns the versions applied now and the version reached. */
 export async function migrateChosen(choice: StoreChoice): Promise<{ applied: number[]; version: number }> {
-  const all = (await loadStateMigrations()).map((m) => m.version);
+  const all = await stateMigrationVersions();
   if (choice.kind === 'postgres') {
     const store = (await import('./postgres.js')).postgresStore(choice.url);
     try {

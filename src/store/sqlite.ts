@@ -10,7 +10,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Db, Store } from './db.js';
 import { acquireLock, releaseLock } from './locks.js';
-import { appliedVersions, loadStateMigrations, migrateState } from './migrate.js';
+import { hasPendingMigrations, migrateState } from './migrate.js';
 import { legacyStore, upgradeLegacyStore } from './pglite-upgrade.js';
 import { closeConnection, openConnection, type Connection } from './sqlite-connection.js';
 
@@ -26,16 +26,10 @@ export interface SqliteStoreOptions {
 
 const stderr = (line: string) => void process.stderr.write(`runway: ${line}\n`);
 
-/** True when some migration is not applied yet (reads only). */
-async function hasPending(db: Db): Promise<boolean> {
-  const done = new Set(await appliedVersions(db, 'sqlite'));
-  return (await loadStateMigrations()).some((m) => !done.has(m.version));
-}
-
 /** Applies pending migrations once per connection, all in one write transaction (concurrent first opens wait). */
 function ensureMigrated(conn: Connection): Promise<void> {
   conn.migrated ??= (async () => {
-    if (await hasPending(conn.db)) await conn.db.transaction((tx) => migrateState(tx, 'sqlite'));
+    if (await hasPendingMigrations(conn.db, 'sqlite')) await conn.db.transaction((tx) => migrateState(tx, 'sqlite'));
   })();
   conn.migrated.catch(() => (conn.migrated = undefined));
   return conn.migrated;
