@@ -30,7 +30,9 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env, io: CliIO 
       return isMapping(e) && Array.isArray(e.requires) ? e.requires.map(String) : undefined;
     };
     const argv = actionArgv(inputs, requiresOf, { runUrl: run?.runUrl, actor: run?.actor });
-    code = await runCli(['node', 'runway', ...argv], io);
+    // the run records the command line it was started with (process.argv), as when typed
+    process.argv.splice(2, process.argv.length, ...argv);
+    code = await runCli([process.argv[0]!, 'runway', ...argv], io);
   } catch (err) {
     // bad inputs: the CLI never started
     io.err(errorAnnotation(err, { projectDir: configLocation({ dir: process.cwd() }).projectDir, workspace: run?.workspace }));

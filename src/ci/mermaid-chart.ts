@@ -41,8 +41,8 @@ const num = (v: number) => String(Math.round(v * 100) / 100);
 const label = (text: string) => text.replace(/["\n\r`]/g, "'");
 
 // One fenced xychart-beta block.
-function chart(title: string, xTitle: string, xs: string[], yTitle: string, yMax: number, series: string[]): string {
-  return ['```mermaid', 'xychart-beta', `  title "${label(title)}"`, `  x-axis "${label(xTitle)}" [${xs.join(', ')}]`,
+function chart(title: string, xTitle: string, xMax: number, yTitle: string, yMax: number, series: string[]): string {
+  return ['```mermaid', 'xychart-beta', `  title "${label(title)}"`, `  x-axis "${label(xTitle)}" 0 --> ${num(xMax)}`,
     `  y-axis "${label(yTitle)}" 0 --> ${num(yMax)}`, ...series.map((s) => `  ${s}`), '```'].join('\n');
 }
 
@@ -54,14 +54,15 @@ export function monitorXyCharts(data: MonitorData, title?: string): string[] {
   if (!data.series?.length) return [];
   const { size, points } = buckets(data.series);
   const heading = title ?? [data.environment, data.releaseId && `release ${data.releaseId}`, data.verdict].filter(Boolean).join(' · ');
-  const xs = points.map((p) => num(p.t));
+  // a numeric x-axis spreads the points evenly from 0 to the last bucket's start, which is where they are
+  const xMax = Math.max(1, points.at(-1)!.t);
   const xTitle = `seconds since monitoring began${size > 1 ? ` (${size}s buckets)` : ''}`;
   const maxRequests = Math.max(1, ...points.map((p) => p.requests));
   const maxP95 = Math.max(1, ...points.map((p) => p.p95));
   return [
-    chart(`${heading || 'monitor'}: traffic`, xTitle, xs, 'requests and errors / s', Math.ceil(maxRequests * 1.1),
+    chart(`${heading || 'monitor'}: traffic`, xTitle, xMax, 'requests and errors / s', Math.ceil(maxRequests * 1.1),
       [`bar [${points.map((p) => num(p.requests)).join(', ')}]`, `line [${points.map((p) => num(p.errors)).join(', ')}]`]),
-    chart(`${heading || 'monitor'}: p95 latency`, xTitle, xs, 'p95 (ms)', Math.ceil(maxP95 * 1.1),
+    chart(`${heading || 'monitor'}: p95 latency`, xTitle, xMax, 'p95 (ms)', Math.ceil(maxP95 * 1.1),
       [`line [${points.map((p) => num(p.p95)).join(', ')}]`]),
   ];
 }

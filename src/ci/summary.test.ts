@@ -17,7 +17,7 @@ describe('monitor charts as Mermaid xychart-beta', () => {
     const [traffic, latency] = monitorXyCharts({ environment: 'production', releaseId: 'abc-1', verdict: 'successful', series: series(4) });
     expect(traffic).toBe([
       '```mermaid', 'xychart-beta', '  title "production · release abc-1 · successful: traffic"',
-      '  x-axis "seconds since monitoring began" [0, 1, 2, 3]', '  y-axis "requests and errors / s" 0 --> 14',
+      '  x-axis "seconds since monitoring began" 0 --> 3', '  y-axis "requests and errors / s" 0 --> 14',
       '  bar [10, 11, 12, 10]', '  line [0, 0, 1, 0]', '```'].join('\n'));
     // seconds without a latency (no requests) draw as 0, not NaN, which Mermaid cannot read
     expect(latency).toContain('  line [0, 0, 22, 23]');
@@ -26,9 +26,8 @@ describe('monitor charts as Mermaid xychart-beta', () => {
 
   it(`merges a long series into at most ${MAX_POINTS} buckets`, () => {
     const [traffic] = monitorXyCharts({ series: series(3600) });
-    const xs = /x-axis "[^"]*\(60s buckets\)" \[([^\]]*)\]/.exec(traffic!)![1]!.split(', ');
-    expect(xs).toHaveLength(60);
-    expect(xs[1]).toBe('60');
+    expect(traffic).toContain('  x-axis "seconds since monitoring began (60s buckets)" 0 --> 3540\n');
+    expect(/ {2}bar \[([^\]]*)\]/.exec(traffic!)![1]!.split(', ')).toHaveLength(60);
   });
 
   it('draws nothing without a series', () => {

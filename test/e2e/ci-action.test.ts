@@ -3,7 +3,7 @@
  * project with a simulated runner (GITHUB_ACTIONS=true, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, GITHUB_ENV, RUNNER_TEMP,
  * the job's actor, repository, commit and run) and Debian's real gh pointed at a loopback stand-in of GitHub's API.
  * Checked: masks before any other output, outputs and summary files as the runner reads them, the actor and the run
- * URL in the evidence, GitHub deployments and their statuses, annotations for failed checks, config errors and a
+ * URL in the evidence, the monitor's chart as Mermaid in the summary, GitHub deployments and their statuses, annotations for failed checks, config errors and a
  * missing secret (refused before the build), deploy --auto by branch, and made-up secret values nowhere but in
  * `::add-mask::` lines.
  */
@@ -62,6 +62,12 @@ environments:
     checks:
       - name: health
         http: { path: /health, expect: { status: 200 } }
+    monitor: { for: 3s, window: 2s, minRequests: 2, probes: { path: /health, rate: 10 }, errorRate: "< 50%", crashes: false }
+    pipeline:
+      - run: node -e "console.log('key', process.env.API_KEY, 'pw', process.env.DB_PASSWORD)"
+      - deploy
+      - checks
+      - monitor
   production:
     requires: [staging]
     branches: [main]
@@ -178,6 +184,7 @@ describe.skipIf(!built || !hasGh)('the Runway action in a simulated GitHub Actio
     // the actor and the workflow run are in the evidence
     const run = JSON.parse(readFileSync(join(bundle, 'run.json'), 'utf8'));
     expect(run.actor).toBe('octocat');
+    expect(run.command).toBe('runway deploy --auto');
     expect(run.ci).toEqual({ provider: 'github-actions', url: 'https://github.com/acme/shop/actions/runs/4242', repository: 'acme/shop',
       workflow: 'Deploy staging', attempt: '1', sha, ref: 'refs/heads/develop' });
     // the job summary is the report, with the workflow run
@@ -185,6 +192,11 @@ describe.skipIf(!built || !hasGh)('the Runway action in a simulated GitHub Actio
     expect(r.summary).toContain('| CI run | [Deploy staging](https://github.com/acme/shop/actions/runs/4242) |');
     expect(r.summary).toContain('| Actor | octocat (ci, from GITHUB_ACTIONS) |');
     expect(r.summary).toContain(`[workflow run](https://github.com/acme/shop/actions/runs/4242)`);
+    // the monitor's chart, which a summary cannot show as the bundle's SVG, as Mermaid charts
+    expect(r.summary).toContain('## Monitoring');
+    expect(r.summary).not.toContain('monitor.svg');
+    expect(r.summary).toMatch(/```mermaid\nxychart-beta\n  title "staging · release \S+ · successful: traffic"\n  x-axis "seconds since monitoring began" 0 --> [3-5]\n  y-axis "requests and errors \/ s" 0 --> \d+\n  bar \[/);
+    expect(r.summary).toContain('p95 latency"');
     // the GitHub deployment: created for staging, in_progress, then success with the URL and the log
     expect(deployments).toEqual([expect.objectContaining({ ref: sha, environment: 'staging', production_environment: false, auto_merge: false, required_contexts: [] })]);
     expect(statuses.map((s) => [s.id, s.state, s.environment_url, s.log_url])).toEqual([
