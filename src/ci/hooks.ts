@@ -126,7 +126,9 @@ export function runFinished(io: CiIO, run: RunRecord): void {
   const projectDir = s.ctx?.projectDir ?? process.cwd();
   const configuredUrl = s.ctx?.loaded.config.environments[run.environment]?.url;
   const outputs = runOutputs(run, projectDir, configuredUrl);
-  if (s.run.outputFile) s.outputs.push(...appendOutputs(s.run.outputFile, outputs));
+  // the outputs leave Runway's output path: redacted like everything it prints (a URL may carry credentials)
+  const safe = Object.fromEntries(Object.entries(outputs).map(([name, value]) => [name, value === undefined ? undefined : io.redact(value)]));
+  if (s.run.outputFile) s.outputs.push(...appendOutputs(s.run.outputFile, safe));
   if (s.run.summaryFile && run.evidence) {
     const bundleDir = resolve(projectDir, run.evidence);
     const report = join(bundleDir, 'report.md');
@@ -138,7 +140,7 @@ export function runFinished(io: CiIO, run: RunRecord): void {
     }
   }
   io.err(runAnnotations(run));
-  if (s.deployment) s.pending.push(s.deployment.then((d) => d?.finishRun(run, outputs.url)));
+  if (s.deployment) s.pending.push(s.deployment.then((d) => d?.finishRun(run, safe.url)));
 }
 
 /** The output names this process wrote to `$GITHUB_OUTPUT`. */

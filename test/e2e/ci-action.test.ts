@@ -82,11 +82,11 @@ pipeline:
 ${extra}`;
 
 // One step of a simulated job: fresh runner files, the job's variables, the gh stand-in; returns what it printed and wrote.
-async function step(inputs: Record<string, string>, env: Record<string, string> = {}) {
+async function step(inputs: Record<string, string>, env: Record<string, string> = {}, cli?: string[]) {
   const n = readdirSync(runner).length;
   const files = { GITHUB_OUTPUT: join(runner, `output-${n}`), GITHUB_STEP_SUMMARY: join(runner, `summary-${n}`), GITHUB_ENV: join(runner, `env-${n}`) };
   for (const file of Object.values(files)) writeFileSync(file, '');
-  const child = spawn(process.execPath, [entry], {
+  const child = spawn(process.execPath, cli ? [join(root, 'bin', 'runway.js'), ...cli] : [entry], {
     cwd: dir, stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       PATH: process.env.PATH!, HOME: process.env.HOME!, NO_COLOR: '1', ...api.env, ...files, RUNNER_TEMP: runner,
@@ -266,6 +266,18 @@ describe.skipIf(!built || !hasGh)('the Runway action in a simulated GitHub Actio
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('::error title=Runway%3A bad input::input command: "destroy" is not one the action runs');
     expect(r.outputs).toEqual({ outcome: 'bad-input' });
+  });
+
+  it('does the same for a plain runway command in a job, keeping --json on stdout clean', async () => {
+    const r = await step({}, {}, ['deploy', 'staging', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const run = JSON.parse(r.stdout);
+    expect(run.outcome).toBe('successful');
+    expect(run.actor).toBe('octocat');
+    expect(r.stderr.startsWith('::add-mask::')).toBe(true);
+    expect(r.outputs).toEqual({ release: run.release.id, outcome: 'successful', 'run-id': run.id, url, evidence: join(dir, run.evidence) });
+    expect(r.summary.startsWith('# staging · deploy · successful\n')).toBe(true);
+    expect(statuses.at(-1)!.state).toBe('success');
   });
 
   it('leaves no secret value anywhere but in ::add-mask:: lines', () => {
