@@ -4,8 +4,9 @@ import type { AppEnv } from '../auth.js';
 import { DASHBOARD_SCRIPT } from '../static/dashboard-script.js';
 import { DASHBOARD_STYLE } from '../static/dashboard-style.js';
 
-/** Registers /static/dashboard.js and /static/dashboard.css. */
+/** Registers /static/dashboard.js, /static/dashboard.css and an empty /favicon.ico (browsers ask for one). */
 export function staticRoutes(app: Hono<AppEnv>): void {
+  app.get('/favicon.ico', (c) => c.body(null, 204));
   app.get('/static/dashboard.js', (c) => {
     c.header('Content-Type', 'text/javascript; charset=utf-8');
     c.header('Cache-Control', 'max-age=300');

@@ -31,7 +31,7 @@ export function runsBody(page: { runs: RunSummary[]; total: number; limit: numbe
 
 /** An action's progress page: its lines, live while it runs, then its exit code and run. */
 export function jobBody(job: ActionJob): Html {
-  return html`<div id="job" data-job="${job.id}"${job.code === undefined ? html` data-live="/api/actions/${job.id}/events"` : ''}>
+  return html`<div id="job" data-job="${job.id}"${job.code === undefined ? html` data-live="/api/jobs/${job.id}/events"` : ''}>
     <dl class="facts"><dt>Action</dt><dd>${job.action} · <code>runway ${job.argv.join(' ')}</code></dd>
       <dt>Actor</dt><dd>${job.actor} (${job.actorKind})</dd><dt>Started</dt><dd>${when(job.startedAt)}</dd>
       <dt>Result</dt><dd id="job-result">${job.code === undefined ? badge('running') : html`exit code ${job.code} ${badge(job.code === 0 ? 'successful' : 'failed')}`}</dd>
