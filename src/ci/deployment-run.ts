@@ -38,22 +38,25 @@ export function deploymentsOff(run: GithubRun, env: NodeJS.ProcessEnv): string |
 
 /** A deployment being recorded; `finish` posts the run's final status. */
 export class GithubDeployment {
-  private constructor(private readonly run: GithubRun, private readonly start: DeploymentStart, readonly id: number) {}
+  private constructor(private readonly run: GithubRun, private readonly start: DeploymentStart, readonly id: number, readonly ref: string) {}
 
-  /** Creates the deployment and posts `in_progress`; undefined (after a warning) when GitHub could not be told. */
+  /** Creates the deployment of the job's commit and posts `in_progress`; undefined (after a warning) when GitHub could not be told. */
   static async begin(run: GithubRun, start: DeploymentStart): Promise<GithubDeployment | undefined> {
-    const create = createDeploymentCall({
-      repo: run.repository!, ref: run.sha!, environment: start.environment, production: start.production,
-      description: `runway ${start.command} ${start.environment}`,
-      payload: { runway: { command: start.command, workflowRun: run.runUrl } },
-    });
-    const answer = await call(start, create);
+    const deployment = await GithubDeployment.create(run, start, run.sha!);
+    await deployment?.post('in_progress', `runway ${start.command} running`);
+    return deployment;
+  }
+
+  // Creates a deployment of `ref`.
+  private static async create(run: GithubRun, start: DeploymentStart, ref: string): Promise<GithubDeployment | undefined> {
+    const answer = await call(start, createDeploymentCall({
+      repo: run.repository!, ref, environment: start.environment, production: start.production,
+      description: `runway ${start.command} ${start.environment}`, payload: { runway: { command: start.command, workflowRun: run.runUrl } },
+    }));
     if ('problem' in answer) return void start.warn(`could not create the GitHub deployment of ${start.environment}: ${answer.problem}`);
     const id = parseDeploymentId(answer.stdout);
     if (typeof id !== 'number') return void start.warn(`could not create the GitHub deployment of ${start.environment}: ${id.problem}`);
-    const deployment = new GithubDeployment(run, start, id);
-    await deployment.post('in_progress', `runway ${start.command} running`);
-    return deployment;
+    return new GithubDeployment(run, start, id, ref);
   }
 
   /** Posts a status; a failure is a warning. */
@@ -64,9 +67,18 @@ export class GithubDeployment {
     if ('problem' in answer) this.start.warn(`could not post the ${state} status of GitHub deployment ${this.id}: ${answer.problem}`);
   }
 
-  /** Posts the final status of a finished run. */
-  finishRun(record: Parameters<typeof runDescription>[0], environmentUrl?: string): Promise<void> {
-    return this.post(runState(record), runDescription(record), environmentUrl);
+  /**
+   * Posts the final status of a finished run. A successful run that put another commit live than the job's (a
+   * rollback to known-good, a promotion of an older release) supersedes this deployment with one of that commit,
+   * so the Environments page shows what really serves.
+   */
+  async finishRun(record: Parameters<typeof runDescription>[0], environmentUrl?: string): Promise<void> {
+    const sha = record.release.sha;
+    if (record.outcome !== 'successful' || !sha || sha === this.ref) return this.post(runState(record), runDescription(record), environmentUrl);
+    const live = await GithubDeployment.create(this.run, this.start, sha);
+    if (!live) return this.post(runState(record), runDescription(record), environmentUrl);
+    await this.post('inactive', `superseded by deployment ${live.id}: the run put ${sha.slice(0, 7)} live, not this commit`);
+    await live.post(runState(record), runDescription(record), environmentUrl);
   }
 }
 

@@ -125,6 +125,22 @@ describe.skipIf(!hasGh)('a deployment through the real gh', { timeout: 60_000 },
     expect(paths).toEqual(['/repos/acme/shop/deployments', '/repos/acme/shop/deployments/701/statuses', '/repos/acme/shop/deployments/701/statuses']);
   });
 
+  it('supersedes the deployment of the job\'s commit when a rollback put another commit live', async () => {
+    const run = { repository: 'acme/shop', sha: 'fffffff1234567', runUrl: 'https://github.com/acme/shop/actions/runs/10' };
+    const deployment = await GithubDeployment.begin(run, {
+      environment: 'production', command: 'rollback', production: true, cwd: tmpdir(), tools: execTools, warn: (t) => { throw new Error(t); }, redact: (t) => t,
+    });
+    const [first, second] = [deployment!.id, deployment!.id + 1];
+    await deployment!.finishRun(record({ kind: 'rollback', environment: 'production', rolledBackTo: release.id }), 'https://shop.example');
+    expect(created.slice(-2).map((d) => [d.ref, d.environment, d.production_environment])).toEqual([
+      ['fffffff1234567', 'production', true], ['abc1234def5678', 'production', true]]);
+    expect(statuses.slice(-3)).toEqual([
+      { id: String(first), body: { state: 'in_progress', description: 'runway rollback running', log_url: run.runUrl, auto_inactive: false } },
+      { id: String(first), body: { state: 'inactive', description: `superseded by deployment ${second}: the run put abc1234 live, not this commit`, log_url: run.runUrl, auto_inactive: false } },
+      { id: String(second), body: { state: 'success', description: 'rolled back to abc1234-0011', environment_url: 'https://shop.example', log_url: run.runUrl, auto_inactive: true } },
+    ]);
+  });
+
   it('warns and carries on when GitHub refuses (a bad token), creating nothing', async () => {
     const warnings: string[] = [];
     process.env.GH_TOKEN = 'wrong-token';
