@@ -18,12 +18,12 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const PRELOAD = fileURLToPath(new URL('./module-log.mjs', import.meta.url));
 
 /** Needed by some commands only: none may load for --version or --help. */
-const COMMAND_DEPENDENCIES = ['@modelcontextprotocol/sdk', 'playwright-core', '@electric-sql/pglite', 'better-sqlite3', 'pg', 'undici', 'execa',
+const COMMAND_DEPENDENCIES = ['@modelcontextprotocol/sdk', 'hono', '@hono/node-server', 'playwright-core', '@electric-sql/pglite', 'better-sqlite3', 'pg', 'undici', 'execa',
   'hdr-histogram-js', '@prometheus-io/lezer-promql', 'zod', 'yaml'];
 /** Needed by deploys, checks, monitors and the state store: none may load for validate. */
-const RUN_DEPENDENCIES = ['@modelcontextprotocol/sdk', 'playwright-core', '@electric-sql/pglite', 'better-sqlite3', 'pg', 'undici', 'execa', 'hdr-histogram-js'];
+const RUN_DEPENDENCIES = ['@modelcontextprotocol/sdk', 'hono', '@hono/node-server', 'playwright-core', '@electric-sql/pglite', 'better-sqlite3', 'pg', 'undici', 'execa', 'hdr-histogram-js'];
 /** Needed by runs and checks only: none may load for a read command (the store's driver is the store's choice). */
-const READ_FORBIDDEN = ['@modelcontextprotocol/sdk', 'playwright-core', 'execa', 'hdr-histogram-js', '@prometheus-io/lezer-promql'];
+const READ_FORBIDDEN = ['@modelcontextprotocol/sdk', 'hono', '@hono/node-server', 'playwright-core', 'execa', 'hdr-histogram-js', '@prometheus-io/lezer-promql'];
 
 interface Loaded {
   code: number | null;
