@@ -62,7 +62,8 @@ export async function monitorSeries(state: ServerState, run: RunRecord): Promise
 }
 
 /** Whether the run's bundle verifies: ok, the problems of this run, or absent (no bundle, unfinished). */
-export async function evidenceVerdict(state: ServerState, run: RunRecord): Promise<{ status: 'verified' | 'problems' | 'unfinished' | 'none'; problems: string[] }> {
+export async function evidenceVerdict(state: ServerState, run: RunRecord): Promise<{ status: 'verified' | 'problems' | 'unfinished' | 'running' | 'none'; problems: string[] }> {
+  if (run.outcome === 'running') return { status: 'running', problems: [] };
   if (!run.evidence) return { status: 'none', problems: [] };
   const result = await verifyEvidence(state.stateDir, run.environment).catch((err: Error) => ({ ok: false, problems: [{ runId: run.id, message: err.message }], unfinished: [] as string[], bundles: 0 }));
   const mine = result.problems.filter((p) => !p.runId || p.runId === run.id).map((p) => p.message);

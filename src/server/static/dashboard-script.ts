@@ -15,27 +15,33 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict';
     try { return JSON.parse(event.data); } catch (e) { return {}; }
   }
 
-  // The live monitor chart: error rate (bars) and p95 (line), one mark per window.
+  // The live monitor chart: requests per window (bars), errors (red bars over them) and p95 (line with dots).
   var points = [];
   function drawChart() {
     var svg = document.getElementById('live-chart');
     var caption = document.getElementById('live-caption');
     if (!svg || !points.length) return;
     while (svg.firstChild) svg.removeChild(svg.firstChild);
-    var w = 600, h = 160, n = points.length, step = w / Math.max(n, 1);
+    var w = 600, h = 160, n = points.length, step = w / Math.max(n, 12);
+    var maxReq = Math.max.apply(null, points.map(function (p) { return p.requests; }).concat([1]));
     var maxP95 = Math.max.apply(null, points.map(function (p) { return p.p95Ms || 0; }).concat([1]));
-    var maxRate = Math.max.apply(null, points.map(function (p) { return p.errorRate || 0; }).concat([0.01]));
+    var path = [];
     points.forEach(function (p, i) {
-      var bh = ((p.errorRate || 0) / maxRate) * (h - 10);
-      svg.appendChild(el('rect', { x: String(i * step + 1), y: String(h - bh), width: String(Math.max(step - 2, 1)), height: String(bh), 'class': 'err' }, true));
+      var x = i * step + 1, bw = Math.max(step - 2, 1);
+      var rh = (p.requests / maxReq) * (h - 20);
+      svg.appendChild(el('rect', { x: String(x), y: String(h - rh), width: String(bw), height: String(rh), 'class': 'req' }, true));
+      var eh = rh * (p.errorRate || 0);
+      if (eh > 0) svg.appendChild(el('rect', { x: String(x), y: String(h - eh), width: String(bw), height: String(eh), 'class': 'err' }, true));
+      if (p.p95Ms !== null) {
+        var cx = x + bw / 2, cy = h - 10 - (p.p95Ms / maxP95) * (h - 30);
+        path.push((path.length ? 'L' : 'M') + cx.toFixed(1) + ' ' + cy.toFixed(1));
+        svg.appendChild(el('circle', { cx: cx.toFixed(1), cy: cy.toFixed(1), r: '3', 'class': 'p95' }, true));
+      }
     });
-    var d = points.map(function (p, i) {
-      return (i ? 'L' : 'M') + (i * step + step / 2).toFixed(1) + ' ' + (h - ((p.p95Ms || 0) / maxP95) * (h - 10)).toFixed(1);
-    }).join(' ');
-    svg.appendChild(el('path', { d: d, 'class': 'p95' }, true));
+    if (path.length > 1) svg.appendChild(el('path', { d: path.join(' '), 'class': 'p95' }, true));
     var last = points[points.length - 1];
-    caption.textContent = n + ' windows · last: ' + last.requests + ' requests, errors ' +
-      (last.errorRate === null ? '-' : (last.errorRate * 100).toFixed(2) + '%') + ', p95 ' + (last.p95Ms === null ? '-' : last.p95Ms + 'ms');
+    caption.textContent = n + ' windows (bars: requests, red: errors, line: p95 up to ' + maxP95 + 'ms) · last: ' + last.requests +
+      ' requests, errors ' + (last.errorRate === null ? '-' : (last.errorRate * 100).toFixed(2) + '%') + ', p95 ' + (last.p95Ms === null ? '-' : last.p95Ms + 'ms');
   }
 
   function followRun(root) {

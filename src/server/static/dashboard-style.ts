@@ -34,5 +34,6 @@ button { cursor: pointer; font-weight: 600; }
 .path { display: flex; flex-wrap: wrap; gap: 8px; padding-left: 20px; } .path li { margin-right: 24px; }
 figure { margin: 8px 0; } figure img { max-width: 100%; background: #fff; }
 #live-chart { width: 100%; height: 160px; background: var(--card); border: 1px solid var(--line); }
-#live-chart .err { fill: var(--bad); opacity: .6; } #live-chart .p95 { fill: none; stroke: var(--live); stroke-width: 2; }
+#live-chart .req { fill: var(--muted); opacity: .35; } #live-chart .err { fill: var(--bad); }
+#live-chart path.p95 { fill: none; stroke: var(--live); stroke-width: 2; } #live-chart circle.p95 { fill: var(--live); }
 `;
