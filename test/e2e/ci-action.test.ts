@@ -7,7 +7,7 @@
  * missing secret (refused before the build), deploy --auto by branch, and made-up secret values nowhere but in
  * `::add-mask::` lines.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGithubApi, type GithubApi } from '../platforms/gh/github-api.js';
+import { job, runStep } from './ci-runner.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const entry = join(root, 'dist', 'ci', 'action-main.js');
@@ -81,48 +82,10 @@ pipeline:
   - checks
 ${extra}`;
 
-// One step of a simulated job: fresh runner files, the job's variables, the gh stand-in; returns what it printed and wrote.
-async function step(inputs: Record<string, string>, env: Record<string, string> = {}, cli?: string[]) {
-  const n = readdirSync(runner).length;
-  const files = { GITHUB_OUTPUT: join(runner, `output-${n}`), GITHUB_STEP_SUMMARY: join(runner, `summary-${n}`), GITHUB_ENV: join(runner, `env-${n}`) };
-  for (const file of Object.values(files)) writeFileSync(file, '');
-  const child = spawn(process.execPath, cli ? [join(root, 'bin', 'runway.js'), ...cli] : [entry], {
-    cwd: dir, stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      PATH: process.env.PATH!, HOME: process.env.HOME!, NO_COLOR: '1', ...api.env, ...files, RUNNER_TEMP: runner,
-      GITHUB_ACTIONS: 'true', CI: 'true', GITHUB_WORKSPACE: dir, GITHUB_ACTOR: 'octocat', GITHUB_REPOSITORY: 'acme/shop', GITHUB_SHA: sha,
-      GITHUB_SERVER_URL: 'https://github.com', GITHUB_RUN_ID: '4242', GITHUB_RUN_ATTEMPT: '1', GITHUB_WORKFLOW: 'Deploy staging',
-      GITHUB_REF: 'refs/heads/develop', GITHUB_REF_NAME: 'develop', GITHUB_REF_TYPE: 'branch', GITHUB_EVENT_NAME: 'push',
-      API_KEY, ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])), ...env,
-    },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  const output = readFileSync(files.GITHUB_OUTPUT, 'utf8');
-  const summary = readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8');
-  everything.push(stdout, stderr, output, summary);
-  return { code, stdout, stderr, output, summary, outputs: readOutputs(output) };
-}
-
-// The runner's reading of $GITHUB_OUTPUT: name<<DELIM … DELIM blocks.
-function readOutputs(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([\w-]+)<<(ghadelimiter_[0-9a-f-]{36})$/.exec(lines[i]!);
-    if (!m) {
-      if (lines[i]) throw new Error(`not an output line: ${lines[i]}`);
-      continue;
-    }
-    const value: string[] = [];
-    for (i++; lines[i] !== m[2]; i++) value.push(lines[i]!);
-    out[m[1]!] = value.join('\n');
-  }
-  return out;
-}
+// One step of the simulated job (the action's entry point, or the CLI with `cli`).
+const step = (inputs: Record<string, string>, env: Record<string, string> = {}, cli?: string[]) => runStep({
+  dir, runner, entry, cli, inputs, env: { ...api.env, ...job(dir, sha), API_KEY, ...env }, kept: everything,
+});
 
 // Lines that are not ::add-mask:: commands.
 const unmasked = (text: string) => text.split('\n').filter((l) => !l.startsWith('::add-mask::'));
