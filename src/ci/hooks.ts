@@ -23,7 +23,7 @@ import type { RunRecord } from '../types.js';
 import { errorAnnotation, runAnnotations } from './annotations.js';
 import { deploymentsOff, GithubDeployment } from './deployment-run.js';
 import { githubRun, type GithubRun } from './github-env.js';
-import { maskCommands } from './masks.js';
+import { maskCommands, stateUrlSecrets } from './masks.js';
 import { appendOutputs } from './outputs.js';
 import { runEnvironment, isProduction } from './run-command.js';
 import { runOutputs } from './run-outputs.js';
@@ -78,7 +78,7 @@ export function hold(reporter: Reporter): Reporter {
 
 /** Registers every secret the project resolved with `::add-mask::` (the one output carrying values), unredacted. */
 export function masks(io: CiIO, ctx: ProjectContext): void {
-  const text = maskCommands(ctx.maskedSecrets);
+  const text = maskCommands([...ctx.maskedSecrets, ...stateUrlSecrets(process.env)]);
   if (!text) return;
   const redact = io.redact;
   io.redact = (t) => t;

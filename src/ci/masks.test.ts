@@ -1,6 +1,6 @@
 /** ::add-mask:: lines: one per line of each secret value and of its encodings, escaped, short lines left out. */
 import { describe, expect, it } from 'vitest';
-import { maskCommands, maskTexts } from './masks.js';
+import { maskCommands, maskTexts, stateUrlSecrets } from './masks.js';
 
 describe('masks', () => {
   it('registers every line of a multi-line value', () => {
@@ -29,5 +29,15 @@ describe('masks', () => {
     const texts = maskTexts([{ name: 'A', value: 'ab\nlong-enough-value' }, { name: 'B', value: 'long-enough-value' }]);
     expect(texts).not.toContain('ab');
     expect(texts.filter((t) => t === 'long-enough-value')).toHaveLength(1);
+  });
+});
+
+describe("the state store's URL", () => {
+  it('is masked with its password when it has one', () => {
+    const url = 'postgres://runway:p%40ss-w0rd-91@db.example.supabase.co:5432/postgres?sslmode=require';
+    expect(stateUrlSecrets({ RUNWAY_STATE_URL: url })).toEqual([{ name: 'RUNWAY_STATE_URL', value: url }, { name: 'RUNWAY_STATE_URL', value: 'p@ss-w0rd-91' }]);
+    expect(maskTexts(stateUrlSecrets({ RUNWAY_STATE_URL: url }))).toContain('p@ss-w0rd-91');
+    expect(stateUrlSecrets({ RUNWAY_STATE_URL: 'postgres://db.example/postgres' })).toEqual([]);
+    expect(stateUrlSecrets({})).toEqual([]);
   });
 });

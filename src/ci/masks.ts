@@ -29,3 +29,19 @@ export function maskTexts(secrets: readonly SecretEntry[]): string[] {
 export function maskCommands(secrets: readonly SecretEntry[]): string {
   return maskTexts(secrets).map((text) => workflowCommand('add-mask', {}, text)).join('');
 }
+
+/**
+ * The state store's URL and its password, when `RUNWAY_STATE_URL` carries one: it is Runway's own connection, not a
+ * project secret, so the redactor's lists do not hold it, yet a job gets it from a secret and must never show it.
+ */
+export function stateUrlSecrets(env: NodeJS.ProcessEnv): SecretEntry[] {
+  const url = env.RUNWAY_STATE_URL?.trim();
+  if (!url) return [];
+  try {
+    const password = new URL(url).password;
+    return password ? [{ name: 'RUNWAY_STATE_URL', value: url }, { name: 'RUNWAY_STATE_URL', value: decodeURIComponent(password) }] : [];
+  } catch {
+    // not a URL the store would take: mask it whole, it may still hold a password
+    return [{ name: 'RUNWAY_STATE_URL', value: url }];
+  }
+}
