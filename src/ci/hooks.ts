@@ -134,8 +134,10 @@ export function runFinished(io: CiIO, run: RunRecord): void {
     const report = join(bundleDir, 'report.md');
     if (existsSync(report)) {
       const text = io.redact(summaryMarkdown(readFileSync(report, 'utf8'), run, bundleDir, s.run.runUrl));
-      if (appendSummary(s.run.summaryFile, text) !== 'written') {
-        io.err(annotation('warning', 'the job summary is full (GitHub keeps 1 MiB per step): the report was cut; report.md in the evidence has it all', { title: 'Runway' }));
+      const written = appendSummary(s.run.summaryFile, text);
+      if (written !== 'written') {
+        const what = written === 'cut' ? 'the report was cut' : 'the report is not in it';
+        io.err(annotation('warning', `the job summary is full (GitHub keeps 1 MiB per step): ${what}; report.md in the evidence has it all`, { title: 'Runway' }));
       }
     }
   }
