@@ -22,6 +22,9 @@ export async function startServer(opts: ServerOptions & { host: string; port: nu
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: opts.host, port: opts.port }, () => resolve(s));
     s.once('error', reject);
+  }).catch(async (err: unknown) => {
+    await state.store.close();
+    throw err;
   });
   const { port } = server.address() as AddressInfo;
   const shown = opts.host.includes(':') ? `[${opts.host}]` : opts.host;

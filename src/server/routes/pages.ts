@@ -62,7 +62,8 @@ export function pageRoutes(app: Hono<AppEnv>, state: ServerState): void {
   app.get('/releases/:id', pageOf('releases', async (c, caller, frame) => {
     const view = await releaseView(state, c.req.param('id')!);
     if (!view) return missing(`No release "${c.req.param('id')!}".`);
-    return { title: `Release ${view.release.id}`, body: releaseBody(view, caller, frame.csrf) };
+    const gated = environments().filter((name) => state.ctx.loaded.config.environments[name]!.approvals);
+    return { title: `Release ${view.release.id}`, body: releaseBody(view, caller, frame.csrf, gated) };
   }));
 
   app.get('/runs/:id', pageOf('runs', async (c) => {

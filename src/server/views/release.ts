@@ -8,8 +8,8 @@ import { runsTable } from './overview.js';
 
 type Release = NonNullable<Awaited<ReturnType<typeof releaseView>>>;
 
-/** The release page's body. */
-export function releaseBody(view: Release, caller: Caller | undefined, csrf: string | undefined): Html {
+/** The release page's body; `gated`: the environments whose approvals: section asks for approvals (each gets a form). */
+export function releaseBody(view: Release, caller: Caller | undefined, csrf: string | undefined, gated: string[]): Html {
   const r = view.release;
   return html`<dl class="facts">
     <dt>Commit</dt><dd><code>${r.sha}</code>${r.subject ? html` — ${r.subject}` : ''}</dd>
@@ -30,7 +30,7 @@ export function releaseBody(view: Release, caller: Caller | undefined, csrf: str
       <tbody>${view.approvals.map((a) => html`<tr><td>${a.environment}</td><td>${a.approver}</td><td>${a.actorKind}</td>
         <td>${a.items.join(', ') || '-'}</td><td>${a.comment ?? '-'}</td><td>${a.signed ? `yes${a.signerVerified ? ` (${a.signerVerified})` : ''}` : 'no'}</td>
         <td>${when(a.createdAt)}</td><td>${when(a.expiresAt)}</td></tr>`)}</tbody></table>` : html`<p class="muted">No approvals.</p>`}
-    <div class="actions">${view.path.map((p) => actionForm('approve', caller, csrf, { env: p.environment, release: r.id }, { label: `Approve for ${p.environment}` }))}</div>
+    <div class="actions">${gated.map((env) => actionForm('approve', caller, csrf, { env, release: r.id }, { label: `Approve for ${env}` }))}</div>
   </section>
   <section aria-labelledby="rehearsals"><h2 id="rehearsals">Rehearsals</h2>
     ${view.rehearsals.length ? runsTable(view.rehearsals, 'Rollback rehearsals of this release') : html`<p class="muted">Not rehearsed.</p>`}

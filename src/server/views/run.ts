@@ -31,7 +31,7 @@ export function runBody(view: Run): Html {
     <dt>Evidence</dt><dd>${view.evidence ? badge(view.evidence.status) : badge('unknown')} ${r.evidence ? html`<code>${r.evidence}</code>` : ''}
       ${view.evidence?.problems.length ? html`<ul>${view.evidence.problems.map((p) => html`<li>${p}</li>`)}</ul>` : ''}</dd>
   </dl>
-  ${gov?.approvals ? html`<section aria-labelledby="gov"><h2 id="gov">Approvals</h2><pre class="log">${JSON.stringify(gov.approvals, null, 2)}</pre></section>` : ''}
+  ${gov ? governance(gov) : ''}
   <section aria-labelledby="steps"><h2 id="steps">Steps</h2>
     <table><thead><tr><th scope="col">#</th><th scope="col">Step</th><th scope="col">Kind</th><th scope="col">Status</th>
       <th scope="col">Attempts</th><th scope="col">Took</th><th scope="col">Error</th></tr></thead>
@@ -57,6 +57,20 @@ export function runBody(view: Run): Html {
       <pre class="log">${st.logTail ?? ''}</pre></details>`)}</div>
   </section>
   </div>`;
+}
+
+// The approvals that let the run proceed and the freeze it overrode.
+function governance(gov: NonNullable<Run['record']['governance']>): Html {
+  const a = gov.approvals;
+  const o = gov.freezeOverride;
+  return html`<section aria-labelledby="gov"><h2 id="gov">Governance</h2>
+    ${a ? html`<p>${a.counted.length} of ${a.required} approval${a.required === 1 ? '' : 's'} counted.</p>
+      <table><thead><tr><th scope="col">Approver</th><th scope="col">At</th><th scope="col">Signed</th></tr></thead>
+      <tbody>${a.counted.map((c) => html`<tr><td>${c.who}</td><td>${when(c.at)}</td><td>${c.signed ? `yes${c.key ? ` (${c.key})` : ''}` : 'no'}</td></tr>`)}</tbody></table>
+      ${a.refused.length ? html`<p>Not counted:</p><ul>${a.refused.map((r) => html`<li>${r.who}: ${r.why}</li>`)}</ul>` : ''}
+      ${a.checklist.length ? html`<p>Checklist:</p><ul>${a.checklist.map((c) => html`<li>${c.item}${c.verify ? ` (verified: ${c.verify})` : ''} — ${c.by.join(', ') || 'nobody'}</li>`)}</ul>` : ''}` : ''}
+    ${o ? html`<p>Overrode the freeze ${o.freeze} (until ${o.until} ${o.timezone}) by ${o.by} via ${o.via}: ${o.reason}</p>` : ''}
+  </section>`;
 }
 
 // The chart file of a monitor step, from its details.
