@@ -5,6 +5,7 @@
  * A deployment is a record for people: gh missing, no token or GitHub refusing gives a warning, never a failed run.
  */
 import type { ToolRunner } from '../exec/tool.js';
+import { ghTokenVariable } from '../governance/ci-gate.js';
 import {
   createDeploymentCall, parseDeploymentId, runDescription, runState, statusCall, type DeploymentState, type GhApiCall,
 } from './deployments.js';
@@ -30,9 +31,9 @@ export interface DeploymentStart {
 export function deploymentsOff(run: GithubRun, env: NodeJS.ProcessEnv): string | undefined {
   if (/^(0|false|no|off)$/i.test(env.RUNWAY_GITHUB_DEPLOYMENTS ?? '')) return 'RUNWAY_GITHUB_DEPLOYMENTS is off';
   if (!run.repository || !run.sha) return 'GITHUB_REPOSITORY or GITHUB_SHA is not set';
-  if (!(env.GH_TOKEN ?? env.GITHUB_TOKEN ?? '').trim()) {
-    return 'no GitHub token: set GH_TOKEN (e.g. env: GH_TOKEN: ${{ github.token }}, with permissions: deployments: write) to record GitHub deployments';
-  }
+  // the variables gh itself reads (GH_ENTERPRISE_TOKEN on an Enterprise GH_HOST)
+  const token = ghTokenVariable(env);
+  if ('problem' in token) return `${token.problem.replace(/ \(a token that.*\)$/, '')} (e.g. GH_TOKEN: \${{ github.token }}, with permissions: deployments: write) to record GitHub deployments`;
   return undefined;
 }
 

@@ -71,7 +71,9 @@ describe('gh api calls as data', () => {
   it('is off without a token, without the repository, or when asked', () => {
     const run = { repository: 'acme/shop', sha: 'abc' };
     expect(deploymentsOff(run, { GH_TOKEN: 't' })).toBeUndefined();
-    expect(deploymentsOff(run, {})).toMatch(/^no GitHub token: set GH_TOKEN/);
+    expect(deploymentsOff(run, {})).toBe('no GitHub token: set GH_TOKEN or GITHUB_TOKEN in the environment (e.g. GH_TOKEN: ${{ github.token }}, with permissions: deployments: write) to record GitHub deployments');
+    expect(deploymentsOff(run, { GITHUB_TOKEN: 't' })).toBeUndefined();
+    expect(deploymentsOff(run, { GH_HOST: 'github.acme.corp', GH_TOKEN: 't' })).toMatch(/^no GitHub token: set GH_ENTERPRISE_TOKEN or GITHUB_ENTERPRISE_TOKEN/);
     expect(deploymentsOff({}, { GH_TOKEN: 't' })).toBe('GITHUB_REPOSITORY or GITHUB_SHA is not set');
     expect(deploymentsOff(run, { GH_TOKEN: 't', RUNWAY_GITHUB_DEPLOYMENTS: 'false' })).toBe('RUNWAY_GITHUB_DEPLOYMENTS is off');
   });
