@@ -25,6 +25,8 @@ export interface MonitorPoint {
 /** What changed since the last poll. */
 export interface LiveUpdate {
   run?: RunSummary;
+  /** Steps that started since the last poll: their log appeared in the bundle (`steps/03-checks.log` → 3, checks). */
+  steps: Array<{ index: number; name: string; log: string }>;
   logs: Array<{ file: string; text: string }>;
   monitor: MonitorPoint[];
   ended: boolean;
@@ -63,7 +65,7 @@ export class LiveRun {
   /** Reads what changed; `ended` once the run is over (or unknown). */
   async poll(): Promise<LiveUpdate> {
     const run = await this.state.store.use((db) => getRun(db, this.runId));
-    const update: LiveUpdate = { logs: [], monitor: [], ended: !run || run.outcome !== 'running' };
+    const update: LiveUpdate = { steps: [], logs: [], monitor: [], ended: !run || run.outcome !== 'running' };
     if (!run) return update;
     if (run.outcome !== this.lastOutcome) update.run = summarize(run);
     this.lastOutcome = run.outcome;
@@ -74,6 +76,11 @@ export class LiveRun {
     for (const name of names.filter((n) => n.endsWith('.log')).sort()) {
       const file = await bundleFile(this.state, withBundle, `steps/${name}`);
       if (!file) continue;
+      if (!this.offsets.has(file)) {
+        const m = /^(\d+)-(.*)\.log$/.exec(name);
+        update.steps.push({ index: m ? Number(m[1]) : -1, name: m ? m[2]! : name, log: `steps/${name}` });
+        this.offsets.set(file, 0);
+      }
       const text = await this.readNew(file);
       if (!text) continue;
       const redacted = this.state.redact(text);

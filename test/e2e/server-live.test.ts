@@ -1,6 +1,7 @@
 /**
  * A run started by another process (the built CLI in a terminal of its own), followed by `runway serve`'s event
- * stream in-process: the stream sends the run, its step log's lines as they are written — before the run ends —
+ * stream in-process: the stream sends the run, its steps as they start, its step log's lines as they are written
+ * — before the run ends —
  * then the end; the secret the step prints arrives redacted.
  */
 import { existsSync } from 'node:fs';
@@ -79,6 +80,7 @@ describe.skipIf(!built)('following a run another process started', { timeout: 12
     expect(await exited).toBe(0);
     expect(logBeforeEnd).toBe(true);
     expect(text).toMatch(/event: run\ndata: \{"id":"[^"]+","kind":"deploy","environment":"staging".*"actor":"terminal@acme.test","outcome":"running"/);
+    expect(text).toContain('event: step\ndata: {"index":1,"name":"run","log":"steps/01-run.log"}');
     expect(text).toContain('tick 10');
     expect(text).toContain('key [REDACTED:LIVE_KEY]');
     expect(text).not.toContain(SECRET);

@@ -1,5 +1,5 @@
 /**
- * Server-Sent Events: `GET /api/runs/:id/events` follows a run (events `run`, `log`, `monitor`, then `end`) from
+ * Server-Sent Events: `GET /api/runs/:id/events` follows a run (events `run`, `step`, `log`, `monitor`, then `end`) from
  * the store and its evidence folder, whoever started it; `GET /api/jobs/:id/events` follows an action started
  * here (events `line`, `run` once its run is known, then `end` with the exit code). Both poll at the server's
  * bounded interval and end when the client goes away. Every event's data passes the redactor.
@@ -29,6 +29,7 @@ export function eventRoutes(app: Hono<AppEnv>, state: ServerState): void {
       while (!gone) {
         const update = await live.poll();
         if (update.run) await send('run', update.run);
+        for (const step of update.steps) await send('step', step);
         for (const log of update.logs) await send('log', log);
         if (update.monitor.length) await send('monitor', { points: update.monitor });
         if (update.ended) {
