@@ -2,15 +2,19 @@
  * The actions of `runway serve` in-process (Hono's `app.request`), each running the built CLI (needs `npm run
  * build`): freeze and unfreeze, promote, rollback and approve answer as the same command typed in a terminal (exit
  * code and message compared with a direct run), record the token's owner and actor kind, are audited with the
- * token's id, stream their progress over SSE, and refuse bad input with 400 before anything runs.
+ * token's id, stream their progress over SSE, and refuse bad input with 400 before anything runs; on the shared
+ * Postgres store too (a freeze refusing a promotion, then the promotion, read back from the store).
  */
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken } from '../../src/store/tokens.js';
 import { bearer, serverFixture, type ServerFixture } from '../../src/server/server.case.js';
+import { postgresAvailability, startPostgres, type TestPostgres } from '../support/postgres.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const built = existsSync(join(root, 'dist', 'bundle', 'main.js'));
@@ -106,5 +110,40 @@ describe.skipIf(!built)('runway serve actions run the runway CLI as the token ow
     expect(res.status).toBe(400);
     expect(res.body.error).toBe(message);
     expect(f.state.jobs.running()).toEqual([]);
+  });
+});
+
+const pgAvailable = postgresAvailability();
+describe.skipIf(!built || !pgAvailable.available)('actions on the shared Postgres store', { timeout: 180_000 }, () => {
+  let server: TestPostgres;
+  let f: ServerFixture;
+  beforeAll(async () => {
+    server = await startPostgres();
+    const name = `runway_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: server.url });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    f = await serverFixture({ RUNWAY_STATE_URL: server.urlFor(name) });
+  }, 120_000);
+  afterAll(async () => {
+    await f?.close();
+    await server?.stop();
+  });
+
+  it('freezes and promotes through the CLI on the same store the server reads', async () => {
+    const post = async (name: string, body: Record<string, unknown>, token: string) => (await f.app.request(`/api/actions/${name}?wait=true`, {
+      method: 'POST', headers: bearer(token, { 'content-type': 'application/json' }), body: JSON.stringify(body),
+    })).json() as Promise<Record<string, any>>;
+    expect((await post('freeze', { env: 'production', until: '1h', reason: 'db upgrade' }, f.tokens.admin)).code).toBe(0);
+    const env = ((await (await f.app.request('/api/environments/production', { headers: bearer(f.tokens.read) })).json()) as any).environment;
+    expect(env.frozen).toEqual([expect.objectContaining({ by: 'admin@acme.test', reason: 'db upgrade' })]);
+    // the freeze refuses the promotion (exit 3), as in a terminal; after unfreeze it runs and fails its check (exit 1)
+    expect((await post('promote', { from: 'staging', to: 'production' }, f.tokens.deploy)).code).toBe(3);
+    expect((await post('unfreeze', { env: 'production' }, f.tokens.admin)).code).toBe(0);
+    const promoted = await post('promote', { from: 'staging', to: 'production' }, f.tokens.deploy);
+    expect(promoted.code).toBe(1);
+    const runs = ((await (await f.app.request('/api/runs?environment=production&kind=promote', { headers: bearer(f.tokens.read) })).json()) as any).runs;
+    expect(runs[0]).toMatchObject({ id: promoted.runId, actor: 'deploy@acme.test', outcome: 'failed' });
   });
 });
