@@ -2,15 +2,18 @@
  * The dashboard in Debian's Chromium (playwright-core), over `runway serve` of the built CLI on the example app
  * with real deploys: sign in with a token, every page renders real data in light and dark, keyboard use, an
  * approval and a promotion made from the dashboard whose run page follows the live run over SSE (the monitor chart
- * grows while the monitor watches), a rollback with its reason, and no CSP violation or page error. A screenshot of
+ * grows while the monitor watches), a rollback with its reason, no CSP violation or page error, and no vault secret
+ * in any body of a crawl of the running server. A screenshot of
  * each page is kept in test-artifacts/dashboard/ (gitignored; CI uploads it).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS } from '../../src/checks/browser.js';
+import { secretForms } from '../../src/secrets/encodings.js';
+import { dotenvValues, parseDotenv } from '../../src/secrets/sources/dotenv-parse.js';
 import { chromiumAvailability } from '../support/chromium.js';
 import { makeProject, type TestProject } from './project.js';
 
@@ -176,6 +179,26 @@ describe.skipIf(!browserAvailable.available)('the dashboard in Chromium (shop-da
     expect(text).toContain('server.action');
     expect(text).toContain('lead@acme.test');
     await shot('audit');
+  });
+
+  it('a crawl of the running server (pages, API, evidence files it links) holds no form of any vault secret', async () => {
+    const values = ['staging', 'production'].flatMap((env) =>
+      [...dotenvValues(parseDotenv(readFileSync(join(p.dir, 'vault', env, 'app.env'), 'utf8'))).values()].map((e) => e.value));
+    const forms = values.flatMap((v) => secretForms(v).map((f) => f.text));
+    expect(forms.length).toBeGreaterThan(values.length);
+    const seen = new Set<string>();
+    const queue = ['/', '/runs', '/releases', '/audit', '/api/environments', '/api/releases', '/api/runs', '/api/audit'];
+    while (queue.length && seen.size < 400) {
+      const path = queue.shift()!;
+      if (seen.has(path)) continue;
+      seen.add(path);
+      const res = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+      const body = await res.text();
+      for (const form of forms) expect(body.includes(form), `${path} holds a secret`).toBe(false);
+      for (const m of body.matchAll(/(?:href|src)="(\/[^"#]*)"/g)) queue.push(m[1]!.replace(/&amp;/g, '&'));
+      for (const m of body.matchAll(/"id":"(\d{8}T\d{6}Z-[0-9a-f]+)"/g)) queue.push(`/api/runs/${m[1]}`);
+    }
+    expect(seen.size).toBeGreaterThan(30);
   });
 
   it('saw no CSP violation, console error or page error', () => {
