@@ -29,10 +29,11 @@ function readApiContract(name: string, env: () => Promise<Record<string, string>
       expect(body.project).toBe('shop');
       expect(body.environments.map((e: { name: string }) => e.name)).toEqual(['staging', 'production']);
       const [staging, production] = body.environments;
-      // the fixture's pipeline has no deploy step: runs are recorded, no release is live (the e2e test deploys one)
-      expect(staging).toMatchObject({ release: null, health: 'healthy', lock: null, frozen: [], target: 'local',
+      // the fixture's pipeline has no deploy step: runs are recorded, no release is live (the e2e test deploys one),
+      // and the local target says so
+      expect(staging).toMatchObject({ release: null, health: 'not serving', serving: null, lock: null, frozen: [], target: 'local',
         lastRun: { id: f.runs.staging.id, outcome: 'successful', kind: 'deploy' } });
-      expect(production).toMatchObject({ requires: ['staging'], health: 'unhealthy', lastRun: { id: f.runs.failed.id, outcome: f.runs.failed.outcome } });
+      expect(production).toMatchObject({ requires: ['staging'], health: 'not serving', lastRun: { id: f.runs.failed.id, outcome: f.runs.failed.outcome } });
     });
 
     it('pages and filters runs, newest first, and says what is wrong with a filter', async () => {

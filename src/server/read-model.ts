@@ -14,6 +14,7 @@ import { findRelease } from '../store/releases.js';
 import { targetKindOf } from '../targets/index.js';
 import type { Release, RunRecord } from '../types.js';
 import type { ServerState } from './state.js';
+import { targetHealth } from './target-health.js';
 
 /** A run in a list: what it was, for which release, how it ended. */
 export interface RunSummary {
@@ -45,7 +46,7 @@ export async function environmentsView(state: ServerState) {
     }));
   });
   return Promise.all(recorded.map(async ({ name, rec, lastRun, lock, maintenance }) => {
-    const freezes = await freezeStatus(state.ctx, name).catch(() => undefined);
+    const [freezes, live] = await Promise.all([freezeStatus(state.ctx, name).catch(() => undefined), targetHealth(state, name)]);
     const env = config.environments[name]!;
     return {
       name,
@@ -53,22 +54,16 @@ export async function environmentsView(state: ServerState) {
       target: targetKindOf(env.target as Record<string, unknown>) ?? null,
       release: rec?.currentRelease ?? null,
       since: rec?.since ?? null,
-      health: health(lastRun),
+      health: live.health,
+      serving: live.serving,
+      url: live.url,
+      targetError: live.error,
       lastRun: lastRun ? summarize(lastRun) : null,
       lock: lock ? { runId: lock.runId, actor: lock.actor, since: lock.acquiredAt, host: lock.host, command: lock.command } : null,
       frozen: freezes ? freezes.active.map((f) => ({ name: f.name, by: f.by ?? null, reason: f.reason ?? null, until: f.ends.utc })) : [],
       maintenance: maintenance ?? null,
     };
   }));
-}
-
-// The health the store can tell: how the last run left the environment (the target itself is asked by status).
-function health(run: RunRecord | undefined): 'healthy' | 'unhealthy' | 'running' | 'unknown' {
-  if (!run) return 'unknown';
-  if (run.outcome === 'running') return 'running';
-  if (run.outcome === 'successful') return 'healthy';
-  if (run.outcome === 'refused') return 'unknown';
-  return 'unhealthy';
 }
 
 /** Filters of the run list. */

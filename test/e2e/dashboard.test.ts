@@ -168,6 +168,11 @@ describe.skipIf(!browserAvailable.available)('the dashboard in Chromium (shop-da
     await shot('run-rollback');
     const env = JSON.parse((await p.runway(['status', '--json'])).stdout).environments.find((e: { environment: string }) => e.environment === 'production');
     expect(env.release).toBe(v1);
+    // the server asks the target what serves, as runway status does (its answer is kept up to 5 s)
+    await expect.poll(async () => {
+      const api = await (await fetch(`${url}/api/environments/production`, { headers: { authorization: `Bearer ${token}` } })).json() as { environment: Record<string, unknown> };
+      return api.environment;
+    }, { timeout: 15_000 }).toMatchObject({ release: v1, serving: v1, health: 'healthy', url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+/) });
   });
 
   it('shows the runs list and the audit log with the dashboard actions and their actor', async () => {

@@ -60,7 +60,7 @@ ${body}
 export function badge(word: string | null | undefined): Html {
   const w = word ?? 'unknown';
   const tone = /^(successful|healthy|verified|passed|open)$/.test(w) ? 'ok'
-    : /^(failed|rolled_back|unhealthy|problems|error|abandoned|frozen)$/.test(w) ? 'bad'
+    : /^(failed|rolled_back|unhealthy|problems|error|abandoned|frozen|not serving)$/.test(w) ? 'bad'
       : /^(running|pending|paused)$/.test(w) ? 'live' : 'neutral';
   return html`<span class="badge ${tone}">${w.replace('_', ' ')}</span>`;
 }

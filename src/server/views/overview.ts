@@ -24,7 +24,8 @@ export function environmentCards(envs: Environments): Html {
     <dl>
       <dt>Release</dt><dd>${e.release ? html`<a href="/releases/${e.release}">${e.release}</a>` : '-'}</dd>
       <dt>Since</dt><dd>${when(e.since)}</dd>
-      <dt>Health</dt><dd>${badge(e.health)}</dd>
+      <dt>Health</dt><dd>${badge(e.health)}${e.serving && e.serving !== e.release ? html` (serves ${e.serving})` : ''}${e.targetError ? html` <span class="muted">${e.targetError}</span>` : ''}</dd>
+      ${e.url ? html`<dt>URL</dt><dd><code>${e.url}</code></dd>` : ''}
       <dt>Last run</dt><dd>${e.lastRun ? html`<a href="/runs/${e.lastRun.id}">${e.lastRun.kind}</a> ${badge(e.lastRun.outcome)}` : '-'}</dd>
       <dt>Lock</dt><dd>${e.lock ? html`run <a href="/runs/${e.lock.runId}">${e.lock.runId}</a> by ${e.lock.actor}` : 'free'}</dd>
       <dt>Freeze</dt><dd>${e.frozen.length ? html`${badge('frozen')} ${e.frozen.map((f) => html`${f.name}${f.reason ? html` — ${f.reason}` : ''} until ${when(f.until)}`)}` : badge('open')}</dd>
