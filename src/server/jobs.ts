@@ -16,6 +16,8 @@ export const CLI_BIN = fileURLToPath(new URL('../../bin/runway.js', import.meta.
 
 const MAX_LINES = 5000;
 const MAX_STDOUT = 1_000_000;
+/** Ended actions kept for their pages and /api/jobs/:id (the oldest are forgotten first; their runs stay in the store). */
+const KEEP_ENDED = 200;
 
 /** What an action runs and for whom. */
 export interface ActionSpec {
@@ -92,6 +94,7 @@ export class ActionJobs {
       child.on('error', (err) => this.line(job, opts.redact(`runway serve: could not start the CLI: ${err.message}`)));
     });
     this.jobs.set(job.id, job);
+    this.forgetOld();
     return job;
   }
 
@@ -118,6 +121,12 @@ export class ActionJobs {
     const running = this.running();
     for (const child of this.children) child.kill('SIGTERM');
     await Promise.all(running.map((j) => j.done));
+  }
+
+  // Forgets the oldest ended actions beyond KEEP_ENDED (a Map iterates in insertion order).
+  private forgetOld(): void {
+    const ended = [...this.jobs.values()].filter((j) => j.code !== undefined);
+    for (const job of ended.slice(0, Math.max(0, ended.length - KEEP_ENDED))) this.jobs.delete(job.id);
   }
 
   // Keeps one progress line (bounded) and hands it to the listeners.
