@@ -20,7 +20,7 @@ th, td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: lef
 .cards { list-style: none; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(280px, 1fr)); gap: 12px; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: 8px 12px; }
 .card h2 { margin: 4px 0; font-size: 1.1em; }
-dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 0; } dt { color: var(--muted); } dd { margin: 0; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 0; } dt { color: var(--muted); } dd { margin: 0; overflow-wrap: anywhere; }
 .facts { margin: 12px 0; }
 .badge { display: inline-block; padding: 0 6px; border-radius: 10px; border: 1px solid currentColor; font-size: .85em; }
 .badge.ok { color: var(--ok); } .badge.bad { color: var(--bad); } .badge.live { color: var(--live); } .badge.neutral { color: var(--muted); }
