@@ -138,7 +138,24 @@ export async function releaseView(state: ServerState, ref: string) {
       release, path: await pathOf(db, names, release.id), approvals,
       rehearsals: runs.filter((r) => r.kind === 'rehearsal'), runs,
     };
-  });
+  }).then(async (view) => view && { ...view, verdicts: await verdicts(state, view.release) });
+}
+
+/**
+ * The approvals verdict of a release in each environment whose runway.yaml asks for approvals, judged as `runway
+ * approvals <env>` judges it (signatures verified again, checklist facts); an error is shown instead of a verdict.
+ */
+async function verdicts(state: ServerState, release: Release) {
+  const { judgeApprovals } = await import('../governance/approval-state.js');
+  const gated = Object.keys(state.ctx.loaded.config.environments).filter((name) => state.ctx.loaded.config.environments[name]!.approvals);
+  return Promise.all(gated.map(async (environment) => {
+    try {
+      const { verdict } = await judgeApprovals(state.ctx, environment, release);
+      return { environment, satisfied: verdict.satisfied, missing: verdict.missing, counted: verdict.counted, refused: verdict.refused, error: null };
+    } catch (err) {
+      return { environment, satisfied: false, missing: [], counted: [], refused: [], error: err instanceof Error ? err.message : String(err) };
+    }
+  }));
 }
 
 // Every run of a release, newest first.

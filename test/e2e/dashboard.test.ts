@@ -122,6 +122,7 @@ describe.skipIf(!browserAvailable.available)('the dashboard in Chromium (shop-da
     expect(text).toContain('<b>bold</b> release notes');
     expect(await page.locator('main b').count()).toBe(0);
     expect(text).toMatch(/staging\s*passed/);
+    expect(text).toMatch(/production:\s*not approved/);
     await shot('release');
   });
 
@@ -130,6 +131,8 @@ describe.skipIf(!browserAvailable.available)('the dashboard in Chromium (shop-da
     await page.waitForURL(/\/jobs\//);
     await expect.poll(() => page.textContent('#job-result'), { timeout: 60_000 }).toContain('exit code 0');
     await shot('action-approve');
+    await page.goto(`${url}/releases/${v2}`);
+    expect(await page.textContent('main')).toMatch(/production:\s*approved\s*by lead@acme.test/);
 
     await page.goto(`${url}/environments/production`);
     await shot('environment');

@@ -59,8 +59,8 @@ ${body}
 /** A badge for an outcome, health or verdict word (the word itself is the text: colour is only a help). */
 export function badge(word: string | null | undefined): Html {
   const w = word ?? 'unknown';
-  const tone = /^(successful|healthy|verified|passed|open)$/.test(w) ? 'ok'
-    : /^(failed|rolled_back|unhealthy|problems|error|abandoned|frozen|not serving)$/.test(w) ? 'bad'
+  const tone = /^(successful|healthy|verified|passed|open|approved)$/.test(w) ? 'ok'
+    : /^(failed|rolled_back|unhealthy|problems|error|abandoned|frozen|not serving|not approved)$/.test(w) ? 'bad'
       : /^(running|pending|paused)$/.test(w) ? 'live' : 'neutral';
   return html`<span class="badge ${tone}">${w.replace('_', ' ')}</span>`;
 }

@@ -25,6 +25,10 @@ export function releaseBody(view: Release, caller: Caller | undefined, csrf: str
     </li>`)}</ol>
   </section>
   <section aria-labelledby="approvals"><h2 id="approvals">Approvals</h2>
+    ${view.verdicts.map((v) => html`<p><strong>${v.environment}</strong>: ${v.error ? html`<span class="error">${v.error}</span>`
+      : v.satisfied ? html`${badge('approved')} by ${v.counted.map((c) => c.who).join(', ')}`
+        : html`${badge('not approved')} ${v.missing.join('; ')}`}
+      ${v.refused.length ? html`<br><span class="muted">not counted: ${v.refused.map((r) => `${r.who} (${r.why})`).join('; ')}</span>` : ''}</p>`)}
     ${view.approvals.length ? html`<table><thead><tr><th scope="col">Environment</th><th scope="col">Approver</th><th scope="col">Kind</th>
       <th scope="col">Items</th><th scope="col">Comment</th><th scope="col">Signed</th><th scope="col">Given</th><th scope="col">Expires</th></tr></thead>
       <tbody>${view.approvals.map((a) => html`<tr><td>${a.environment}</td><td>${a.approver}</td><td>${a.actorKind}</td>
