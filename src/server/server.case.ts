@@ -74,6 +74,9 @@ export async function serverFixture(env: Record<string, string> = {}): Promise<S
     async close() {
       await state.jobs.stopAll();
       await state.store.close();
+      // an action (a rollback's switch) may have started the project's local agent: stop it with the folder
+      const { stopAgent } = await import('../targets/local/agent-client.js');
+      await stopAgent(state.stateDir).catch(() => undefined);
       project.cleanup();
     },
   };
