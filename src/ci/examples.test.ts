@@ -12,13 +12,14 @@ import { ACTION_COMMANDS } from './action-inputs.js';
 import { RUN_OUTPUTS } from './run-outputs.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-type Step = { id?: string; uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, string>; if?: string };
+type Step = { id?: string; name?: string; uses?: string; run?: string; shell?: string; with?: Record<string, unknown>; env?: Record<string, string>; if?: string };
 type Job = { steps: Step[]; outputs?: Record<string, string>; environment?: { name: string; url?: string }; needs?: string | string[] };
 const action = parse(readFileSync(join(root, 'action.yml'), 'utf8')) as {
   inputs: Record<string, { default?: string }>; outputs: Record<string, { value: string }>; runs: { using: string; steps: Step[] };
 };
 const examplesDir = join(root, 'examples', 'github-actions');
 const examples = readdirSync(examplesDir).filter((f) => f.endsWith('.yml'));
+const RUN_COMMANDS = ['deploy', 'promote', 'rollback', 'rehearse'];
 const isRunway = (step: Step) => /(^|\/)runway@/.test(step.uses ?? '') || step.uses === './';
 
 describe('action.yml', () => {
@@ -42,6 +43,20 @@ describe('action.yml', () => {
     expect(upload!.uses).toMatch(/^actions\/upload-artifact@v\d+$/);
     expect(upload!.with!.path).toBe('${{ steps.runway.outputs.evidence }}');
     expect(upload!.if).toContain('always()');
+  });
+
+  it('gives every run step a shell and finds its own folder in a container job too', () => {
+    const runs = action.runs.steps.filter((s) => s.run !== undefined);
+    expect(runs.length).toBe(2);
+    for (const step of runs) {
+      expect(step.shell, `step ${step.name}`).toBe('bash');
+      // ${{ github.action_path }} and ${{ github.workspace }} name the host's paths in a container job (actions/runner#2185)
+      expect(JSON.stringify(step), `step ${step.name}`).not.toMatch(/\$\{\{\s*github\.(action_path|workspace)/);
+    }
+    const [install] = runs;
+    expect(install!.run).toMatch(/^cd "\$GITHUB_ACTION_PATH"$/m);
+    // the build (prepare) needs the dev dependencies, whatever NODE_ENV the job sets
+    expect(install!.run).toMatch(/^npm ci --include=dev /m);
   });
 
   it('documents every command the entry point runs', () => {
@@ -77,6 +92,26 @@ describe.each(examples)('examples/github-actions/%s', (file) => {
   it('lets Runway record deployments, and never passes a secret as an input', () => {
     expect(workflow.permissions.deployments).toBe('write');
     for (const step of runwaySteps) expect(JSON.stringify(step.with ?? {})).not.toContain('secrets.');
+  });
+
+  it('gives gh a token for the deployments and passes every required secret of its project to each run', () => {
+    const text = readFileSync(join(examplesDir, file), 'utf8');
+    const project = /\(examples\/([\w-]+)\)/.exec(text)?.[1];
+    expect(project, `${file} names its example project`).toBeDefined();
+    const config = parse(readFileSync(join(root, 'examples', project!, 'runway.yaml'), 'utf8')) as { secrets: { required: string[] } };
+    const workflowEnv = (workflow as { env?: Record<string, string> }).env ?? {};
+    for (const [name, job] of jobs) {
+      for (const step of job.steps.filter((s) => isRunway(s) && RUN_COMMANDS.includes(String(s.with?.command ?? 'deploy')))) {
+        const env = { ...workflowEnv, ...((job as { env?: Record<string, string> }).env ?? {}), ...(step.env ?? {}) };
+        expect(env.GH_TOKEN, `${file}: job ${name}`).toBe('${{ github.token }}');
+        for (const secret of config.secrets.required) expect(env[secret], `${file}: job ${name}, ${secret}`).toBe(`\${{ secrets.${secret} }}`);
+        expect(env.RUNWAY_STATE_URL, `${file}: job ${name}`).toBe('${{ secrets.RUNWAY_STATE_URL }}');
+        // the header tells a new user which secrets to set
+        for (const secret of Object.values(env).flatMap((v) => [.../secrets\.(\w+)/.exec(v)?.slice(1) ?? []])) {
+          expect(text.split('\nname:')[0], `${file}: the header names ${secret}`).toContain(secret);
+        }
+      }
+    }
   });
 
   it('sets the environment URL of a deploying job from the action', () => {
