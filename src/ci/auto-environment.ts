@@ -16,13 +16,22 @@ export async function deployEnvironment(named: string | undefined, auto: boolean
   if (!auto) throw new ConfigError('runway deploy: missing environment: runway deploy <env>, or runway deploy --auto to pick it by branch (environments.<env>.branches)');
   const raw = await readRawConfig({ dir: where.dir, file: where.config });
   const { label } = configLocation({ dir: where.dir, file: where.config });
-  let environments = raw && isMapping(raw.data.environments) ? (raw.data.environments as BranchMapping) : undefined;
-  if (!environments) {
-    // the config does not read as YAML: the full load says what is wrong, with positions
+  let environments = raw && isMapping(raw.data.environments) ? (raw.data.environments as Record<string, unknown>) : undefined;
+  if (!environments || !Object.values(environments).every(wellFormedBranches)) {
+    // the config does not read as YAML, or a branches: is no list of names (`branches: develop`): the full load says
+    // what is wrong, with its position (exit 2), instead of a refusal that the branch is not mapped
     const { loadConfig } = await import('../config/load.js');
-    environments = (await loadConfig({ dir: where.dir, file: where.config })).config.environments as BranchMapping;
+    environments = (await loadConfig({ dir: where.dir, file: where.config })).config.environments;
   }
   const branch = deployedBranch(githubRun(), () => gitBranch(configLocation({ dir: where.dir }).projectDir));
-  const mapping = Object.fromEntries(Object.entries(environments).map(([name, e]) => [name, { branches: isMapping(e) && Array.isArray(e.branches) ? e.branches.map(String) : undefined }]));
+  const mapping: BranchMapping = Object.fromEntries(Object.entries(environments).map(([name, e]) => [name, { branches: isMapping(e) ? (e.branches as string[] | undefined) : undefined }]));
   return environmentForBranch(mapping, branch, label);
+}
+
+// An environment is a mapping whose branches: is absent or a list of non-empty names (as the schema wants them).
+function wellFormedBranches(environment: unknown): boolean {
+  if (!isMapping(environment)) return false;
+  if (environment.branches === undefined) return true;
+  const branches = environment.branches;
+  return Array.isArray(branches) && branches.every((b) => typeof b === 'string' && b.length > 0);
 }
