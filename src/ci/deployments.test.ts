@@ -28,7 +28,7 @@ describe('gh api calls as data', () => {
   it('creates a deployment with the documented body', () => {
     expect(createDeploymentCall({ repo: 'acme/shop', ref: 'abc1234def5678', environment: 'staging', description: 'runway deploy staging', production: false, payload: { runway: { command: 'deploy' } } }))
       .toEqual({
-        args: ['api', '--method', 'POST', 'repos/acme/shop/deployments', '--input', '-'],
+        args: ['api', '--method', 'POST', 'repos/acme/shop/deployments', '--header', 'Accept: application/vnd.github+json', '--input', '-'],
         body: { ref: 'abc1234def5678', environment: 'staging', description: 'runway deploy staging', auto_merge: false, required_contexts: [],
           production_environment: false, transient_environment: false, payload: { runway: { command: 'deploy' } } },
       });
@@ -37,7 +37,7 @@ describe('gh api calls as data', () => {
   it('posts statuses with environment_url and log_url; only success makes older deployments inactive', () => {
     expect(statusCall({ repo: 'acme/shop', deploymentId: 42, state: 'success', description: 'live', environmentUrl: 'https://s.example', logUrl: 'https://github.com/acme/shop/actions/runs/9' }))
       .toEqual({
-        args: ['api', '--method', 'POST', 'repos/acme/shop/deployments/42/statuses', '--input', '-'],
+        args: ['api', '--method', 'POST', 'repos/acme/shop/deployments/42/statuses', '--header', 'Accept: application/vnd.github+json', '--input', '-'],
         body: { state: 'success', description: 'live', environment_url: 'https://s.example', log_url: 'https://github.com/acme/shop/actions/runs/9', auto_inactive: true },
       });
     expect(statusCall({ repo: 'acme/shop', deploymentId: 42, state: 'in_progress', description: 'running' }).body)
@@ -123,8 +123,10 @@ describe.skipIf(!hasGh)('a deployment through the real gh', { timeout: 60_000 },
       { id: '701', body: { state: 'failure', description: 'release abc1234-0011 (abc1234) failed: login with [REDACTED:PW] refused',
         environment_url: 'https://staging.example', log_url: run.runUrl, auto_inactive: false } },
     ]);
-    const paths = api.standIn.requests.filter((r) => r.method === 'POST').map((r) => r.path);
-    expect(paths).toEqual(['/repos/acme/shop/deployments', '/repos/acme/shop/deployments/701/statuses', '/repos/acme/shop/deployments/701/statuses']);
+    const posts = api.standIn.requests.filter((r) => r.method === 'POST');
+    expect(posts.map((r) => r.path)).toEqual(['/repos/acme/shop/deployments', '/repos/acme/shop/deployments/701/statuses', '/repos/acme/shop/deployments/701/statuses']);
+    // the media type GitHub documents, and JSON bodies (gh sends an empty Accept unless told)
+    for (const r of posts) expect([r.headers.accept, r.headers['content-type']]).toEqual(['application/vnd.github+json', 'application/json; charset=utf-8']);
   });
 
   it('supersedes the deployment of the job\'s commit when a rollback put another commit live', async () => {

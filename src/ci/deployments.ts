@@ -19,6 +19,12 @@ export const DESCRIPTION_MAX = 140;
 
 const REPO = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 
+/** The media type GitHub's REST docs ask for; gh 2.23 otherwise sends an empty Accept header. */
+export const ACCEPT_HEADER = 'Accept: application/vnd.github+json';
+
+// gh's arguments posting the JSON on stdin to `path` (the path stays args[3], as the warnings quote it).
+const post = (path: string) => ['api', '--method', 'POST', path, '--header', ACCEPT_HEADER, '--input', '-'];
+
 // Throws unless `repo` is owner/name: it ends up in gh's path argument.
 function checkRepo(repo: string): void {
   if (!REPO.test(repo)) throw new Error(`not a GitHub repository: "${repo}" (expected owner/name, as in GITHUB_REPOSITORY)`);
@@ -46,7 +52,7 @@ export interface NewDeployment {
 export function createDeploymentCall(d: NewDeployment): GhApiCall {
   checkRepo(d.repo);
   return {
-    args: ['api', '--method', 'POST', `repos/${d.repo}/deployments`, '--input', '-'],
+    args: post(`repos/${d.repo}/deployments`),
     body: {
       ref: d.ref, environment: d.environment, description: shortDescription(d.description), auto_merge: false,
       required_contexts: [], production_environment: d.production, transient_environment: false, payload: d.payload ?? {},
@@ -69,7 +75,7 @@ export function statusCall(s: NewStatus): GhApiCall {
   checkRepo(s.repo);
   if (!Number.isInteger(s.deploymentId) || s.deploymentId <= 0) throw new Error(`not a deployment id: ${s.deploymentId}`);
   return {
-    args: ['api', '--method', 'POST', `repos/${s.repo}/deployments/${s.deploymentId}/statuses`, '--input', '-'],
+    args: post(`repos/${s.repo}/deployments/${s.deploymentId}/statuses`),
     body: {
       state: s.state, description: shortDescription(s.description),
       ...(s.environmentUrl ? { environment_url: s.environmentUrl } : {}), ...(s.logUrl ? { log_url: s.logUrl } : {}),
