@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ProjectContext } from '../engine/context.js';
 import { memoryReporter } from '../engine/reporter.js';
 import { Redactor } from '../secrets/redact.js';
-import { hold, masks, resetCi } from './hooks.js';
+import { hold, masks, resetCi, workflowHint } from './hooks.js';
 
 afterEach(() => resetCi());
 
@@ -42,5 +42,12 @@ describe('the CI hooks', () => {
     io.err('the key is ak-5c1f9e27d4b38a60\n');
     expect(lines[0]).toContain('::add-mask::ak-5c1f9e27d4b38a60\n');
     expect(lines[1]).toBe('the key is [REDACTED:API_KEY]\n');
+  });
+
+  it('tells a job where to set missing secrets read from the environment, and how to pass them to the step', () => {
+    expect(workflowHint(['NETLIFY_AUTH_TOKEN', 'NETLIFY_SITE_ID'], true)).toBe('\n  in GitHub Actions: set them under Settings → Secrets and variables → Actions ' +
+      "(or the environment's secrets) and pass them to this step's env: (NETLIFY_AUTH_TOKEN: ${{ secrets.NETLIFY_AUTH_TOKEN }}, NETLIFY_SITE_ID: ${{ secrets.NETLIFY_SITE_ID }})");
+    // names looked up only in a vault file or 1Password are not the workflow's to pass
+    expect(workflowHint(['DB_PASSWORD'], false)).toBe('');
   });
 });

@@ -116,7 +116,18 @@ async function refuseMissingSecrets(ctx: ProjectContext, environment: string): P
   if (!problem) return;
   await ctx.store.use((db) => appendAudit(db, { actor: ctx.actor, action: 'gate.refused', environment,
     details: { gate: 'secrets-present', missing: resolved.missing, searched: describeSearched(resolved.searched), before: 'build' } }));
-  throw new GateError(`refused: ${problem}`);
+  throw new GateError(`refused: ${problem}${workflowHint(resolved.missing, resolved.searched.some((s) => s.kind === 'env'))}`);
+}
+
+/**
+ * What a job does about missing names read from the environment: a secret GitHub does not have, or one the step's
+ * `env:` does not pass, reaches Runway as unset or empty, so the refusal says where to set it and how to pass it.
+ */
+export function workflowHint(missing: readonly string[], fromEnv: boolean): string {
+  if (!fromEnv || !missing.length) return '';
+  const example = missing.map((name) => `${name}: \${{ secrets.${name} }}`).join(', ');
+  return `\n  in GitHub Actions: set ${missing.length === 1 ? 'it' : 'them'} under Settings → Secrets and variables → Actions ` +
+    `(or the environment's secrets) and pass ${missing.length === 1 ? 'it' : 'them'} to this step's env: (${example})`;
 }
 
 /** After a run finished: outputs, job summary, annotations; the deployment's final status is queued. */

@@ -198,6 +198,8 @@ describe.skipIf(!built || !hasGh)('the Runway action in a simulated GitHub Actio
     expect(r.code, r.stderr).toBe(3);
     expect(r.stderr).toMatch(/^::error title=Runway refused::refused: staging is missing 1 required secret: API_KEY%0A  searched: env, dotenv vault\/\*\.env \(1 file\)%0A  fix: /m);
     expect(r.stderr).toContain('staging is missing 1 required secret: API_KEY\n  searched:');
+    // env is one of the sources: where a job sets the secret and how the step gets it
+    expect(r.stderr).toContain("\n  in GitHub Actions: set it under Settings → Secrets and variables → Actions (or the environment's secrets) and pass it to this step's env: (API_KEY: ${{ secrets.API_KEY }})\n");
     expect(r.outputs).toEqual({ outcome: 'refused' });
     expect(readFileSync(join(runner, 'builds.log'), 'utf8')).toBe(builds);
     expect(deployments.length).toBe(before);
