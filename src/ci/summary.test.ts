@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../types.js';
 import { MAX_POINTS, monitorXyCharts } from './mermaid-chart.js';
-import { appendSummary, CUT_NOTE, fitSummary, SUMMARY_LIMIT, summaryMarkdown } from './summary.js';
+import { appendSummary, bundleFileLinks, CUT_NOTE, fitSummary, SUMMARY_LIMIT, summaryMarkdown } from './summary.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'runway-ci-summary-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -47,6 +47,15 @@ describe('the summary text', () => {
     expect(text.match(/```mermaid\nxychart-beta/g)).toHaveLength(2);
     expect(text).toContain('- Verdict: **successful**');
     expect(text.trimEnd().split('\n').at(-1)).toBe('Evidence: `.runway/evidence/production/r1` · [workflow run](https://github.com/acme/shop/actions/runs/9)');
+  });
+});
+
+describe('links to files of the bundle', () => {
+  it('turns them into file names, which a job page cannot link, and keeps web links and anchors', () => {
+    expect(bundleFileLinks('| 1 | run | [steps/01-run.log](steps/01-run.log) |\n- [monitor data](monitor%20data.json)'))
+      .toBe('| 1 | run | `steps/01-run.log` |\n- monitor data (`monitor data.json`)');
+    const kept = '[workflow run](https://github.com/acme/shop/actions/runs/9) · [Checks](#checks) · [root](/acme) · ![chart](chart.png)';
+    expect(bundleFileLinks(kept)).toBe(kept);
   });
 });
 

@@ -35,7 +35,19 @@ export function summaryMarkdown(report: string, run: RunRecord, bundleDir: strin
     return charts.length ? charts.join('\n\n') : `_chart: ${decodeURI(file)} in the evidence bundle_`;
   });
   const where = [`Evidence: \`${run.evidence ?? 'not written'}\``, runUrl ? `[workflow run](${runUrl})` : ''].filter(Boolean).join(' · ');
-  return `${body.trimEnd()}\n\n${where}\n`;
+  return `${bundleFileLinks(body).trimEnd()}\n\n${where}\n`;
+}
+
+/**
+ * Links to files of the bundle (`[steps/01-run.log](steps/01-run.log)`) as code: on the job's page a relative link
+ * points into github.com and answers 404; the file is in the evidence bundle (the action's artifact).
+ */
+export function bundleFileLinks(markdown: string): string {
+  return markdown.replace(/(?<!!)\[([^\]\n]*)\]\(([^)\s]+)\)/g, (link, text: string, target: string) => {
+    if (/^([a-z][a-z0-9+.-]*:|#|\/)/i.test(target)) return link;
+    const file = decodeURI(target);
+    return text === target || text === file ? `\`${file}\`` : `${text} (\`${file}\`)`;
+  });
 }
 
 /** `text` cut at a line so that `used` bytes already in the file plus the result stay within `limit`. */

@@ -155,6 +155,9 @@ describe.skipIf(!built || !hasGh)('the Runway action in a simulated GitHub Actio
     expect(r.summary).toContain('| CI run | [Deploy staging](https://github.com/acme/shop/actions/runs/4242) |');
     expect(r.summary).toContain('| Actor | octocat (ci, from GITHUB_ACTIONS) |');
     expect(r.summary).toContain(`[workflow run](https://github.com/acme/shop/actions/runs/4242)`);
+    // the bundle's files are named, not linked: a relative link on the job's page answers 404
+    expect(r.summary).toMatch(/\| `steps\/\d\d-[\w-]+\.log` \|/);
+    expect(r.summary).not.toMatch(/\]\((?!https?:|#)/);
     // the monitor's chart, which a summary cannot show as the bundle's SVG, as Mermaid charts
     expect(r.summary).toContain('## Monitoring');
     expect(r.summary).not.toContain('monitor.svg');
