@@ -15,7 +15,7 @@ export function register(program: Command, io: CliIO): void {
     .command('deploy')
     .description("run an environment's pipeline for the current commit (builds the release once, then reuses it)")
     .argument('[env]', 'environment name, e.g. staging (or --auto)')
-    .option('--auto', "pick the environment by branch: the one whose branches: lists the pushed branch (in CI) or the checked-out one; refused when none does", false)
+    .option('--auto', "pick the environment by branch: the one whose environments.<env>.branches lists the pushed branch (in CI) or the checked-out one; refused (exit 3) when none does, bad input (exit 2) when several do", false)
     .option('--allow-dirty', 'allow uncommitted changes (recorded in the run)', false)
     .option('--release <id>', 'deploy an already built release instead of the current commit')
     .addOption(waitOption('runway deploy staging'));
