@@ -61,6 +61,11 @@ describe('gh api calls as data', () => {
     const text = shortDescription(`a\n${'b'.repeat(200)}`);
     expect(text).toHaveLength(140);
     expect(text).not.toContain('\n');
+    // an emoji across the cut stays whole: 138 letters, then emoji, the 139th and 140th characters
+    const emoji = shortDescription(`${'x'.repeat(138)}🚀🚀 and more`);
+    expect(Array.from(emoji)).toHaveLength(140);
+    expect(emoji).toBe(`${'x'.repeat(138)}🚀…`);
+    expect(emoji).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
   });
 
   it('reads the id from the answer, or says what is wrong', () => {

@@ -33,7 +33,9 @@ function checkRepo(repo: string): void {
 /** A description GitHub accepts: one line, at most 140 characters. */
 export function shortDescription(text: string): string {
   const line = text.replace(/\s+/g, ' ').trim();
-  return line.length <= DESCRIPTION_MAX ? line : `${line.slice(0, DESCRIPTION_MAX - 1)}…`;
+  // counted and cut by characters, so an emoji at the cut is not split into half a surrogate pair (invalid JSON text)
+  const chars = Array.from(line);
+  return chars.length <= DESCRIPTION_MAX ? line : `${chars.slice(0, DESCRIPTION_MAX - 1).join('')}…`;
 }
 
 /** What a deployment is created with. */
