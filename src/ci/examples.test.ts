@@ -89,6 +89,12 @@ describe.each(examples)('examples/github-actions/%s', (file) => {
     }
   });
 
+  it('never splices an expression into a shell script (values reach run: steps as env:)', () => {
+    for (const [name, job] of jobs) {
+      for (const step of job.steps.filter((s) => s.run !== undefined)) expect(step.run, `${file}: job ${name}`).not.toContain('${{');
+    }
+  });
+
   it('lets Runway record deployments, and never passes a secret as an input', () => {
     expect(workflow.permissions.deployments).toBe('write');
     for (const step of runwaySteps) expect(JSON.stringify(step.with ?? {})).not.toContain('secrets.');
