@@ -131,9 +131,13 @@ const profileNote = (name) => {
   const p = profiles[name];
   return `it loads ${p.modules.count} modules (most from ${topList(p.modules.byGroup, 3, 'count')}); self time: ${topList(p.top, 4)}`;
 };
-const rollbackNote = `the switch itself takes ${ms(stats(rollbacks.map((r) => r.switchMs)).median)} and the run (lock → switch → checks → record) ` +
-  `${ms(rollbackRun.median)}; the rest of the ${ms(firstOld.median)} before the old version answers is the CLI's start and store open ` +
-  `(\`runway status\` alone: ${ms(status.wall.median)})`;
+const rollbackNote = `the pointer switch itself takes ${ms(stats(rollbacks.map((r) => r.pointerMs)).median)} (the agent's part); the rollback ` +
+  `step (the switch, then the environment's checks) ${ms(stats(rollbacks.map((r) => r.switchMs)).median)}; the run (lock → step → record) ` +
+  `${ms(rollbackRun.median)}. Before the old version answers come Node's own start (\`node -e ''\`: ${ms(base)} of CPU), loading the CLI ` +
+  'with the config schema of every target, check and step kind (zod) and the YAML parser, reading the config and secrets, opening the ' +
+  `store and the run's gates, lock and evidence folder (\`runway status\` alone: ${ms(status.wall.median)}). Tried: a minified bundle, the ` +
+  'release log and evidence anchor loaded after the steps, the pending-migration check from file names alone, no listing of earlier ' +
+  "releases before the switch. What remains is building every plug-in's zod schema at start, and Node's start";
 const goals = [
   {
     row: 'validate', what: `\`runway validate\`, worst of ${validateNames.length} cases (CPU median)`, goal: "≤ `node -e ''` + 150 ms",

@@ -48,7 +48,7 @@ async function deploy(project) {
 
 /**
  * Runs `rounds` rounds on a local-target project that has one release deployed to staging: commit, deploy,
- * then time `runway rollback staging`. Returns { deploys: [{ peakMB, wallMs }], rollbacks: [{ firstOldMs, cliMs, runMs, switchMs, peakMB, from, to }] }.
+ * then time `runway rollback staging`. Returns { deploys: [{ peakMB, wallMs }], rollbacks: [{ firstOldMs, cliMs, runMs, switchMs (the rollback step: switch, then checks), pointerMs, peakMB, from, to }] }.
  */
 export async function measureRollbacks(project, rounds) {
   const deploys = [await deploy(project)];
@@ -81,8 +81,10 @@ export async function measureRollbacks(project, rounds) {
     if (firstOld === undefined) throw new Error(`no answer from ${old} seen after the rollback`);
     const run = /rollback staging · release \S+ · run \S+ · (\d+)ms/.exec(cli.stderr);
     const step = /rollback to \S+ \((\d+)ms\)/.exec(cli.stderr);
+    const pointer = /pointer switch, (\d+)ms/.exec(cli.stderr);
     rollbacks.push({
       firstOldMs: firstOld, cliMs: cli.wallMs, runMs: run ? Number(run[1]) : NaN, switchMs: step ? Number(step[1]) : NaN,
+      pointerMs: pointer ? Number(pointer[1]) : NaN,
       peakMB: cli.peakMB, from: env.serving, to: old, answers,
     });
   }
