@@ -5,20 +5,12 @@
  */
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runProject } from '../engine/run-project.case.js';
+import { ONE_ENVIRONMENT, runProject } from '../engine/run-project.case.js';
 import { runRegistered } from './cli-harness.case.js';
 import { register } from './serve.js';
 
-const CONFIG = `project: shop
-environments:
-  staging:
-    target: { local: { start: node server.js } }
-pipeline:
-  - run: node -e "process.exit(0)"
-`;
-
 describe('runway serve', { timeout: 60_000 }, () => {
-  const p = runProject({ 'runway.yaml': CONFIG });
+  const p = runProject({ 'runway.yaml': ONE_ENVIRONMENT });
   let busy: Server;
   let port = 0;
   beforeAll(async () => {

@@ -3,22 +3,14 @@
  * never again, list and revoke by id or name, the audit log, and every bad input named with exit code 2.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { runProject } from '../engine/run-project.case.js';
+import { ONE_ENVIRONMENT, runProject } from '../engine/run-project.case.js';
 import { listAudit } from '../store/audit.js';
 import { verifyToken } from '../store/tokens.js';
 import { runRegistered } from './cli-harness.case.js';
 import { parseScopes, register } from './token.js';
 
-const CONFIG = `project: shop
-environments:
-  staging:
-    target: { local: { start: node server.js } }
-pipeline:
-  - run: node -e "process.exit(0)"
-`;
-
 describe('runway token', { timeout: 60_000 }, () => {
-  const p = runProject({ 'runway.yaml': CONFIG });
+  const p = runProject({ 'runway.yaml': ONE_ENVIRONMENT });
   afterAll(() => p.cleanup());
   const runway = (args: string[]) => runRegistered(register, ['-C', p.dir, 'token', ...args], { env: { RUNWAY_ACTOR: 'lead@acme.test' } });
   const withStore = async <T>(fn: (db: Parameters<Parameters<Awaited<ReturnType<typeof p.open>>['store']['use']>[0]>[0]) => Promise<T>) => {

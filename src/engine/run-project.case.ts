@@ -11,6 +11,15 @@ import { openProject, type ProjectContext } from './context.js';
 import { executeRun } from './deploy.js';
 import { resolveCurrentRelease } from './release.js';
 
+/** The smallest config a command test needs: one local environment whose pipeline is one command that passes. */
+export const ONE_ENVIRONMENT = `project: shop
+environments:
+  staging:
+    target: { local: { start: node server.js } }
+pipeline:
+  - run: node -e "process.exit(0)"
+`;
+
 export interface RunProject {
   dir: string;
   /** Writes files (relative paths) and commits them. */
