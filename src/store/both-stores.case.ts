@@ -1,0 +1,43 @@
+/**
+ * Runs a repository contract on both stores: embedded SQLite in a temp folder, and a fresh database of a real
+ * PostgreSQL server when one is installed (a missing server skips with its reason, and fails when CI=true; see
+ * test/support/postgres.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { postgresAvailability, startPostgres, type TestPostgres } from '../../test/support/postgres.js';
+import type { Store } from './db.js';
+import { postgresStore } from './postgres.js';
+import { sqliteStore } from './sqlite.js';
+
+/** A contract: declares its tests for a store made by `makeStore`, and calls `cleanup` after them. */
+export type StoreContract = (name: string, makeStore: () => Promise<Store>, cleanup: () => Promise<void>) => void;
+
+/** Declares `contract` once on the embedded store and once on a PostgreSQL server. */
+export function onBothStores(contract: StoreContract): void {
+  const dir = mkdtempSync(join(tmpdir(), 'runway-store-contract-'));
+  contract('sqlite', async () => sqliteStore(dir), async () => rmSync(dir, { recursive: true, force: true }));
+
+  const availability = postgresAvailability();
+  describe.skipIf(!availability.available)('on a PostgreSQL server', () => {
+    let server: TestPostgres;
+    beforeAll(async () => {
+      server = await startPostgres();
+    });
+    afterAll(async () => {
+      await server?.stop();
+    });
+    contract('postgres', async () => {
+      const name = `runway_${randomBytes(6).toString('hex')}`;
+      const admin = new pg.Client({ connectionString: server.url });
+      await admin.connect();
+      await admin.query(`create database ${name}`);
+      await admin.end();
+      return postgresStore(server.urlFor(name));
+    }, async () => undefined);
+  });
+}
