@@ -110,8 +110,13 @@ async function buildRelease(
   const digest = await artifactDigest(artifactPath, loaded.config.release.exclude);
   const id = `${src.sha.slice(0, 7)}-${sha256(`${src.sha}\n${digest}\n${loaded.digest}`).slice(0, 8)}`;
   const dir = join(releasesDir, id);
-  if (existsSync(dir)) await rm(work, { recursive: true, force: true });
-  else await rename(work, dir);
+  // the id is derived from the content: a folder of that name, even one another process has just finished, is the
+  // same build, so this one is dropped
+  const taken = existsSync(dir) || await rename(work, dir).then(() => false, (err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOTEMPTY' || err.code === 'EEXIST') return true;
+    throw err;
+  });
+  if (taken) await rm(work, { recursive: true, force: true });
   if (existsSync(logFile)) await rename(logFile, join(releasesDir, `${id}.build.log`)).catch(() => undefined);
   const release: Release = {
     id, sha: src.sha, artifactDigest: digest, configDigest: `sha256:${loaded.digest}`, dirty: src.dirty, dir,
