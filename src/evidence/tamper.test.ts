@@ -1,8 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { postgresAvailability, startPostgres, type TestPostgres } from '../../test/support/postgres.js';
 import type { Store } from '../store/db.js';
@@ -121,12 +119,7 @@ afterAll(async () => {
 
 // A fresh database on the shared test server.
 async function freshPostgres(): Promise<Store> {
-  const name = `runway_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: server!.url });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  return postgresStore(server!.urlFor(name));
+  return postgresStore(await server!.createDatabase());
 }
 
 const stores: [string, boolean, () => Promise<Store>][] = [

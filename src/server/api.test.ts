@@ -3,8 +3,6 @@
  * PostgreSQL server: environments, releases with their path, runs (paginated, filtered), a run with its steps,
  * logs, checks and evidence verdict, the audit log, and clear 400s for bad query parameters.
  */
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresAvailability, startPostgres, type TestPostgres } from '../../test/support/postgres.js';
 import { bearer, serverFixture, XSS, type ServerFixture } from './server.case.js';
@@ -111,11 +109,6 @@ describe.skipIf(!availability.available)('on a PostgreSQL server', () => {
     await server?.stop();
   });
   readApiContract('postgres', async () => {
-    const name = `runway_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: server.url });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    return { RUNWAY_STATE_URL: server.urlFor(name) };
+    return { RUNWAY_STATE_URL: await server.createDatabase() };
   });
 });

@@ -3,11 +3,9 @@
  * PostgreSQL server when one is installed (a missing server skips with its reason, and fails when CI=true; see
  * test/support/postgres.ts).
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { postgresAvailability, startPostgres, type TestPostgres } from '../../test/support/postgres.js';
 import type { Store } from './db.js';
@@ -32,12 +30,7 @@ export function onBothStores(contract: StoreContract): void {
       await server?.stop();
     });
     contract('postgres', async () => {
-      const name = `runway_${randomBytes(6).toString('hex')}`;
-      const admin = new pg.Client({ connectionString: server.url });
-      await admin.connect();
-      await admin.query(`create database ${name}`);
-      await admin.end();
-      return postgresStore(server.urlFor(name));
+      return postgresStore(await server.createDatabase());
     }, async () => undefined);
   });
 }

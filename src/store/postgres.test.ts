@@ -18,12 +18,7 @@ const dist = (file: string) => JSON.stringify(new URL(`../../dist/store/${file}`
 
 /** Creates an empty database on the server and returns its URL. */
 async function freshDatabase(server: TestPostgres): Promise<string> {
-  const name = `runway_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: server.url });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  return server.urlFor(name);
+  return await server.createDatabase();
 }
 
 /** Starts a node process running an ESM script with `args`. */

@@ -1,9 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresAvailability, startPostgres, type TestPostgres } from '../../test/support/postgres.js';
 import { register } from '../cli/state.js';
@@ -38,12 +36,7 @@ afterAll(async () => {
 
 /** An empty database on the test server. */
 async function freshDatabase(): Promise<string> {
-  const name = `runway_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: server!.url });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  return server!.urlFor(name);
+  return await server!.createDatabase();
 }
 
 /** A timestamp with microseconds: Postgres keeps them, SQLite keeps milliseconds. */

@@ -6,11 +6,9 @@
  * Postgres store too (a freeze refusing a promotion, then the promotion, read back from the store).
  */
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken } from '../../src/store/tokens.js';
 import { bearer, serverFixture, type ServerFixture } from '../../src/server/server.case.js';
@@ -119,12 +117,7 @@ describe.skipIf(!built || !pgAvailable.available)('actions on the shared Postgre
   let f: ServerFixture;
   beforeAll(async () => {
     server = await startPostgres();
-    const name = `runway_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: server.url });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    f = await serverFixture({ RUNWAY_STATE_URL: server.urlFor(name) });
+    f = await serverFixture({ RUNWAY_STATE_URL: await server.createDatabase() });
   }, 120_000);
   afterAll(async () => {
     await f?.close();

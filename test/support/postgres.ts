@@ -5,10 +5,12 @@
  * A test run stopped with Ctrl-C or SIGTERM (or exiting without calling stop()) still stops every server it started.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 
 export interface TestPostgres {
   /** postgres://postgres@127.0.0.1:PORT/postgres (trust auth on loopback). */
@@ -17,6 +19,8 @@ export interface TestPostgres {
   bindir: string;
   /** URL of another database on the same server. */
   urlFor(database: string): string;
+  /** Creates an empty database with a unique name (`runway_<random>`) and returns its URL. */
+  createDatabase(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -140,6 +144,17 @@ export async function startPostgres(opts: { settings?: Record<string, string> } 
     port,
     bindir,
     urlFor,
+    async createDatabase() {
+      const name = `runway_${randomBytes(6).toString('hex')}`;
+      const admin = new pg.Client({ connectionString: urlFor('postgres') });
+      await admin.connect();
+      try {
+        await admin.query(`create database ${name}`);
+      } finally {
+        await admin.end();
+      }
+      return urlFor(name);
+    },
     async stop() {
       if (running.has(stopNow)) stopNow();
     },
