@@ -54,6 +54,11 @@ describe('verifyEvidence', () => {
     expect(await verifyEvidence(stateDir, 'nowhere')).toEqual({ ok: true, bundles: 0, problems: [], unfinished: [] });
   });
 
+  it('verifies runs of one second sealed against their run-id order (the later run drew the smaller id)', async () => {
+    await makeBundles('staging', ['20261121T230501Z-f00d', '20261121T230501Z-0bad', '20261121T230502Z-1234']);
+    expect(await verifyEvidence(stateDir, 'staging')).toEqual({ ok: true, bundles: 3, problems: [], unfinished: [] });
+  });
+
   it('names an edited step log with hashes, never content', async () => {
     const dirs = await makeBundles();
     const log = path.join(dirs[1]!, 'steps/01-deploy.log');

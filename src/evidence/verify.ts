@@ -116,7 +116,7 @@ async function verifyEnvironment(
   const referenced = await verifyChain(stateDir, env, refs, finished, unfinished, unreadable.size > 0, problems, swapped);
   for (const runId of unfinished) if (!referenced.has(runId)) result.unfinished.push(`${env}/${runId}`);
 
-  const sound = [...finished.values()].filter((f) => !swapped.has(f.ref.runId)).sort((a, b) => (a.ref.runId < b.ref.runId ? -1 : 1));
+  const sound = [...finished.values()].filter((f) => !swapped.has(f.ref.runId)).sort(bySealing);
   const claims: JournalClaim[] = sound.flatMap((f) => (f.manifest.journal ? [{ runId: f.ref.runId, dir: f.ref.dir, journal: f.manifest.journal }] : []));
   for (const j of await checkJournal(claims)) problems.push({ environment: env, runId: j.runId, file: j.file, kind: 'journal', message: j.message });
 
@@ -186,12 +186,15 @@ async function verifyChain(
     }
   };
 
-  const roots: string[] = [];
-  for (const [runId, { manifest }] of finished) {
+  const roots: Finished[] = [];
+  for (const [runId, bundle] of finished) {
     if (swapped.has(runId)) continue;
-    if (!manifest.previous) roots.push(runId);
-    else if (manifest.previous.runId >= runId) chain(runId, `bundle ${runId} links to ${manifest.previous.runId}, which is not older`);
-    else follow(runId, manifest.previous);
+    const previous = bundle.manifest.previous;
+    const linked = previous && finished.get(previous.runId);
+    if (!previous) roots.push(bundle);
+    else if (previous.runId === runId || (linked ? bySealing(linked, bundle) > 0 : previous.runId > runId)) {
+      chain(runId, `bundle ${runId} links to ${previous.runId}, which is not older`);
+    } else follow(runId, previous);
   }
 
   const head = await readHead(environmentDir(stateDir, env));
@@ -199,13 +202,13 @@ async function verifyChain(
   else if (head) follow('HEAD', head);
   else if (finished.size) chain(undefined, 'HEAD missing: the newest bundle cannot be checked');
 
-  for (const runId of roots.sort().slice(1)) chain(runId, `bundle ${runId} starts a new chain although older bundles exist`);
+  for (const { ref: { runId } } of roots.sort(bySealing).slice(1)) chain(runId, `bundle ${runId} starts a new chain although older bundles exist`);
   for (const [runId, from] of incoming) {
     if (from.length > 1) chain(runId, `bundle ${runId} is referenced more than once (by ${from.join(', ')})`);
   }
   // A removed or gutted bundle took its own link with it; the bundle before it then looks orphaned for that reason.
   // Without a usable HEAD the newest bundle has nothing pointing at it either; that is reported above.
-  const newest = [...finished.keys()].sort().at(-1);
+  const newest = [...finished.values()].sort(bySealing).at(-1)?.ref.runId;
   if (!brokenLink) {
     for (const runId of finished.keys()) {
       if (runId === newest && (head === null || typeof head === 'string')) continue;
@@ -213,6 +216,15 @@ async function verifyChain(
     }
   }
   return referenced;
+}
+
+/**
+ * The order bundles were sealed in: their manifests' `createdAt`, then their run ids. A run id alone does not order
+ * two runs started in the same second, nor a run that waited in line behind one that started after it.
+ */
+function bySealing(a: Finished, b: Finished): number {
+  const at = (f: Finished) => (typeof f.manifest.createdAt === 'string' ? f.manifest.createdAt : '');
+  return at(a) < at(b) ? -1 : at(a) > at(b) ? 1 : a.ref.runId < b.ref.runId ? -1 : a.ref.runId > b.ref.runId ? 1 : 0;
 }
 
 // Every environment folder, including ones whose bundles were all removed but whose HEAD remains.
