@@ -1,4 +1,4 @@
-/** Run ids (`20261121T230501Z-a1b2`: sortable by time) and digests. */
+/** Run ids (`20261121T230501Z-a1b2`: sortable by the second they started in; evidence orders by seal time) and digests. */
 import { createHash, randomBytes } from 'node:crypto';
 
 /** A new run id: UTC timestamp + 4 random hex characters. */
