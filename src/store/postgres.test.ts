@@ -16,11 +16,6 @@ import { fakeRelease, fakeRun, storeContract } from './store.case.js';
 const availability = postgresAvailability();
 const dist = (file: string) => JSON.stringify(new URL(`../../dist/store/${file}`, import.meta.url).href);
 
-/** Creates an empty database on the server and returns its URL. */
-async function freshDatabase(server: TestPostgres): Promise<string> {
-  return await server.createDatabase();
-}
-
 /** Starts a node process running an ESM script with `args`. */
 function node(script: string, args: string[]): ChildProcess {
   return spawn(process.execPath, ['--input-type=module', '-e', script, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -93,7 +88,7 @@ describe.skipIf(!availability.available)('postgres store', () => {
     await server?.stop();
   });
 
-  storeContract('postgres', async () => postgresStore(await freshDatabase(server)), async () => undefined);
+  storeContract('postgres', async () => postgresStore(await server.createDatabase()), async () => undefined);
 
   it('names a missing database as bad input', async () => {
     const store = postgresStore(server.urlFor('nope'));
@@ -104,7 +99,7 @@ describe.skipIf(!availability.available)('postgres store', () => {
   });
 
   it('holds an advisory lock per environment and names the holder', async () => {
-    const url = await freshDatabase(server);
+    const url = await server.createDatabase();
     const a = postgresStore(url);
     const b = postgresStore(url);
     try {
@@ -134,7 +129,7 @@ describe.skipIf(!availability.available)('postgres store', () => {
   });
 
   it('names the holder from the instant it holds the lock, before its lock record is written', async () => {
-    const url = await freshDatabase(server);
+    const url = await server.createDatabase();
     const store = postgresStore(url);
     // a holder between pg_try_advisory_lock and the insert of its row: it holds the lock, the row is not there yet
     const holder = new pg.Client({ connectionString: url, application_name: lockApplicationName('staging', 'run-in-between') });
@@ -153,7 +148,7 @@ describe.skipIf(!availability.available)('postgres store', () => {
   });
 
   it('frees the lock of a killed holder; the next run takes over and records the old run as abandoned', async () => {
-    const url = await freshDatabase(server);
+    const url = await server.createDatabase();
     const store = postgresStore(url);
     try {
       const rel = fakeRelease('abcdef01234');
@@ -194,7 +189,7 @@ describe.skipIf(!availability.available)('postgres store', () => {
   });
 
   it('of twenty processes locking production at once exactly one wins; all migrate the fresh database safely', async () => {
-    const url = await freshDatabase(server);
+    const url = await server.createDatabase();
     const script = `
       import { postgresStore } from ${dist('postgres.js')};
       const store = postgresStore(process.argv[1]);
@@ -265,7 +260,7 @@ describe.skipIf(!availability.available)('postgres store', () => {
   });
 
   it('logs a lock connection dropped by the server and keeps going', async () => {
-    const url = await freshDatabase(server);
+    const url = await server.createDatabase();
     const lines: string[] = [];
     const store = postgresStore(url, { log: (line) => lines.push(line) });
     try {
