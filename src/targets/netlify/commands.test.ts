@@ -79,18 +79,29 @@ describe('netlify target calls', () => {
     return {};
   };
 
-  it('a production deploy asks what is live, deploys with the token only in env, and returns the handle', async () => {
+  it('a production deploy asks what is live (the site alone), deploys with the token only in env, and returns the handle', async () => {
     const { ctx, tools, logs } = context(config({ prod: true }), answer);
     const result = await createNetlifyTarget().deploy(ctx, release(dir));
     expect(tools.argv).toEqual([
       ['netlify', 'api', 'getSite', '--data', '{"site_id":"site-123"}'],
-      ['netlify', 'api', 'listSiteDeploys', '--data', '{"site_id":"site-123","per_page":20}'],
       ['netlify', 'deploy', '--dir', join(dir, 'dist'), '--site', 'site-123', '--no-build', '--message', 'runway abc1234-0f0f0f0f', '--prod', '--json', '--timeout', '600'],
     ]);
     for (const call of tools.calls) expect(call.env).toEqual({ NETLIFY_AUTH_TOKEN: TOKEN });
-    expect(tools.calls[2]!.cwd).toBe(dir);
+    expect(tools.calls[1]!.cwd).toBe(dir);
     expect(result).toMatchObject({ releaseId: 'abc1234-0f0f0f0f', url: 'https://spa.netlify.app', previous: 'old-1', handle: { target: 'netlify', id: 'dep-2', url: 'https://dep-2--spa.netlify.app' } });
     expect(JSON.stringify([result, logs, tools.argv])).not.toContain(TOKEN);
+  });
+
+  it('each question makes only the calls it reads: a draft lane lists deploys, production history asks both', async () => {
+    const draft = context(config(), answer);
+    await createNetlifyTarget().status(draft.ctx);
+    expect(draft.tools.argv.map((a) => a[2])).toEqual(['listSiteDeploys']);
+    const prod = context(config({ prod: true }), answer);
+    await createNetlifyTarget().url(prod.ctx);
+    expect(prod.tools.argv.map((a) => a[2])).toEqual(['getSite']);
+    const history = await createNetlifyTarget().history(prod.ctx);
+    expect(prod.tools.argv.slice(1).map((a) => a[2]).sort()).toEqual(['getSite', 'listSiteDeploys']);
+    expect(history).toEqual([expect.objectContaining({ releaseId: 'old-1', live: true })]);
   });
 
   it('rollback with a handle restores that deploy (no upload)', async () => {

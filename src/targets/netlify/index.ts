@@ -58,7 +58,7 @@ export function createNetlifyTarget(): Target {
 
     async status(ctx): Promise<TargetStatus> {
       const config = netlifyConfig(ctx);
-      const live = await liveDeploy(ctx, config);
+      const live = await liveDeploy(ctx, config, { lane: false });
       const status: TargetStatus = { environment: ctx.environment, versions: [] };
       if (live.url) status.url = live.url;
       const deploy = live.deploy;
@@ -75,7 +75,7 @@ export function createNetlifyTarget(): Target {
 
     async history(ctx): Promise<HistoryEntry[]> {
       const config = netlifyConfig(ctx);
-      const live = await liveDeploy(ctx, config);
+      const live = await liveDeploy(ctx, config, { lane: true });
       return live.lane.map((d) => ({
         ...(releaseOfTitle(d.title) ? { releaseId: releaseOfTitle(d.title) } : {}),
         handle: handleOf(d, config), state: d.state, live: d.id === live.deploy?.id, ...(d.createdAt ? { createdAt: d.createdAt } : {}),
@@ -100,7 +100,7 @@ export function createNetlifyTarget(): Target {
     },
 
     async url(ctx) {
-      return (await liveDeploy(ctx, netlifyConfig(ctx))).url;
+      return (await liveDeploy(ctx, netlifyConfig(ctx), { lane: false })).url;
     },
   };
 
@@ -138,20 +138,32 @@ function inLane(d: NetlifyDeploy, config: NetlifyTargetConfig, publishedId?: str
   return d.context !== 'production' && !d.branch;
 }
 
-// What serves the environment: production → the published deploy; draft/alias → the lane's newest ready deploy.
-async function liveDeploy(ctx: TargetContext, config: NetlifyTargetConfig): Promise<{ deploy?: NetlifyDeploy; url?: string; lane: NetlifyDeploy[] }> {
+// What serves the environment: production → the site's published deploy (`api getSite`); draft/alias → the
+// lane's newest ready deploy (`api listSiteDeploys`). `lane` also lists the environment's deploys, newest first:
+// production then asks both, at once. Each call is a CLI start of about a second, so none is made that is not used.
+async function liveDeploy(ctx: TargetContext, config: NetlifyTargetConfig, want: { lane: boolean }): Promise<LiveDeploy> {
   const site = siteOf(ctx, config);
-  const info = parseSite((await runOk(ctx, getSiteCall(site))).stdout);
-  const deploys = parseDeploys((await runOk(ctx, listDeploysCall(site))).stdout);
-  const lane = deploys.filter((d) => releaseOfTitle(d.title) && inLane(d, config, info.published?.id));
-  if (config.prod) return { deploy: info.published, url: info.url, lane };
+  const siteInfo = async () => parseSite((await runOk(ctx, getSiteCall(site))).stdout);
+  const deploys = async () => parseDeploys((await runOk(ctx, listDeploysCall(site))).stdout);
+  if (config.prod) {
+    const [info, all] = await Promise.all([siteInfo(), want.lane ? deploys() : Promise.resolve([])]);
+    return { deploy: info.published, url: info.url, lane: all.filter((d) => releaseOfTitle(d.title) && inLane(d, config, info.published?.id)) };
+  }
+  const lane = (await deploys()).filter((d) => releaseOfTitle(d.title) && inLane(d, config));
   const deploy = lane.find((d) => d.state === 'ready');
   return { deploy, url: deploy?.url, lane };
 }
 
+// What serves an environment, and (when asked for) the environment's deploys.
+interface LiveDeploy {
+  deploy?: NetlifyDeploy;
+  url?: string;
+  lane: NetlifyDeploy[];
+}
+
 // The newest ready deploy of a release in the environment's lane.
 async function readyDeployOf(ctx: TargetContext, config: NetlifyTargetConfig, releaseId: string): Promise<string | undefined> {
-  const { lane } = await liveDeploy(ctx, config);
+  const { lane } = await liveDeploy(ctx, config, { lane: true });
   return lane.find((d) => d.state === 'ready' && releaseOfTitle(d.title) === releaseId)?.id;
 }
 
