@@ -89,6 +89,22 @@ const pgOnNode = {
   },
 };
 
+// commander requires node:child_process at load only to spawn stand-alone subcommand executables, which Runway has
+// none of. Loading it brings net, dgram and the stream internals into every command (several ms of CPU before
+// anything runs); the bundle's commander requires it when it would first spawn.
+const commanderLazyChildProcess = {
+  name: 'commander-lazy-child-process',
+  setup(b) {
+    b.onLoad({ filter: /node_modules\/commander\/lib\/command\.js$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      const eager = "const childProcess = require('node:child_process');";
+      if (!text.includes(eager)) throw new Error(`scripts/build.js: ${args.path} no longer requires node:child_process as it did: review the commander-lazy-child-process plug-in`);
+      const lazy = "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };";
+      return { contents: text.replace(eager, lazy), loader: 'js' };
+    });
+  },
+};
+
 const result = await build({
   absWorkingDir: root,
   entryPoints: { main: 'src/cli/main.ts', 'agent-main': 'src/targets/local/agent-main.ts' },
@@ -100,7 +116,7 @@ const result = await build({
   target: 'node20',
   external: EXTERNAL.flatMap((name) => [name, `${name}/*`]),
   banner: { js: banner },
-  plugins: [englishZodLocales, namedCommonJsExports, pgOnNode],
+  plugins: [englishZodLocales, namedCommonJsExports, pgOnNode, commanderLazyChildProcess],
   sourcemap: true,
   minifyWhitespace: true,
   minifySyntax: true,

@@ -2,7 +2,6 @@
  * Loads `runway.yaml`: reads the file, parses YAML with positions, checks it against the schema and the
  * rules, and reports every problem at once as a ConfigError (`runway.yaml:14:7 path: message`).
  */
-import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { ConfigError, type ConfigIssue } from '../errors.js';
@@ -29,8 +28,8 @@ export interface LoadedConfig {
   projectDir: string;
   /** Raw file text. */
   text: string;
-  /** sha256 hex of the canonical JSON of `config` (keys sorted). */
-  digest: string;
+  /** sha256 hex of the canonical JSON of `config` (keys sorted); computed when first read. */
+  readonly digest: string;
 }
 
 /** Reads, parses and validates the config file `file` (default `runway.yaml`) in `dir`. Throws ConfigError. */
@@ -55,7 +54,9 @@ export async function loadConfig(opts: { dir: string; file?: string }): Promise<
   if ('problem' in decoded) return fail(decoded.problem);
   const { text } = decoded;
   const config = parseConfig(text, label);
-  return { config, file, label, projectDir, text, digest: configDigest(config) };
+  let digest: string | undefined;
+  // `runway validate` never reads the digest, so it never loads node:crypto
+  return { config, file, label, projectDir, text, get digest() { return (digest ??= configDigest(config)); } };
 }
 
 /** Options of parseConfig. */
@@ -183,7 +184,7 @@ function sortIssues(issues: ConfigIssue[]): ConfigIssue[] {
 
 /** sha256 hex of the canonical JSON of a config (keys sorted), part of a release's identity. */
 export function configDigest(config: Config): string {
-  return createHash('sha256').update(canonicalJson(config)).digest('hex');
+  return process.getBuiltinModule('node:crypto').createHash('sha256').update(canonicalJson(config)).digest('hex');
 }
 
 /** JSON with object keys sorted at every level, so equal values always give equal text. */

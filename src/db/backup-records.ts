@@ -1,5 +1,4 @@
 /** Backups in the state store: recorded when taken, updated with the migrations applied after them, listed. */
-import { randomBytes } from 'node:crypto';
 import { iso, type Db } from '../store/db.js';
 
 /** One recorded backup. `path` is absolute; `database` is host:port/db (never a password). */
@@ -23,10 +22,13 @@ export interface BackupRecord {
   createdAt: string;
 }
 
-/** A new backup id: `bk-20261121T230501Z-a1b2` (sortable by time). */
+/**
+ * A new backup id: `bk-20261121T230501Z-a1b2` (sortable by time). node:crypto loads with the first id, not with
+ * the backup step's definition, which every config read loads.
+ */
 export function newBackupId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  return `bk-${stamp}-${randomBytes(2).toString('hex')}`;
+  return `bk-${stamp}-${process.getBuiltinModule('node:crypto').randomBytes(2).toString('hex')}`;
 }
 
 // A jsonb column as a value (both stores return it parsed; a string is parsed here).

@@ -6,7 +6,13 @@
 import { z } from 'zod';
 import { DURATION_PATTERN, toMs } from '../config/duration.js';
 import { checkGroups, groupsSchema, matchingEntry, normalizeIdentity, personOrGroupSchema, sameIdentity } from './identity.js';
-import { DEFAULT_ALLOWED_SIGNERS, type ApprovalStatement, type SignatureCheck } from './ssh-signature.js';
+import type { ApprovalStatement, SignatureCheck } from './ssh-signature.js';
+
+/**
+ * Where the allowed-signers file is, relative to the project, unless `approvals.allowedSigners` says otherwise.
+ * It lives here, with the schema, so that reading a config never loads the signature code (and ssh-keygen's spawn).
+ */
+export const DEFAULT_ALLOWED_SIGNERS = '.runway/allowed_signers';
 
 /** Checklist items Runway verifies itself, from the run's own records rather than a person's word. */
 export const VERIFIED_FACTS = ['backup-verified', 'rollback-rehearsed', 'ci-green', 'monitor-configured'] as const;

@@ -7,13 +7,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
+import { DEFAULT_ALLOWED_SIGNERS } from './approvals.js';
 import { sameIdentity } from './identity.js';
 import { findPrincipalsArgv, runSshKeygen, signArgv, verifyArgv, APPROVAL_NAMESPACE, type SshKeygenOptions, type SshKeygenResult } from './ssh-keygen.js';
 
 export { APPROVAL_NAMESPACE } from './ssh-keygen.js';
 
-/** Where the allowed-signers file is, relative to the project, unless `approvals.allowedSigners` says otherwise. */
-export const DEFAULT_ALLOWED_SIGNERS = '.runway/allowed_signers';
+export { DEFAULT_ALLOWED_SIGNERS };
 
 /** The allowed-signers file of a project. */
 export function allowedSignersPath(projectDir: string, configured?: string): string {

@@ -35,6 +35,8 @@ interface Loaded {
   own: string[];
   /** Files of tsc's dist/ loaded directly (expected: none, the CLI runs from the bundle). */
   unbundled: string[];
+  /** Node's own modules the process loaded (`child_process`, `internal/crypto/hash`, …). */
+  builtins: Set<string>;
 }
 
 /** esbuild's metafile: for each output chunk, the inputs (paths from the checkout) it holds and their bytes. */
@@ -66,7 +68,9 @@ function runLogged(args: string[], cwd: string): Loaded {
   const r = spawnSync(process.execPath, ['--import', PRELOAD, BIN, ...args], {
     cwd, encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1', RUNWAY_MODULE_LOG: log, RUNWAY_ACTOR: 'lazy@runway.test' },
   });
-  const files = readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => (l.startsWith('file:') ? fileURLToPath(l) : l));
+  const lines = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+  const builtins = new Set(lines.filter((l) => l.startsWith('builtin:')).map((l) => l.slice('builtin:'.length)));
+  const files = lines.filter((l) => !l.startsWith('builtin:')).map((l) => (l.startsWith('file:') ? fileURLToPath(l) : l));
   const modules = files.flatMap(modulesOf);
   const src = join(root, 'src') + '/';
   const dist = join(root, 'dist') + '/';
@@ -75,6 +79,7 @@ function runLogged(args: string[], cwd: string): Loaded {
     packages: new Set(modules.flatMap(packagesOf)),
     own: modules.filter((m) => m.startsWith(src)).map((m) => m.slice(src.length).replace(/\.ts$/, '.js')),
     unbundled: files.filter((f) => f.startsWith(dist) && !f.startsWith(`${dist}bundle/`)),
+    builtins,
   };
 }
 
@@ -144,6 +149,9 @@ describe('runway validate', () => {
     // zod and yaml do load here: the assertion above is not vacuous
     expect(good.packages.has('zod') && good.packages.has('yaml')).toBe(true);
     expect(good.unbundled).toEqual([]);
+    // nor Node's process spawning or crypto: a config is read and checked, nothing is run or hashed
+    expect(good.builtins.has('fs'), 'the built-in list was recorded').toBe(true);
+    expect(['child_process', 'crypto'].filter((m) => good.builtins.has(m))).toEqual([]);
 
     const bad = join(work, 'bad.yaml');
     writeFileSync(bad, 'project: x\nenvironments:\n  staging:\n    target: { local: { start: node s.js } }\n    requires: [stagin]\n');

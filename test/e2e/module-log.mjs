@@ -1,7 +1,8 @@
 /**
  * Preload (`node --import ./module-log.mjs`) that records every module a process loads, for tests of what a
  * command imports: ESM modules (and CommonJS ones imported from ESM) through a loader hook, CommonJS modules
- * required by CommonJS through `require.cache`. One URL or path per line in $RUNWAY_MODULE_LOG.
+ * required by CommonJS through `require.cache`, and Node's own modules from `process.moduleLoadList` (lines
+ * `builtin:<name>`, e.g. `builtin:child_process`). One URL or path per line in $RUNWAY_MODULE_LOG.
  */
 import { writeFileSync } from 'node:fs';
 import { createRequire, register } from 'node:module';
@@ -21,5 +22,6 @@ register(`data:text/javascript,${encodeURIComponent(hooks)}`);
 
 const cache = createRequire(import.meta.url).cache;
 process.on('exit', () => {
-  writeFileSync(file, Object.keys(cache).map((path) => `${path}\n`).join(''), { flag: 'a' });
+  const builtins = process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => `builtin:${m.slice(13)}`);
+  writeFileSync(file, [...Object.keys(cache), ...builtins].map((line) => `${line}\n`).join(''), { flag: 'a' });
 });

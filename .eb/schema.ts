@@ -1,0 +1,2 @@
+import { configSchema } from '../src/config/schema.ts';
+console.log(typeof configSchema);
