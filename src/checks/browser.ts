@@ -11,7 +11,6 @@ import { delimiter, join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { formatMs, toMs } from '../config/duration.js';
 import { browserCheckSchema, type BrowserCheckConfig } from './browser-schema.js';
-import { defineCheck } from './check-definition.js';
 import type { Measurement } from '../types.js';
 import type { CheckContext, CheckProvider } from './check.js';
 import { displayUrl } from './http.js';
@@ -203,12 +202,3 @@ export const browserCheck: CheckProvider<BrowserCheckConfig> = {
     return { ...verdict, startedAt, finishedAt: new Date().toISOString() };
   },
 };
-
-/** The `browser` check kind: one line in `checks/index.ts`. */
-export const browserCheckKind = defineCheck({
-  kind: 'browser',
-  description: 'Page in headless Chromium: no console errors, selectors visible.',
-  schema: browserCheckSchema,
-  name: (spec) => `browser ${spec.url ? displayUrl(spec.url) : (spec.path ?? '/')}`,
-  provider: browserCheck,
-});

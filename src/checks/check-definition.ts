@@ -1,7 +1,8 @@
 /**
- * A check kind defines itself once, next to its provider: its name in config, the schema of its block, how a
- * report names one check of the kind, and the provider that measures it. `index.ts` lists the kinds; the
- * config schema, the kind list and `runCheck` are derived from that list.
+ * A check kind defines itself once, in kinds.ts: its name in config, the schema of its block (its own
+ * `<kind>-schema.ts`), how a report names one check of the kind, and the provider that measures it, which loads
+ * the kind's code on its first measurement. `index.ts` lists the kinds; the config schema, the kind list and
+ * `runCheck` are derived from that list.
  */
 import type { z } from 'zod';
 import type { CheckProvider } from './check.js';
@@ -11,7 +12,7 @@ export interface CheckDefinition<Schema extends z.ZodType = z.ZodType, Kind exte
   kind: Kind;
   /** One line for `runway schema` and the docs (the description of the check's `<kind>:` key). */
   description: string;
-  /** The schema of the check's `<kind>:` block (it lives next to the provider). */
+  /** The schema of the check's `<kind>:` block (it lives in `<kind>-schema.ts`; the provider parses with it too). */
   schema: Schema;
   /**
    * A summary of one check for reports, e.g. `http GET /health`. It gets the parsed block, but must not throw on
@@ -35,4 +36,16 @@ export function shortText(text: unknown): string {
   const first = lines[0]!.trim();
   if (first.length > 60) return `${first.slice(0, 59)}…`;
   return lines.length > 1 ? `${first} …` : first;
+}
+
+/** A URL fit for reports: user and password removed. */
+export function displayUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return url.replace(/\/\/[^/@]*@/, '//');
+  }
 }

@@ -3,38 +3,13 @@
  * another exit code → failed; a timeout, a cancel, a signal or a command that cannot start → error.
  * With `metric`, a number read from the output is then judged by a condition (no match → inconclusive).
  */
-import { z } from 'zod';
 import { formatMs, toMs } from '../config/duration.js';
 import { processRunner, type ProcessResult, type Runner } from '../exec/runner.js';
 import type { Measurement } from '../types.js';
 import type { CheckContext, CheckProvider } from './check.js';
 import { evaluateCondition, parseCondition } from './evaluate.js';
 import { readQuantity } from './quantity.js';
-import { duration, regex, condition } from '../config/primitives.js';
-import { defineCheck, shortText } from './check-definition.js';
-
-/** Command check: a command whose exit code is the verdict. */
-export const commandCheckSchema = z
-  .object({
-    run: z.string().min(1).describe('Shell command to run (non-interactive, in the project directory).'),
-    expect: z
-      .object({ exitCode: z.number().int().default(0).describe('Expected exit code.') })
-      .strict()
-      .default({ exitCode: 0 }),
-    timeout: duration.default('1m').describe('Kill the command (phase error) after this long.'),
-    metric: z
-      .object({
-        pattern: regex.describe('Regular expression finding the number in the output; its first group (or the whole match) is read.'),
-        condition: condition.describe('Condition on that number, e.g. "< 300ms" (a bare number is in the condition\'s unit).'),
-      })
-      .strict()
-      .optional()
-      .describe('Also read a number from the output and judge it (after the exit code passed).'),
-  })
-  .strict();
-
-/** A parsed `command:` check block. */
-export type CommandCheckConfig = z.output<typeof commandCheckSchema>;
+import { commandCheckSchema, type CommandCheckConfig } from './command-schema.js';
 
 /** Lines of output kept in the measurement's metadata. */
 export const OUTPUT_TAIL_LINES = 20;
@@ -146,11 +121,3 @@ export function createCommandCheck(runner: Runner): CheckProvider<CommandCheckCo
 /** The command check provider, running commands for real. value = exit code (or the metric); metadata has the last 20 lines. */
 export const commandCheck: CheckProvider<CommandCheckConfig> = createCommandCheck(processRunner);
 
-/** The `command` check kind: one line in `checks/index.ts`. */
-export const commandCheckKind = defineCheck({
-  kind: 'command',
-  description: 'Command exit-code check.',
-  schema: commandCheckSchema,
-  name: (spec) => `command ${shortText(spec.run)}`,
-  provider: commandCheck,
-});

@@ -3,26 +3,11 @@
  * password, Supabase direct/pooler), a connection opens and answers `select 1`; value = latency in ms.
  * A URL the gate refuses or a server that cannot be reached is `failed`: that is what this check measures.
  */
-import { z } from 'zod';
 import { formatMs, toMs } from '../config/duration.js';
 import { describeDsn } from '../db/dsn.js';
 import type { Measurement } from '../types.js';
 import type { CheckContext, CheckProvider } from './check.js';
-import { duration, databaseUrlOption } from '../config/primitives.js';
-import { defineCheck } from './check-definition.js';
-
-/** Connect check: the database URL passes the DSN gate and a connection answers, with its latency. */
-export const connectCheckSchema = z
-  .object({
-    url: databaseUrlOption,
-    via: z.enum(['direct', 'pooler']).optional().describe("How the app reaches Supabase (default: the environment's database.via)."),
-    under: duration.optional().describe('Latency budget for connecting and answering `select 1`, e.g. 500ms.'),
-    timeout: duration.default('10s').describe('Give up (phase error) after this long.'),
-  })
-  .strict();
-
-/** A parsed `connect:` check block. */
-export type ConnectCheckConfig = z.output<typeof connectCheckSchema>;
+import { connectCheckSchema, type ConnectCheckConfig } from './connect-schema.js';
 
 /** The connect check provider. */
 export const connectCheck: CheckProvider<ConnectCheckConfig> = {
@@ -44,11 +29,3 @@ export const connectCheck: CheckProvider<ConnectCheckConfig> = {
   },
 };
 
-/** The `connect` check kind: one line in `checks/index.ts`. */
-export const connectCheckKind = defineCheck({
-  kind: 'connect',
-  description: 'Database connection check (DSN gate + latency).',
-  schema: connectCheckSchema,
-  name: (spec) => `connect ${spec.url ?? 'DATABASE_URL'}`,
-  provider: connectCheck,
-});

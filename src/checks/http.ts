@@ -4,9 +4,8 @@
  * (refused, DNS, bad URL, timeout).
  */
 import { formatMs, toMs } from '../config/duration.js';
-import { defineCheck } from './check-definition.js';
+import { displayUrl } from './check-definition.js';
 import { httpCheckSchema, type HttpCheckConfig } from './http-schema.js';
-import { withRepetition } from './http-series.js';
 import type { Measurement } from '../types.js';
 import type { CheckContext, CheckProvider } from './check.js';
 import { jsonEqual, lookupJsonPath, parseJsonPath } from './json-path.js';
@@ -20,18 +19,6 @@ export const BODY_CAP = 5 * 1024 * 1024;
 // Formats a configured duration as written (`10s`), or milliseconds for people.
 function shown(value: string | number): string {
   return typeof value === 'string' ? value : formatMs(value);
-}
-
-/** A URL fit for reports: user and password removed. */
-export function displayUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    return u.toString();
-  } catch {
-    return url.replace(/\/\/[^/@]*@/, '//');
-  }
 }
 
 // Builds the request URL from `url`, or the environment URL + `path`; returns an error message instead when it can't.
@@ -230,11 +217,4 @@ export const httpCheck: CheckProvider<HttpCheckConfig> = {
   },
 };
 
-/** The `http` check kind: one line in `checks/index.ts`. */
-export const httpCheckKind = defineCheck({
-  kind: 'http',
-  description: 'HTTP request check.',
-  schema: httpCheckSchema,
-  name: (spec) => `http ${spec.method ?? 'GET'} ${spec.url ? displayUrl(spec.url) : (spec.path ?? '/')}`,
-  provider: withRepetition(httpCheck),
-});
+export { displayUrl };

@@ -1,21 +1,16 @@
 /**
  * The check kinds Runway knows: one line each. The `checks:` config schema, the kind list, the names of checks
- * in reports and `runCheck` all read this list, so adding a check kind is its file plus one line here.
+ * in reports and `runCheck` all read this list, so adding a check kind is its file, its definition in kinds.ts and
+ * one line here.
  * `runCheck` never throws; whatever goes wrong becomes a measurement with phase `error`.
  */
 import type { z } from 'zod';
 import type { CheckResult, Measurement } from '../types.js';
 import type { CheckContext, CheckProvider } from './check.js';
 import type { CheckDefinition } from './check-definition.js';
-import { browserCheckKind } from './browser.js';
-import { commandCheckKind } from './command.js';
-import { connectCheckKind } from './connect.js';
-import { httpCheckKind } from './http.js';
-import { jsonCheckKind } from './json.js';
-import { prometheusCheckKind } from './prometheus.js';
-import { rlsCheckKind } from './rls.js';
-import { sqlCheckKind } from './sql.js';
-import { tablesCheckKind } from './tables.js';
+import {
+  browserCheckKind, commandCheckKind, connectCheckKind, httpCheckKind, jsonCheckKind, prometheusCheckKind, rlsCheckKind, sqlCheckKind, tablesCheckKind,
+} from './kinds.js';
 
 /** Every check kind, in the order `runway schema`, the docs and the error messages list them. */
 export const CHECKS = [

@@ -3,7 +3,6 @@
  * by a condition and/or a freshness window — "event i_chat_completed seen in the last 10 minutes". A missing value
  * or an empty list is inconclusive; a non-2xx answer, malformed JSON or no answer is `error`.
  */
-import { z } from 'zod';
 import { formatMs, toMs } from '../config/duration.js';
 import type { Measurement, Phase } from '../types.js';
 import type { CheckContext, CheckProvider } from './check.js';
@@ -13,42 +12,7 @@ import { excerpt, fetchText } from './fetch-text.js';
 import { displayUrl } from './http.js';
 import { lookupJsonPath, parseJsonPath } from './json-path.js';
 import { fromCondition } from './quantity.js';
-import { duration, condition, apiUrl, apiHeaders } from '../config/primitives.js';
-import { defineCheck } from './check-definition.js';
-
-/** JSON check: any HTTP JSON API, a JSON path, and a condition and/or a freshness window on the value found. */
-export const jsonCheckSchema = z
-  .object({
-    url: apiUrl.optional().describe('URL of the JSON API (may use ${NAME} references). Use `path` for the environment URL.'),
-    path: z.string().optional().describe('Path on the environment URL instead of `url`, e.g. /api/stats.'),
-    method: z.enum(['GET', 'POST']).default('GET').describe('HTTP method.'),
-    headers: apiHeaders,
-    body: z.string().optional().describe('Request body (e.g. a JSON query for POST).'),
-    jsonPath: z.string().min(1).describe('Where the value is, e.g. $.results[0].timestamp or $.data.errorRate.'),
-    each: z
-      .string()
-      .optional()
-      .describe('When jsonPath finds an array of objects: the path of the value inside each element, e.g. $.timestamp.'),
-    condition: condition
-      .optional()
-      .describe('Condition on the value (an array is judged by its length), e.g. ">= 1" or "< 0.1%".'),
-    within: duration
-      .optional()
-      .describe('Freshness: the value (or the newest of an array) is a timestamp no older than this, e.g. 10m.'),
-    timeout: duration.default('10s').describe('Give up (phase error) after this long.'),
-  })
-  .strict()
-  .superRefine((spec, ctx) => {
-    if (spec.condition === undefined && spec.within === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'give a condition, a freshness window (within), or both' });
-    }
-    if (spec.url !== undefined && spec.path !== undefined) {
-      ctx.addIssue({ code: 'custom', message: 'give either url or path, not both' });
-    }
-  });
-
-/** A parsed `json:` check block. */
-export type JsonCheckConfig = z.output<typeof jsonCheckSchema>;
+import { jsonCheckSchema, type JsonCheckConfig } from './json-schema.js';
 
 // A measurement without its timestamps.
 type Verdict = Omit<Measurement, 'startedAt' | 'finishedAt'>;
@@ -192,11 +156,3 @@ export const jsonCheck: CheckProvider<JsonCheckConfig> = {
   },
 };
 
-/** The `json` check kind: one line in `checks/index.ts`. */
-export const jsonCheckKind = defineCheck({
-  kind: 'json',
-  description: 'JSON API value with a condition or a freshness window.',
-  schema: jsonCheckSchema,
-  name: (spec) => `json ${spec.url ? displayUrl(spec.url) : (spec.path ?? '/')} ${spec.jsonPath ?? ''}`.trim(),
-  provider: jsonCheck,
-});

@@ -3,7 +3,6 @@
  * returned sample must meet. An empty result or NaN is inconclusive (no data is never good news); a PromQL error,
  * an unreachable server or an answer that is not Prometheus's is `error`.
  */
-import { z } from 'zod';
 import { formatMs, toMs } from '../config/duration.js';
 import type { Measurement } from '../types.js';
 import type { CheckContext, CheckProvider } from './check.js';
@@ -12,23 +11,7 @@ import { evaluateCondition, parseCondition, type Condition, type Evaluation } fr
 import { excerpt, fetchText } from './fetch-text.js';
 import { displayUrl } from './http.js';
 import { fromPrometheus } from './quantity.js';
-import { duration, condition, apiUrl, apiHeaders } from '../config/primitives.js';
-import { promqlQuery } from './promql.js';
-import { defineCheck, shortText } from './check-definition.js';
-
-/** Prometheus check: an instant PromQL query whose result is judged by a condition. */
-export const prometheusCheckSchema = z
-  .object({
-    url: apiUrl.describe('Prometheus server URL, e.g. http://127.0.0.1:9090 (may use ${NAME} references).'),
-    query: promqlQuery.describe('Instant PromQL query, e.g. sum(rate(http_requests_total{code=~"5.."}[1m])) / sum(rate(http_requests_total[1m])).'),
-    condition: condition.describe('Condition every returned sample must meet, e.g. "< 0.1%" (seconds and ratios, as Prometheus reports).'),
-    headers: apiHeaders,
-    timeout: duration.default('10s').describe('Give up (phase error) after this long.'),
-  })
-  .strict();
-
-/** A parsed `prometheus:` check block. */
-export type PrometheusCheckConfig = z.output<typeof prometheusCheckSchema>;
+import { prometheusCheckSchema, type PrometheusCheckConfig } from './prometheus-schema.js';
 
 // A measurement without its timestamps.
 type Verdict = Omit<Measurement, 'startedAt' | 'finishedAt'>;
@@ -172,11 +155,3 @@ export const prometheusCheck: CheckProvider<PrometheusCheckConfig> = {
   },
 };
 
-/** The `prometheus` check kind: one line in `checks/index.ts`. */
-export const prometheusCheckKind = defineCheck({
-  kind: 'prometheus',
-  description: 'PromQL query with a condition.',
-  schema: prometheusCheckSchema,
-  name: (spec) => `prometheus ${shortText(spec.query)} ${spec.condition ?? ''}`.trim(),
-  provider: prometheusCheck,
-});

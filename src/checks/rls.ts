@@ -2,28 +2,10 @@
  * The rls check: row level security is enabled (and, with `force`, forced) on every listed table; `schema.*`
  * stands for every table of a schema. A table that does not exist fails the check too.
  */
-import { z } from 'zod';
 import type { Measurement } from '../types.js';
 import type { CheckContext, CheckProvider } from './check.js';
 import { qualify } from './tables.js';
-import { duration, databaseUrlOption } from '../config/primitives.js';
-import { defineCheck } from './check-definition.js';
-
-/** RLS check: row level security is enabled on these tables. */
-export const rlsCheckSchema = z
-  .object({
-    tables: z
-      .array(z.string().min(1))
-      .min(1)
-      .describe('Tables that must have row level security enabled: schema.table, table, or schema.* for every table of a schema.'),
-    force: z.boolean().default(false).describe('Also require FORCE ROW LEVEL SECURITY (the table owner is bound too).'),
-    url: databaseUrlOption,
-    timeout: duration.default('10s').describe('Give up (phase error) after this long.'),
-  })
-  .strict();
-
-/** A parsed `rls:` check block. */
-export type RlsCheckConfig = z.output<typeof rlsCheckSchema>;
+import { rlsCheckSchema, type RlsCheckConfig } from './rls-schema.js';
 
 interface TableRls {
   name: string;
@@ -65,11 +47,3 @@ export const rlsCheck: CheckProvider<RlsCheckConfig> = {
   },
 };
 
-/** The `rls` check kind: one line in `checks/index.ts`. */
-export const rlsCheckKind = defineCheck({
-  kind: 'rls',
-  description: 'Row level security check against the database.',
-  schema: rlsCheckSchema,
-  name: (spec) => `rls ${(spec.tables ?? []).join(', ')}`,
-  provider: rlsCheck,
-});

@@ -2,34 +2,9 @@
  * The sql check: runs a query against the environment's database (in a transaction that is always rolled back,
  * so it may test a write) and compares the first value or the row count with what is expected.
  */
-import { z } from 'zod';
 import type { Measurement } from '../types.js';
 import type { CheckContext, CheckProvider } from './check.js';
-import { duration, databaseUrlOption } from '../config/primitives.js';
-import { defineCheck, shortText } from './check-definition.js';
-
-/** SQL check: a query whose first value or row count is the verdict. */
-export const sqlCheckSchema = z
-  .object({
-    query: z.string().min(1).describe('SQL to run. It runs in a transaction that is always rolled back, so it may test a write.'),
-    expect: z
-      .object({
-        value: z
-          .union([z.string(), z.number(), z.boolean(), z.null()])
-          .optional()
-          .describe('Value the first column of the first row must equal.'),
-        rows: z.number().int().nonnegative().optional().describe('Number of rows the query must return.'),
-      })
-      .strict()
-      .default({})
-      .describe('What the result must be (without expect: the query must run).'),
-    url: databaseUrlOption,
-    timeout: duration.default('10s').describe('Statement timeout (phase error after this long).'),
-  })
-  .strict();
-
-/** A parsed `sql:` check block. */
-export type SqlCheckConfig = z.output<typeof sqlCheckSchema>;
+import { sqlCheckSchema, type SqlCheckConfig } from './sql-schema.js';
 
 /** True when a database value equals the expected one (numbers and booleans compare by value, not type). */
 export function sameValue(actual: unknown, expected: string | number | boolean | null): boolean {
@@ -71,11 +46,3 @@ export const sqlCheck: CheckProvider<SqlCheckConfig> = {
   },
 };
 
-/** The `sql` check kind: one line in `checks/index.ts`. */
-export const sqlCheckKind = defineCheck({
-  kind: 'sql',
-  description: 'SQL query check against the database.',
-  schema: sqlCheckSchema,
-  name: (spec) => `sql ${shortText(spec.query)}`,
-  provider: sqlCheck,
-});

@@ -1,21 +1,7 @@
 /** The tables check: every listed table exists (schema.table, or table in schema public). */
-import { z } from 'zod';
 import type { Measurement } from '../types.js';
 import type { CheckContext, CheckProvider } from './check.js';
-import { duration, databaseUrlOption } from '../config/primitives.js';
-import { defineCheck } from './check-definition.js';
-
-/** Tables check: these tables exist. */
-export const tablesCheckSchema = z
-  .object({
-    exist: z.array(z.string().min(1)).min(1).describe('Tables that must exist: schema.table, or table (schema public).'),
-    url: databaseUrlOption,
-    timeout: duration.default('10s').describe('Give up (phase error) after this long.'),
-  })
-  .strict();
-
-/** A parsed `tables:` check block. */
-export type TablesCheckConfig = z.output<typeof tablesCheckSchema>;
+import { tablesCheckSchema, type TablesCheckConfig } from './tables-schema.js';
 
 /** `orders` → `public.orders`; `app.jobs` stays. */
 export function qualify(name: string): string {
@@ -43,11 +29,3 @@ export const tablesCheck: CheckProvider<TablesCheckConfig> = {
   },
 };
 
-/** The `tables` check kind: one line in `checks/index.ts`. */
-export const tablesCheckKind = defineCheck({
-  kind: 'tables',
-  description: 'Tables-exist check against the database.',
-  schema: tablesCheckSchema,
-  name: (spec) => `tables ${(spec.exist ?? []).join(', ')}`,
-  provider: tablesCheck,
-});

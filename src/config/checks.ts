@@ -21,10 +21,10 @@ export type CheckConfig = z.output<typeof checkSchema>;
 // Each kind's own schema and parsed type, under the names the rest of Runway imports from config/schema.ts.
 export { httpCheckSchema, type HttpCheckConfig } from '../checks/http-schema.js';
 export { browserCheckSchema, type BrowserCheckConfig } from '../checks/browser-schema.js';
-export { commandCheckSchema, type CommandCheckConfig } from '../checks/command.js';
-export { connectCheckSchema, type ConnectCheckConfig } from '../checks/connect.js';
-export { jsonCheckSchema, type JsonCheckConfig } from '../checks/json.js';
-export { prometheusCheckSchema, type PrometheusCheckConfig } from '../checks/prometheus.js';
-export { rlsCheckSchema, type RlsCheckConfig } from '../checks/rls.js';
-export { sqlCheckSchema, type SqlCheckConfig } from '../checks/sql.js';
-export { tablesCheckSchema, type TablesCheckConfig } from '../checks/tables.js';
+export { commandCheckSchema, type CommandCheckConfig } from '../checks/command-schema.js';
+export { connectCheckSchema, type ConnectCheckConfig } from '../checks/connect-schema.js';
+export { jsonCheckSchema, type JsonCheckConfig } from '../checks/json-schema.js';
+export { prometheusCheckSchema, type PrometheusCheckConfig } from '../checks/prometheus-schema.js';
+export { rlsCheckSchema, type RlsCheckConfig } from '../checks/rls-schema.js';
+export { sqlCheckSchema, type SqlCheckConfig } from '../checks/sql-schema.js';
+export { tablesCheckSchema, type TablesCheckConfig } from '../checks/tables-schema.js';

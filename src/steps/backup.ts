@@ -4,33 +4,15 @@
  * it), optionally restore-tested. A restore replays a recorded backup after checking its hash.
  */
 import { isAbsolute, join, relative } from 'node:path';
-import { z } from 'zod';
 import { addBackupMigrations, getBackup, insertBackup, newBackupId, type BackupRecord } from '../db/backup-records.js';
 import type { VerifyMode } from '../db/backup.js';
 import { databaseConfig, databaseGate, environmentMigrate } from '../db/database-config.js';
 import { stepDeadline, stepLogger, type StepLog } from '../db/step-support.js';
 import type { PlannedStep } from '../engine/plan.js';
 import type { RunContext, StepOutcome } from './step.js';
-import { defineStep } from './step-definition.js';
-import { planDatabaseStep } from './database-step.js';
+import { backupStepSchema, restoreStepSchema, type BackupStepConfig, type RestoreStepConfig } from './backup-options.js';
 
-/** `backup` step: pg_dump the environment's database. */
-export const backupStepSchema = z
-  .object({
-    verify: z.enum(['none', 'restore']).optional().describe('Restore-test the backup into a scratch database (default: database.backup.verify).'),
-    dir: z.string().optional().describe('Folder for the backup (default: database.backup.dir, else the evidence bundle).'),
-  })
-  .strict();
-
-/** `restore` step: restore a backup into the environment's database. */
-export const restoreStepSchema = z
-  .object({
-    backup: z.string().optional().describe('Backup id (default: the newest backup taken earlier in this run).'),
-  })
-  .strict();
-
-export type BackupStepConfig = z.output<typeof backupStepSchema>;
-export type RestoreStepConfig = z.output<typeof restoreStepSchema>;
+export { backupStepSchema, restoreStepSchema, type BackupStepConfig, type RestoreStepConfig };
 
 /** What `runBackup` produced: the record, or why there is none. */
 export interface BackupAttempt {
@@ -168,30 +150,3 @@ export async function restoreStep(rc: RunContext, step: PlannedStep, logFile: st
     deadline.dispose();
   }
 }
-
-/** The `backup` step kind: `- backup`, or `- backup: { verify, dir }`; it cancels its own pg_dump on timeout. */
-export const backupStepKind = defineStep({
-  kind: 'backup',
-  // pg_dump only reads, but verify: restore creates a scratch database on the server
-  effect: 'remote',
-  description: "Back up the environment's database (pg_dump).",
-  schema: backupStepSchema.nullable(),
-  bare: true,
-  run: backupStep,
-  selfTimed: true,
-  database: true,
-  plan: planDatabaseStep,
-});
-
-/** The `restore` step kind: `- restore`, or `- restore: { backup: id }`; it cancels its own restore on timeout. */
-export const restoreStepKind = defineStep({
-  kind: 'restore',
-  effect: 'remote',
-  description: "Restore a backup into the environment's database.",
-  schema: restoreStepSchema.nullable(),
-  bare: true,
-  run: restoreStep,
-  selfTimed: true,
-  database: true,
-  plan: planDatabaseStep,
-});

@@ -1,6 +1,5 @@
 /** `checks` step: runs the environment's checks against its URL; every one must be successful. */
 import { appendFile, rm } from 'node:fs/promises';
-import { z } from 'zod';
 import { basename, dirname, isAbsolute } from 'node:path';
 import { runCheck } from '../checks/index.js';
 import type { PlannedCheck, PlannedStep } from '../engine/plan.js';
@@ -9,7 +8,6 @@ import { maintenanceChecks } from '../governance/maintenance-checks.js';
 import type { CheckResult, Release } from '../types.js';
 import { releaseWorkDir, stepEnv, type RunContext, type StepOutcome } from './step.js';
 import { nonInteractiveEnv } from '../exec/env.js';
-import { defineStep } from './step-definition.js';
 
 /** The environment URL checks run against: configured, or asked from the target. */
 export async function environmentUrl(rc: RunContext): Promise<string | undefined> {
@@ -95,16 +93,3 @@ export async function checksStep(rc: RunContext, step: PlannedStep, logFile: str
   if (rc.signal.aborted) return { ok: false, cancelled: true, error: 'cancelled', checks: results };
   return { ok: failed.length === 0, checks: results, error: failed.length ? failedSummary(results) : undefined };
 }
-
-/** The `checks` step kind: `- checks`, or `- checks: { only: [names] }`. */
-export const checksStepKind = defineStep({
-  kind: 'checks',
-  effect: 'read',
-  description: "Run the environment's checks; a failure after a deploy triggers onFailure.",
-  schema: z
-    .object({ only: z.array(z.string()).optional().describe('Run only the checks with these names.') })
-    .strict()
-    .nullable(),
-  bare: true,
-  run: checksStep,
-});

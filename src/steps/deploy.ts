@@ -4,12 +4,10 @@
  * first deploy and reused by every later environment; the platform's handle is stored for rollback and promotion.
  */
 import { appendFile } from 'node:fs/promises';
-import { z } from 'zod';
 import type { PlannedStep } from '../engine/plan.js';
 import { findArtifact, saveArtifact, saveDeployment } from '../store/deployments.js';
 import type { Target, TargetContext, TargetDeployResult } from '../targets/target.js';
 import type { RunContext, StepOutcome } from './step.js';
-import { defineStep } from './step-definition.js';
 
 /** A target context for the run's environment whose log lines go to the step log, and the target itself. */
 export async function runTarget(rc: RunContext, logFile: string): Promise<{ target: Target; tctx: TargetContext; flush: () => Promise<void>; note: (line: string) => Promise<void> }> {
@@ -67,13 +65,3 @@ export async function deployStep(rc: RunContext, _step: PlannedStep, logFile: st
     return { ok: false, error: message, cancelled: rc.signal.aborted };
   }
 }
-
-/** The `deploy` step kind: `- deploy`. */
-export const deployStepKind = defineStep({
-  kind: 'deploy',
-  effect: 'target',
-  description: 'Deploy the release to the environment target.',
-  schema: z.object({}).strict().nullable(),
-  bare: true,
-  run: deployStep,
-});

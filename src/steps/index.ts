@@ -1,15 +1,11 @@
 /**
  * The step kinds Runway knows: one line each. The pipeline schema, the kind lists and the engine's runner table
- * all read this list, so adding a step kind is its file plus one line here.
+ * all read this list, so adding a step kind is its file, its definition in kinds.ts and one line here.
  */
 import type { StepDefinition } from './step-definition.js';
-import { backupStepKind, restoreStepKind } from './backup.js';
-import { checksStepKind } from './checks.js';
-import { deployStepKind } from './deploy.js';
-import { migrateStepKind } from './migrate.js';
-import { monitorStepKind } from './monitor.js';
-import { rollbackStepKind } from './rollback.js';
-import { runStepKind } from './run.js';
+import {
+  backupStepKind, checksStepKind, deployStepKind, migrateStepKind, monitorStepKind, restoreStepKind, rollbackStepKind, runStepKind,
+} from './kinds.js';
 
 /** Every step kind, in the order `runway schema`, the docs and the error messages list them. */
 export const STEPS = [

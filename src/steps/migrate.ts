@@ -13,9 +13,7 @@ import type { TrackingTable } from '../db/tracking.js';
 import type { PlannedStep } from '../engine/plan.js';
 import { backupOfThisRun, noteMigrationsAfter, runBackup } from './backup.js';
 import { releaseWorkDir, stepEnv, type RunContext, type StepOutcome } from './step.js';
-import { migrateStepSchema, type MigrateStepConfig } from './migrate-options.js';
-import { defineStep } from './step-definition.js';
-import { planDatabaseStep } from './database-step.js';
+import type { MigrateStepConfig } from './migrate-options.js';
 
 // Adds applied migration ids to the run record (what the release report lists).
 function recordMigrations(rc: RunContext, ids: string[]): void {
@@ -138,16 +136,3 @@ async function commandMigration(
     details: { command: m.command, applied, backup: backup ?? null },
   };
 }
-
-/** The `migrate` step kind: `- migrate`, or `- migrate: { dir, command, … }`; it cancels its own statements on timeout. */
-export const migrateStepKind = defineStep({
-  kind: 'migrate',
-  effect: 'remote',
-  description: "Apply pending migrations to the environment's database.",
-  schema: migrateStepSchema.nullable(),
-  bare: true,
-  run: migrateStep,
-  selfTimed: true,
-  database: true,
-  plan: planDatabaseStep,
-});

@@ -8,19 +8,16 @@
 import { appendFile } from 'node:fs/promises';
 import { runCheck } from '../checks/index.js';
 import { formatMs } from '../config/duration.js';
-import { monitorSchema, type MonitorConfig } from '../config/monitor.js';
-import { ConfigError } from '../errors.js';
 import type { PlannedStep } from '../engine/plan.js';
 import { nonInteractiveEnv } from '../exec/env.js';
 import type { MonitorResult } from '../monitor/monitor.js';
 import type { MonitorSources } from '../monitor/sources.js';
-import { targetDefinition, targetHealthPath } from '../targets/index.js';
-import { describeMonitor, resolveMonitor, type MonitorSpec } from '../monitor/spec.js';
+import { targetDefinition } from '../targets/index.js';
+import { describeMonitor, type MonitorSpec } from '../monitor/spec.js';
 import type { CheckResult } from '../types.js';
 import { checksDir, environmentUrl } from './checks.js';
 import { rollbackTarget } from './rollback.js';
 import { stepEnv, type RunContext, type StepOutcome } from './step.js';
-import { defineStep, type StepPlanInput } from './step-definition.js';
 import { maintenanceOf } from '../governance/maintenance-state.js';
 
 const PROGRESS_EVERY_MS = 5000;
@@ -149,31 +146,4 @@ async function writeEvidence(rc: RunContext, result: MonitorResult): Promise<Rec
   };
   if (result.decidedAtMs !== undefined) details.decidedAfterMs = result.decidedAtMs;
   return details;
-}
-
-/** The `monitor` step kind: `- monitor`, or `- monitor: { … }` overriding keys of the environment's monitor block. */
-export const monitorStepKind = defineStep({
-  kind: 'monitor',
-  effect: 'read',
-  description: "Watch the release's traffic with the environment's monitor block (these keys override it).",
-  schema: monitorSchema.nullable(),
-  bare: true,
-  run: monitorStep,
-  plan: planMonitor,
-});
-
-// Resolves the step's monitor (environment block, step overrides, defaults); its default timeout covers the
-// monitoring (and a pause) with a margin.
-function planMonitor(planned: PlannedStep, input: StepPlanInput): void {
-  const env = input.config.environments[input.environment]!;
-  const overrides = input.options as MonitorConfig | undefined;
-  const where = overrides ? `${input.where}.monitor` : `${input.base}.monitor`;
-  const spec = resolveMonitor(env.monitor, overrides ?? undefined, { where, healthPath: targetHealthPath(env.target), onFailure: env.onFailure });
-  const unknown = spec.checks?.only?.filter((name) => !input.checks.some((c) => c.name === name)) ?? [];
-  if (unknown.length) {
-    throw new ConfigError(`${where}.checks.only: unknown check ${unknown.map((n) => `"${n}"`).join(', ')} ` +
-      `(the checks of this environment: ${input.checks.map((c) => `"${c.name}"`).join(', ') || 'none'})`);
-  }
-  planned.monitor = spec;
-  if (input.timeout === undefined) planned.timeoutMs = spec.forMs + (spec.onBreach === 'pause' ? spec.pauseTimeoutMs : 0) + 120_000;
 }

@@ -4,7 +4,6 @@
  * build — then run the environment's checks again, from that release's own directory and with its variables.
  */
 import { existsSync } from 'node:fs';
-import { z } from 'zod';
 import { formatMs } from '../config/duration.js';
 import type { PlannedStep } from '../engine/plan.js';
 import { findDeployment } from '../store/deployments.js';
@@ -14,7 +13,6 @@ import type { Release } from '../types.js';
 import { failedSummary, measureChecks } from './checks.js';
 import { recordDeployment, runTarget } from './deploy.js';
 import type { RunContext, StepOutcome } from './step.js';
-import { defineStep } from './step-definition.js';
 
 /** The release a rollback goes to: the one asked for, else the environment's known-good release. */
 export async function rollbackTarget(rc: RunContext): Promise<Release | undefined> {
@@ -76,13 +74,3 @@ export async function rollbackStep(rc: RunContext, step: PlannedStep, logFile: s
   }
   return outcome;
 }
-
-/** The `rollback` step kind: `- rollback`. */
-export const rollbackStepKind = defineStep({
-  kind: 'rollback',
-  effect: 'target',
-  description: 'Roll back to the known-good release.',
-  schema: z.object({}).strict().nullable(),
-  bare: true,
-  run: rollbackStep,
-});

@@ -1,10 +1,8 @@
 /** `run` step: a shell command in the project directory, non-interactive, logged and redacted. */
-import { z } from 'zod';
 import { formatMs } from '../config/duration.js';
 import type { PlannedStep } from '../engine/plan.js';
 import { withRunUrl } from '../engine/run-url.js';
 import { stepEnv, type RunContext, type StepOutcome } from './step.js';
-import { defineStep } from './step-definition.js';
 
 /** Runs the step's command once. */
 export async function runStep(rc: RunContext, step: PlannedStep, logFile: string): Promise<StepOutcome> {
@@ -29,14 +27,3 @@ export async function runStep(rc: RunContext, step: PlannedStep, logFile: string
         : `exit code ${result.exitCode ?? result.signal}`;
   return { ok, error, exitCode: result.exitCode ?? undefined, timedOut: result.timedOut, cancelled: result.cancelled };
 }
-
-/** The `run` step kind (object form only: `- run: npm test`); the command runner enforces its timeout. */
-export const runStepKind = defineStep({
-  kind: 'run',
-  effect: 'option',
-  description: 'Shell command to run.',
-  schema: z.string().min(1),
-  bare: false,
-  run: runStep,
-  selfTimed: true,
-});

@@ -1,10 +1,12 @@
 /**
- * A step kind defines itself once, next to its code: its key in a pipeline, the schema of its object form,
- * whether it may be written as a bare string, and how it runs. `index.ts` lists the kinds; the pipeline schema,
- * the kind lists and the engine's runner table are derived from that list.
+ * A step kind defines itself once, in kinds.ts: its key in a pipeline, the schema of its object form, whether it
+ * may be written as a bare string, and how it runs (a runner that loads the kind's own file on first use).
+ * `index.ts` lists the kinds; the pipeline schema, the kind lists and the engine's runner table are derived from
+ * that list.
  *
- * Definitions are read when the config schema is built, so a step file must not use, at module top level,
- * anything from the engine or the config schema (they import this list in turn); inside `run` it may.
+ * Definitions are read when the config schema is built, so kinds.ts and what it imports must not use, at module
+ * top level, anything from the engine or the config schema (they import this list in turn); a step's own file,
+ * loaded when it runs, may.
  */
 import type { z } from 'zod';
 import type { Config } from '../config/schema.js';
@@ -17,7 +19,7 @@ export interface StepDefinition<Schema extends z.ZodType = z.ZodType, Kind exten
   kind: Kind;
   /** One line for `runway schema` and the docs (the description of the step's `<kind>:` key). */
   description: string;
-  /** The schema of the object form's `<kind>:` value, e.g. `z.object({}).strict().nullable()` (it lives with the step). */
+  /** The schema of the object form's `<kind>:` value, e.g. `z.object({}).strict().nullable()` (in kinds.ts, or `<kind>-options.ts`). */
   schema: Schema;
   /** The step may be written as a bare string in a pipeline, e.g. `- deploy`. */
   bare: Bare;

@@ -25,6 +25,13 @@ const RUN_DEPENDENCIES = ['@modelcontextprotocol/sdk', 'hono', '@hono/node-serve
 /** Needed by runs and checks only: none may load for a read command (the store's driver is the store's choice). */
 const READ_FORBIDDEN = ['@modelcontextprotocol/sdk', 'hono', '@hono/node-server', 'playwright-core', 'execa', 'hdr-histogram-js', '@prometheus-io/lezer-promql'];
 
+/** The code of the check and step kinds, which loads when a check or step of the kind first runs. */
+const IMPLEMENTATIONS = [
+  ...['http', 'http-series', 'command', 'sql', 'tables', 'rls', 'connect', 'prometheus', 'json', 'browser'].map((k) => `checks/${k}.js`),
+  ...['run', 'deploy', 'checks', 'rollback', 'migrate', 'backup', 'monitor'].map((k) => `steps/${k}.js`),
+  'exec/runner.js',
+];
+
 interface Loaded {
   code: number | null;
   stdout: string;
@@ -152,6 +159,9 @@ describe('runway validate', () => {
     // nor Node's process spawning or crypto: a config is read and checked, nothing is run or hashed
     expect(good.builtins.has('fs'), 'the built-in list was recorded').toBe(true);
     expect(['child_process', 'crypto'].filter((m) => good.builtins.has(m))).toEqual([]);
+    // the check and step kinds' definitions and schemas load, the code that measures and runs them does not
+    expect(good.own).toEqual(expect.arrayContaining(['checks/kinds.js', 'steps/kinds.js', 'checks/http-schema.js']));
+    expect(good.own.filter((f) => IMPLEMENTATIONS.includes(f))).toEqual([]);
 
     const bad = join(work, 'bad.yaml');
     writeFileSync(bad, 'project: x\nenvironments:\n  staging:\n    target: { local: { start: node s.js } }\n    requires: [stagin]\n');
