@@ -9,7 +9,8 @@ import type { Measurement } from '../types.js';
 import type { CheckContext, CheckProvider } from './check.js';
 import { evaluateCondition, parseCondition } from './evaluate.js';
 import { readQuantity } from './quantity.js';
-import { commandCheckSchema, type CommandCheckConfig } from './command-schema.js';
+import { commandCheckSchema } from './kinds.js';
+import type { CommandCheckConfig } from './command-schema.js';
 
 /** Lines of output kept in the measurement's metadata. */
 export const OUTPUT_TAIL_LINES = 20;

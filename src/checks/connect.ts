@@ -7,7 +7,8 @@ import { formatMs, toMs } from '../config/duration.js';
 import { describeDsn } from '../db/dsn.js';
 import type { Measurement } from '../types.js';
 import type { CheckContext, CheckProvider } from './check.js';
-import { connectCheckSchema, type ConnectCheckConfig } from './connect-schema.js';
+import { connectCheckSchema } from './kinds.js';
+import type { ConnectCheckConfig } from './connect-schema.js';
 
 /** The connect check provider. */
 export const connectCheck: CheckProvider<ConnectCheckConfig> = {

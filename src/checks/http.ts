@@ -5,7 +5,8 @@
  */
 import { formatMs, toMs } from '../config/duration.js';
 import { displayUrl } from './check-definition.js';
-import { httpCheckSchema, type HttpCheckConfig } from './http-schema.js';
+import { httpCheckSchema } from './kinds.js';
+import type { HttpCheckConfig } from './http-schema.js';
 import type { Measurement } from '../types.js';
 import type { CheckContext, CheckProvider } from './check.js';
 import { jsonEqual, lookupJsonPath, parseJsonPath } from './json-path.js';

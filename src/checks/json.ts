@@ -12,7 +12,8 @@ import { excerpt, fetchText } from './fetch-text.js';
 import { displayUrl } from './http.js';
 import { lookupJsonPath, parseJsonPath } from './json-path.js';
 import { fromCondition } from './quantity.js';
-import { jsonCheckSchema, type JsonCheckConfig } from './json-schema.js';
+import { jsonCheckSchema } from './kinds.js';
+import type { JsonCheckConfig } from './json-schema.js';
 
 // A measurement without its timestamps.
 type Verdict = Omit<Measurement, 'startedAt' | 'finishedAt'>;

@@ -15,6 +15,10 @@ import { rlsCheckSchema } from './rls-schema.js';
 import { sqlCheckSchema } from './sql-schema.js';
 import { tablesCheckSchema } from './tables-schema.js';
 
+// The schemas, for the config layer and for each provider (which parses its block itself): imported from here,
+// they and this file bundle as one chunk instead of one per kind.
+export { browserCheckSchema, commandCheckSchema, connectCheckSchema, httpCheckSchema, jsonCheckSchema, prometheusCheckSchema, rlsCheckSchema, sqlCheckSchema, tablesCheckSchema };
+
 /** A provider of `kind` whose code `load` imports once, when the first check of the kind runs. */
 export function lazyProvider<Spec>(kind: string, load: () => Promise<CheckProvider<Spec>>): CheckProvider<Spec> {
   let loaded: Promise<CheckProvider<Spec>> | undefined;

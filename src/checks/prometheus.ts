@@ -11,7 +11,8 @@ import { evaluateCondition, parseCondition, type Condition, type Evaluation } fr
 import { excerpt, fetchText } from './fetch-text.js';
 import { displayUrl } from './http.js';
 import { fromPrometheus } from './quantity.js';
-import { prometheusCheckSchema, type PrometheusCheckConfig } from './prometheus-schema.js';
+import { prometheusCheckSchema } from './kinds.js';
+import type { PrometheusCheckConfig } from './prometheus-schema.js';
 
 // A measurement without its timestamps.
 type Verdict = Omit<Measurement, 'startedAt' | 'finishedAt'>;

@@ -5,7 +5,8 @@
 import type { Measurement } from '../types.js';
 import type { CheckContext, CheckProvider } from './check.js';
 import { qualify } from './tables.js';
-import { rlsCheckSchema, type RlsCheckConfig } from './rls-schema.js';
+import { rlsCheckSchema } from './kinds.js';
+import type { RlsCheckConfig } from './rls-schema.js';
 
 interface TableRls {
   name: string;

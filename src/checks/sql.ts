@@ -4,7 +4,8 @@
  */
 import type { Measurement } from '../types.js';
 import type { CheckContext, CheckProvider } from './check.js';
-import { sqlCheckSchema, type SqlCheckConfig } from './sql-schema.js';
+import { sqlCheckSchema } from './kinds.js';
+import type { SqlCheckConfig } from './sql-schema.js';
 
 /** True when a database value equals the expected one (numbers and booleans compare by value, not type). */
 export function sameValue(actual: unknown, expected: string | number | boolean | null): boolean {

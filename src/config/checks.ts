@@ -19,12 +19,13 @@ export const checkSchema = z
 export type CheckConfig = z.output<typeof checkSchema>;
 
 // Each kind's own schema and parsed type, under the names the rest of Runway imports from config/schema.ts.
-export { httpCheckSchema, type HttpCheckConfig } from '../checks/http-schema.js';
-export { browserCheckSchema, type BrowserCheckConfig } from '../checks/browser-schema.js';
-export { commandCheckSchema, type CommandCheckConfig } from '../checks/command-schema.js';
-export { connectCheckSchema, type ConnectCheckConfig } from '../checks/connect-schema.js';
-export { jsonCheckSchema, type JsonCheckConfig } from '../checks/json-schema.js';
-export { prometheusCheckSchema, type PrometheusCheckConfig } from '../checks/prometheus-schema.js';
-export { rlsCheckSchema, type RlsCheckConfig } from '../checks/rls-schema.js';
-export { sqlCheckSchema, type SqlCheckConfig } from '../checks/sql-schema.js';
-export { tablesCheckSchema, type TablesCheckConfig } from '../checks/tables-schema.js';
+export { browserCheckSchema, commandCheckSchema, connectCheckSchema, httpCheckSchema, jsonCheckSchema, prometheusCheckSchema, rlsCheckSchema, sqlCheckSchema, tablesCheckSchema } from '../checks/kinds.js';
+export type { HttpCheckConfig } from '../checks/http-schema.js';
+export type { BrowserCheckConfig } from '../checks/browser-schema.js';
+export type { CommandCheckConfig } from '../checks/command-schema.js';
+export type { ConnectCheckConfig } from '../checks/connect-schema.js';
+export type { JsonCheckConfig } from '../checks/json-schema.js';
+export type { PrometheusCheckConfig } from '../checks/prometheus-schema.js';
+export type { RlsCheckConfig } from '../checks/rls-schema.js';
+export type { SqlCheckConfig } from '../checks/sql-schema.js';
+export type { TablesCheckConfig } from '../checks/tables-schema.js';

@@ -53,4 +53,5 @@ export type StepObjectConfig = z.output<typeof stepObjectSchema>;
 
 // Each kind's own options schema and parsed type, under the names the rest of Runway imports from config/schema.ts.
 export { migrateStepSchema, type MigrateStepConfig } from '../steps/migrate-options.js';
-export { backupStepSchema, restoreStepSchema, type BackupStepConfig, type RestoreStepConfig } from '../steps/backup-options.js';
+export { backupStepSchema, restoreStepSchema } from '../steps/kinds.js';
+export type { BackupStepConfig, RestoreStepConfig } from '../steps/backup-options.js';

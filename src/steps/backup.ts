@@ -10,9 +10,8 @@ import { databaseConfig, databaseGate, environmentMigrate } from '../db/database
 import { stepDeadline, stepLogger, type StepLog } from '../db/step-support.js';
 import type { PlannedStep } from '../engine/plan.js';
 import type { RunContext, StepOutcome } from './step.js';
-import { backupStepSchema, restoreStepSchema, type BackupStepConfig, type RestoreStepConfig } from './backup-options.js';
+import { backupStepSchema, restoreStepSchema } from './kinds.js';
 
-export { backupStepSchema, restoreStepSchema, type BackupStepConfig, type RestoreStepConfig };
 
 /** What `runBackup` produced: the record, or why there is none. */
 export interface BackupAttempt {

@@ -10,6 +10,10 @@ import { migrateStepSchema } from './migrate-options.js';
 import { planDatabaseStep, planMonitor } from './plan-hooks.js';
 import { defineStep, type StepDefinition } from './step-definition.js';
 
+// The backup and restore options, for the config layer and for the backup step (which parses its own spec):
+// imported from here, they bundle with this file instead of as a chunk of their own.
+export { backupStepSchema, restoreStepSchema };
+
 type StepRunner = StepDefinition['run'];
 
 /** A runner whose code `load` imports once, when the first step of its kind runs. */
