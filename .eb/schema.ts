@@ -1,2 +1,0 @@
-import { configSchema } from '../src/config/schema.ts';
-console.log(typeof configSchema);
