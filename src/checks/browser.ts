@@ -14,7 +14,7 @@ import { browserCheckSchema } from './kinds.js';
 import type { BrowserCheckConfig } from './browser-schema.js';
 import type { Measurement } from '../types.js';
 import type { CheckContext, CheckProvider } from './check.js';
-import { displayUrl } from './http.js';
+import { displayUrl } from './check-definition.js';
 import { watchPage, type PageProblems } from './browser-page.js';
 
 // A measurement without its timestamps.

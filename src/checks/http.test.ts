@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpCheckSchema, type HttpCheckConfig } from '../config/schema.js';
 import type { CheckContext } from './check.js';
 import { providerContract } from './contract.case.js';
-import { displayUrl, httpCheck } from './http.js';
+import { displayUrl } from './check-definition.js';
+import { httpCheck } from './http.js';
 
 // A real server on loopback with one route per behaviour a check must judge.
 async function startServer(): Promise<{ server: Server; baseUrl: string }> {

@@ -217,5 +217,3 @@ export const httpCheck: CheckProvider<HttpCheckConfig> = {
     return { ...verdict, startedAt, finishedAt: new Date().toISOString() };
   },
 };
-
-export { displayUrl };

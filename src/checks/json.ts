@@ -9,7 +9,7 @@ import type { CheckContext, CheckProvider } from './check.js';
 import { expandEnvRefs, expandHeaders, missingMessage } from './env-refs.js';
 import { evaluateCondition, parseCondition } from './evaluate.js';
 import { excerpt, fetchText } from './fetch-text.js';
-import { displayUrl } from './http.js';
+import { displayUrl } from './check-definition.js';
 import { lookupJsonPath, parseJsonPath } from './json-path.js';
 import { fromCondition } from './quantity.js';
 import { jsonCheckSchema } from './kinds.js';

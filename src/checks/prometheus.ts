@@ -9,7 +9,7 @@ import type { CheckContext, CheckProvider } from './check.js';
 import { expandEnvRefs, expandHeaders, missingMessage } from './env-refs.js';
 import { evaluateCondition, parseCondition, type Condition, type Evaluation } from './evaluate.js';
 import { excerpt, fetchText } from './fetch-text.js';
-import { displayUrl } from './http.js';
+import { displayUrl } from './check-definition.js';
 import { fromPrometheus } from './quantity.js';
 import { prometheusCheckSchema } from './kinds.js';
 import type { PrometheusCheckConfig } from './prometheus-schema.js';

@@ -12,7 +12,6 @@ import type { PlannedStep } from '../engine/plan.js';
 import type { RunContext, StepOutcome } from './step.js';
 import { backupStepSchema, restoreStepSchema } from './kinds.js';
 
-
 /** What `runBackup` produced: the record, or why there is none. */
 export interface BackupAttempt {
   ok: boolean;
