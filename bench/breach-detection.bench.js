@@ -17,7 +17,7 @@ import { openProject } from '../dist/engine/context.js';
 import { executeRun } from '../dist/engine/deploy.js';
 import { buildPlan } from '../dist/engine/plan.js';
 import { runMonitor } from '../dist/monitor/monitor.js';
-import { localSources } from '../dist/monitor/sources.js';
+import { localSources } from '../dist/targets/local/monitor-sources.js';
 import { resolveMonitor } from '../dist/monitor/spec.js';
 import { saveRelease } from '../dist/store/releases.js';
 import { findAgent, stopAgent } from '../dist/targets/local/index.js';
@@ -197,7 +197,7 @@ pipeline: [deploy]
     const plan = buildPlan(ctx.loaded.config, 'production', { release: first });
     await executeRun(ctx, { kind: 'deploy', environment: 'production', release: first, command: 'bench', plan: { ...plan,
       steps: plan.steps.filter((s) => s.kind !== 'monitor') } });
-    const url = (await ctx.target('production').url(ctx.targetContext('production')));
+    const url = await (await ctx.target('production')).url(ctx.targetContext('production'));
     const load = await startTracedLoad(`${url}/api/orders`, RATE);
     let good = first.id;
     try {
