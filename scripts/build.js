@@ -12,9 +12,11 @@
  * dist/bundle/ sits two folders below the checkout, like src/cli/ and dist/cli/, so every module-relative lookup
  * (package.json for the version, src/store/migrations/, agent-main.js beside the agent client) resolves the same
  * from src (tests), from tsc's dist and from the bundle. dist/bundle/meta.json is esbuild's metafile: which
- * sources and packages each chunk holds (the lazy-load test reads it).
+ * sources and packages each chunk holds (the lazy-load test reads it). The bundle carries a build id (a digest of
+ * the sources, the lock file and this script): the parsed-config cache uses an entry only from the same build.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -105,6 +107,18 @@ const commanderLazyChildProcess = {
   },
 };
 
+// The build's id, which the parsed-config cache keys its entries on (src/config/cache.ts): a digest of every source
+// file, the locked dependencies and this script, so a change to any of them makes earlier entries misses.
+function buildId() {
+  const hash = createHash('sha256');
+  const files = readdirSync(join(root, 'src'), { recursive: true }).map(String).filter((f) => f.endsWith('.ts')).sort()
+    .map((f) => join('src', f));
+  for (const file of ['package.json', 'package-lock.json', 'scripts/build.js', ...files]) {
+    hash.update(`${file}\0`).update(readFileSync(join(root, file))).update('\0');
+  }
+  return hash.digest('hex').slice(0, 32);
+}
+
 const result = await build({
   absWorkingDir: root,
   entryPoints: { main: 'src/cli/main.ts', 'agent-main': 'src/targets/local/agent-main.ts' },
@@ -116,6 +130,7 @@ const result = await build({
   target: 'node20',
   external: EXTERNAL.flatMap((name) => [name, `${name}/*`]),
   banner: { js: banner },
+  define: { __RUNWAY_BUILD__: JSON.stringify(buildId()) },
   plugins: [englishZodLocales, namedCommonJsExports, pgOnNode, commanderLazyChildProcess],
   sourcemap: true,
   minifyWhitespace: true,

@@ -8,7 +8,8 @@ export type {
   Config, EnvironmentConfig, CheckConfig, HttpCheckConfig, CommandCheckConfig, StepConfig, LocalTargetConfig,
 } from './config/schema.js';
 export { configSchema, jsonSchema } from './config/schema.js';
-export { loadConfig, parseConfig, type LoadedConfig } from './config/load.js';
+export { loadConfig, type LoadedConfig } from './config/load.js';
+export { parseConfig } from './config/parse.js';
 export { toMs, formatMs } from './config/duration.js';
 export { openProject, type ProjectContext, type OpenOptions } from './engine/context.js';
 export { buildPlan, type Plan, type PlannedStep, type PlanInput } from './engine/plan.js';

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, formatIssue } from '../errors.js';
-import { loadConfig, parseConfig } from './load.js';
+import { loadConfig } from './load.js';
+import { parseConfig } from './parse.js';
 import { jsonSchema, STRING_STEP_KINDS } from './schema.js';
 
 const PASSWORD = 'Made-up!p@ss%2B=word';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from './load.js';
+import { parseConfig } from './parse.js';
 import { issuesOf } from './issues.case.js';
 
 const HEAD = 'project: shop\nenvironments:\n  production:\n    target: { local: { start: node server.js } }\n';

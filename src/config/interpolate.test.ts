@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, formatIssue } from '../errors.js';
 import { checkReference, findReferences, interpolate, scopeFor, type InterpolationScope } from './interpolate.js';
-import { parseConfig } from './load.js';
+import { parseConfig } from './parse.js';
 
 const scope: InterpolationScope = {
   vars: { HOST: 'shop.example.com', EMPTY: '', TRICKY: '${{ vars.HOST }}' },

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.js';
-import { parseConfig } from './load.js';
+import { parseConfig } from './parse.js';
 
 const EXAMPLES = path.resolve(import.meta.dirname, '../../examples');
 const SEEDS = readdirSync(EXAMPLES)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from './load.js';
+import { parseConfig } from './parse.js';
 import { reviewDays } from './runbook.js';
 import { issuesOf } from './issues.case.js';
 

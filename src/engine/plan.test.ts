@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../config/load.js';
+import { parseConfig } from '../config/parse.js';
 import { buildPlan } from './plan.js';
 
 const release = { id: 'abc1234-0011aabb', sha: 'abc1234def', dirty: false };

@@ -5,7 +5,7 @@
  * `policy: {}`, no enforcement without `policy:`, and the effect classes targets and step kinds declare.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../config/load.js';
+import { parseConfig } from '../config/parse.js';
 import { executeRun } from '../engine/deploy.js';
 import { buildPlan } from '../engine/plan.js';
 import { resolveCurrentRelease } from '../engine/release.js';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../config/load.js';
+import { parseConfig } from '../config/parse.js';
 import type { RunRecord } from '../types.js';
 import { buildReleaseRecord, monitoringLinks, runValues } from './release-log.js';
 import { highlightsArgv, releaseHighlights } from './release-log-git.js';

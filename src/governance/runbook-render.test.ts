@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { argvText } from '../exec/argv-text.js';
-import { parseConfig } from '../config/load.js';
+import { parseConfig } from '../config/parse.js';
 import { buildPlan } from '../engine/plan.js';
 import { runbookBody, RUNBOOK_RELEASE } from './runbook.js';
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, parseConfig } from '../config/load.js';
+import { canonicalJson } from '../config/load.js';
+import { parseConfig } from '../config/parse.js';
 import type { Config } from '../config/schema.js';
 import { buildPlan } from '../engine/plan.js';
 import { checkRunbook, composeRunbook, describeVerdict, docHash, runbookBody, RUNBOOK_RELEASE } from './runbook.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../config/load.js';
+import { parseConfig } from '../config/parse.js';
 import { isOff, sameFlag } from './flags.js';
 import { parityMeasurement } from './gate.js';
 import { checkPolicy, compareEnvironments } from './policy.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../config/load.js';
+import { parseConfig } from '../config/parse.js';
 import { describeSearched, presenceProblem, resolveSecrets, secretsSettings } from './resolve.js';
 import { RecordingTools } from '../exec/tool.js';
 

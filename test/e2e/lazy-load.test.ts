@@ -6,7 +6,7 @@
  * metafile (dist/bundle/meta.json); the assertions are on those lists, never on timings.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -188,6 +188,30 @@ describe('read commands', () => {
   });
 });
 
+describe('the parsed-config cache', () => {
+  it('a command on a config this build parsed before loads neither the YAML parser nor the config schema', () => {
+    const project = mkdtempSync(join(work, 'cached-'));
+    cpSync(join(root, 'examples', 'shop-dashboard', 'runway.yaml'), join(project, 'runway.yaml'));
+    mkdirSync(join(project, '.runway'));
+    const parser = (run: Loaded) => run.own.filter((f) => /^config\/(parse|schema|rules|issues|positions)\.js$/.test(f));
+    const first = runLogged(['status', '--json'], project);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.packages.has('yaml')).toBe(true);
+    expect(parser(first)).toEqual(expect.arrayContaining(['config/parse.js', 'config/schema.js']));
+    expect(existsSync(join(project, '.runway', 'cache', 'config', 'runway.yaml.json'))).toBe(true);
+    const again = runLogged(['status', '--json'], project);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toBe(first.stdout);
+    expect(again.packages.has('yaml')).toBe(false);
+    expect(parser(again)).toEqual([]);
+    // an edit to the file, even a comment, is parsed again
+    writeFileSync(join(project, 'runway.yaml'), `# edited\n${readFileSync(join(project, 'runway.yaml'), 'utf8')}`);
+    const edited = runLogged(['status', '--json'], project);
+    expect(edited.code, edited.stderr).toBe(0);
+    expect(edited.packages.has('yaml')).toBe(true);
+  });
+});
+
 describe('a run refused because another run holds the lock', () => {
   it('reads the lock and exits 3 without the schema, the run machinery, targets or secrets', { timeout: 120_000 }, async () => {
     const project = mkdtempSync(join(work, 'locked-'));
@@ -225,7 +249,9 @@ pipeline: [deploy]
       expect(refused.code, refused.stderr).toBe(3);
       expect(refused.stderr).toMatch(new RegExp(`staging is locked by run ${runId} \\(started \\S+ by holder@runway\\.test on \\S+, pid ${holder.pid}: runway deploy staging\\)`));
       expect(loadedOf(refused, ['zod', 'undici', 'execa', 'pg', 'playwright-core'])).toEqual([]);
-      expect(refused.packages.has('better-sqlite3') && refused.packages.has('yaml')).toBe(true);
+      expect(refused.packages.has('better-sqlite3')).toBe(true);
+      // the config's data came from the parsed-config cache the holder's status reads wrote: no YAML parser either
+      expect(refused.packages.has('yaml')).toBe(false);
       const machinery = refused.own.filter((f) => /^(config\/schema|engine\/(context|deploy|apply|plan|release)|secrets\/resolve|evidence\/|steps\/|checks\/|targets\/)/.test(f));
       expect(machinery).toEqual([]);
     } finally {
