@@ -10,8 +10,7 @@ import type { CheckContext } from './check.js';
 import { expectWellFormed } from './contract.case.js';
 import { createCommandCheck } from './command.js';
 import { checkKind, checkName, providers, runCheck } from './index.js';
-import { CHECK_KINDS, STEP_KINDS, STRING_STEP_KINDS } from '../config/schema.js';
-const STRING_STEPS = STRING_STEP_KINDS.join(', ');
+import { CHECK_KINDS } from '../config/schema.js';
 
 
 // Parses a check the way the config loader does.

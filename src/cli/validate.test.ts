@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { register } from './validate.js';
-import { CHECK_KINDS, STEP_KINDS, STRING_STEP_KINDS } from '../config/schema.js';
+import { STRING_STEP_KINDS } from '../config/schema.js';
 import { runRegistered, type CliRun } from './cli-harness.case.js';
 const STRING_STEPS = STRING_STEP_KINDS.join(', ');
 

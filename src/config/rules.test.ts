@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatPath } from './positions.js';
 import { checkRules } from './rules.js';
-import { CHECK_KINDS, STEP_KINDS, STRING_STEP_KINDS } from './schema.js';
-const STRING_STEPS = STRING_STEP_KINDS.join(', ');
+import { CHECK_KINDS, STEP_KINDS } from './schema.js';
 
 
 const target = { local: { start: 'node server.js' } };

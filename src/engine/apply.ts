@@ -58,7 +58,7 @@ async function measureGates(rc: RunContext, logFile: string): Promise<CheckResul
       results.push(...(await measureChecks(rc, [gate], logFile)));
       continue;
     }
-    const { ctx, plan } = rc;
+    const { ctx } = rc;
     const measurement = await measureBuiltinGate(rc, builtin, gate.spec as unknown as Record<string, unknown>);
     const result: CheckResult = { name: gate.name, kind: builtin, measurement };
     results.push(result);

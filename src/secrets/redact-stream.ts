@@ -7,7 +7,7 @@
  * output equals `Redactor.redact` of the whole text.
  */
 import { StringDecoder } from 'node:string_decoder';
-import type { FormTable, Redactor, Units } from './redact.js';
+import type { FormTable, Units } from './redact.js';
 import { MIN_FORM_LENGTH } from './encodings.js';
 import { redactedMarker } from './sensitive.js';
 

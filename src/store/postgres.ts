@@ -5,7 +5,7 @@
  */
 import pg from 'pg';
 import { ConfigError } from '../errors.js';
-import type { Db, Store } from './db.js';
+import type { Store } from './db.js';
 import { hasPendingMigrations, migrateState } from './migrate.js';
 import { adapt, connectionLost, describeError, isConnectionError, parseUrl, redactUrl, unreachable } from './postgres-connection.js';
 import { serverLock } from './postgres-lock.js';

@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Db, Store } from './db.js';
+import type { Store } from './db.js';
 import { acquireLock, releaseLock } from './locks.js';
 import { hasPendingMigrations, migrateState } from './migrate.js';
 import { legacyStore, upgradeLegacyStore } from './pglite-upgrade.js';

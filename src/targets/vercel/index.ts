@@ -9,7 +9,7 @@ import { callProblem } from '../../exec/tool.js';
 import { cliPreflight, runCall, runOk } from '../cli-kit.js';
 import type {
   DeploymentHandle, HistoryEntry, PreflightResult, RollbackRequest, RollbackResult, Target, TargetContext,
-  TargetDeployResult, TargetStatus,
+  TargetStatus,
 } from '../target.js';
 import { builtTarget, outputDigest, requireBuilt } from './artifact.js';
 import {
