@@ -5,7 +5,6 @@
  * and finishes as "already live"; a deadline ends the wait with exit 3; a misplaced `--wait` is bad input.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresAvailability, startPostgres, type TestPostgres } from '../support/postgres.js';
