@@ -3,6 +3,7 @@
  * kind's code on its first measurement. Reading and checking a config loads this file and the schemas alone, not
  * the code that measures (an HTTP client, a browser driver, a database client); `index.ts` lists the kinds.
  */
+import { loadOnce } from '../load-once.js';
 import type { CheckProvider } from './check.js';
 import { defineCheck, displayUrl, shortText } from './check-definition.js';
 import { browserCheckSchema } from './browser-schema.js';
@@ -21,8 +22,8 @@ export { browserCheckSchema, commandCheckSchema, connectCheckSchema, httpCheckSc
 
 /** A provider of `kind` whose code `load` imports once, when the first check of the kind runs. */
 export function lazyProvider<Spec>(kind: string, load: () => Promise<CheckProvider<Spec>>): CheckProvider<Spec> {
-  let loaded: Promise<CheckProvider<Spec>> | undefined;
-  return { kind, run: async (ctx, spec) => (await (loaded ??= load())).run(ctx, spec) };
+  const provider = loadOnce(load);
+  return { kind, run: async (ctx, spec) => (await provider()).run(ctx, spec) };
 }
 
 export const httpCheckKind = defineCheck({

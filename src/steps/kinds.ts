@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { monitorSchema } from '../config/monitor.js';
+import { loadOnce } from '../load-once.js';
 import { backupStepSchema, restoreStepSchema } from './backup-options.js';
 import { migrateStepSchema } from './migrate-options.js';
 import { planDatabaseStep, planMonitor } from './plan-hooks.js';
@@ -18,8 +19,8 @@ type StepRunner = StepDefinition['run'];
 
 /** A runner whose code `load` imports once, when the first step of its kind runs. */
 export function lazyRunner(load: () => Promise<StepRunner>): StepRunner {
-  let loaded: Promise<StepRunner> | undefined;
-  return async (rc, step, logFile) => (await (loaded ??= load()))(rc, step, logFile);
+  const runner = loadOnce(load);
+  return async (rc, step, logFile) => (await runner())(rc, step, logFile);
 }
 
 /** `- run: npm test` (object form only); the command runner enforces its timeout. */
