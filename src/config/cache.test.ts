@@ -13,12 +13,7 @@ x-check: &health { http: { path: /health } }
 secrets:
   names: [SESSION_KEY]
 environments:
-  staging:
-    target:
-      local:
-        start: node server.js
-    checks:
-      - *health
+  staging: { target: { local: { start: node app.js } }, checks: [*health] }
 pipeline: [deploy, checks]
 `;
 
