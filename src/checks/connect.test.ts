@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, postgresAvailability, startPostgres, type TestPostgres } from '../../test/support/postgres.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { freePort, postgresAvailability, startPostgres, usePostgres } from '../../test/support/postgres.js';
 import { connectCheckSchema } from '../config/schema.js';
 import { FAKE_PASSWORD, testUrl } from '../db/test-database.case.js';
 import type { CheckContext } from './check.js';
@@ -35,15 +35,11 @@ describe('connect check: the DSN gate (no server needed)', () => {
 });
 
 describe.skipIf(!available)('connect check against PostgreSQL 15', () => {
-  let pg: TestPostgres;
+  const pg = usePostgres();
   let ctx: CheckContext;
 
   beforeAll(async () => {
-    pg = await startPostgres();
     ctx = { cwd: '.', env: { DATABASE_URL: testUrl(pg, 'postgres') } };
-  });
-  afterAll(async () => {
-    await pg?.stop();
   });
 
   it('measures the latency of connecting and answering', async () => {

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postgresAvailability, startPostgres, type TestPostgres } from '../../test/support/postgres.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { postgresAvailability, startPostgres, usePostgres } from '../../test/support/postgres.js';
 import { rlsCheckSchema } from '../config/schema.js';
 import { withSession } from '../db/client.js';
 import { exampleDatabase } from '../db/test-database.case.js';
@@ -11,17 +11,13 @@ const { available } = postgresAvailability();
 const spec = (input: Record<string, unknown>) => rlsCheckSchema.parse(input);
 
 describe.skipIf(!available)('rls check against PostgreSQL 15', () => {
-  let pg: TestPostgres;
+  const pg = usePostgres();
   let ctx: CheckContext;
 
   beforeAll(async () => {
-    pg = await startPostgres();
     const db = await exampleDatabase(pg);
     await withSession(db.dsn, (s) => s.client.query('create table public.audit_log (id int); alter table public.orders force row level security'));
     ctx = { cwd: process.cwd(), env: { DATABASE_URL: db.url } };
-  });
-  afterAll(async () => {
-    await pg?.stop();
   });
 
   it('passes when row level security is on, and reports policies', async () => {

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postgresAvailability, startPostgres, type TestPostgres } from '../../test/support/postgres.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { postgresAvailability, startPostgres, usePostgres } from '../../test/support/postgres.js';
 import { sqlCheckSchema } from '../config/schema.js';
 import { exampleDatabase, FAKE_PASSWORD, queryValue } from '../db/test-database.case.js';
 import { parseDsn } from '../db/dsn.js';
@@ -20,17 +20,13 @@ describe('sameValue', () => {
 });
 
 describe.skipIf(!available)('sql check against PostgreSQL 15', () => {
-  let pg: TestPostgres;
+  const pg = usePostgres();
   let ctx: CheckContext;
   let url: string;
 
   beforeAll(async () => {
-    pg = await startPostgres();
     url = (await exampleDatabase(pg)).url;
     ctx = { cwd: process.cwd(), env: { DATABASE_URL: url } };
-  });
-  afterAll(async () => {
-    await pg?.stop();
   });
 
   it.each([

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postgresAvailability, startPostgres, type TestPostgres } from '../../test/support/postgres.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { postgresAvailability, startPostgres, usePostgres } from '../../test/support/postgres.js';
 import { tablesCheckSchema } from '../config/schema.js';
 import { exampleDatabase } from '../db/test-database.case.js';
 import type { CheckContext } from './check.js';
@@ -16,15 +16,11 @@ describe('qualify', () => {
 });
 
 describe.skipIf(!available)('tables check against PostgreSQL 15', () => {
-  let pg: TestPostgres;
+  const pg = usePostgres();
   let ctx: CheckContext;
 
   beforeAll(async () => {
-    pg = await startPostgres();
     ctx = { cwd: process.cwd(), env: { DATABASE_URL: (await exampleDatabase(pg)).url } };
-  });
-  afterAll(async () => {
-    await pg?.stop();
   });
 
   it('passes when every table (or view) exists', async () => {

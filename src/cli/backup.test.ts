@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postgresAvailability, startPostgres, type TestPostgres } from '../../test/support/postgres.js';
+import { postgresAvailability, usePostgres } from '../../test/support/postgres.js';
 import { EXAMPLE_MIGRATIONS, FAKE_PASSWORD, freshDatabase, queryValue } from '../db/test-database.case.js';
 import type { Dsn } from '../db/dsn.js';
 import { openProject } from '../engine/context.js';
@@ -27,13 +27,12 @@ function commit(dir: string): void {
 }
 
 describe.skipIf(!available)('runway backup list and runway restore', { timeout: 240_000 }, () => {
-  let pg: TestPostgres;
+  const pg = usePostgres();
   let dir: string;
   let url: string;
   let dsn: Dsn;
 
   beforeAll(async () => {
-    pg = await startPostgres();
     dir = mkdtempSync(join(tmpdir(), 'runway-backup-cli-'));
     const folder = join(dir, 'supabase', 'migrations');
     cpSync(EXAMPLE_MIGRATIONS, folder, { recursive: true });
@@ -56,7 +55,6 @@ describe.skipIf(!available)('runway backup list and runway restore', { timeout: 
     }
   });
   afterAll(async () => {
-    await pg?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postgresAvailability, startPostgres, type TestPostgres } from '../../test/support/postgres.js';
+import { postgresAvailability, usePostgres } from '../../test/support/postgres.js';
 import { withSession } from '../db/client.js';
 import { EXAMPLE_MIGRATIONS, FAKE_PASSWORD, freshDatabase } from '../db/test-database.case.js';
 import { readMigrations } from '../db/migration-files.js';
@@ -20,12 +20,11 @@ async function run(args: string[], url: string): Promise<CliRun> {
 }
 
 describe.skipIf(!available)('runway migrate status', () => {
-  let pg: TestPostgres;
+  const pg = usePostgres();
   let dir: string;
   let url: string;
 
   beforeAll(async () => {
-    pg = await startPostgres();
     dir = mkdtempSync(join(tmpdir(), 'runway-migrate-cli-'));
     cpSync(EXAMPLE_MIGRATIONS, join(dir, 'supabase', 'migrations'), { recursive: true });
     writeFileSync(join(dir, 'runway.yaml'), 'project: shop\nenvironments:\n  staging:\n    target: { local: { start: node server.js } }\npipeline: [migrate, deploy]\n');
@@ -38,7 +37,6 @@ describe.skipIf(!available)('runway migrate status', () => {
     await withSession(db.dsn, (s) => s.client.query("insert into supabase_migrations.schema_migrations (version, name, statements) values ('20240220000000', 'hotfix', '{select 1}')"));
   });
   afterAll(async () => {
-    await pg?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 

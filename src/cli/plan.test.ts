@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postgresAvailability, startPostgres, type TestPostgres } from '../../test/support/postgres.js';
+import { postgresAvailability, usePostgres } from '../../test/support/postgres.js';
 import { readMigrations } from '../db/migration-files.js';
 import { parseDsn } from '../db/dsn.js';
 import { applyMigrations } from '../db/migrations.js';
@@ -29,13 +29,12 @@ pipeline: [migrate, deploy]
 const FILES = readdirSync(EXAMPLE_MIGRATIONS).sort();
 
 describe.skipIf(!available)('runway plan shows pending migrations', { timeout: 180_000 }, () => {
-  let pg: TestPostgres;
+  const pg = usePostgres();
   let p: RunProject;
   let url: string;
   let versionsBefore: string;
 
   beforeAll(async () => {
-    pg = await startPostgres();
     const db = await freshDatabase(pg);
     url = db.url;
     p = runProject({ 'runway.yaml': CONFIG, ...Object.fromEntries(FILES.map((f) => [`supabase/migrations/${f}`, readFileSync(join(EXAMPLE_MIGRATIONS, f), 'utf8')])) });
@@ -47,7 +46,6 @@ describe.skipIf(!available)('runway plan shows pending migrations', { timeout: 1
   });
   afterAll(async () => {
     p?.cleanup();
-    await pg?.stop();
   });
 
   const ids = FILES.map((f) => f.replace(/\.sql$/, ''));

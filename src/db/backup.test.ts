@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, trun
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postgresAvailability, startPostgres, type TestPostgres } from '../../test/support/postgres.js';
+import { postgresAvailability, usePostgres } from '../../test/support/postgres.js';
 import { BackupError, takeBackup } from './backup.js';
 import { withSession } from './client.js';
 import { readMigrations } from './migration-files.js';
@@ -73,17 +73,15 @@ describe('client tool commands are argument arrays', () => {
 const { available } = postgresAvailability();
 
 describe.skipIf(!available)('backups and restores against PostgreSQL 15', () => {
-  let pg: TestPostgres;
+  const pg = usePostgres();
   let work: string;
   const logs: string[] = [];
   const log = (line: string) => void logs.push(line);
 
   beforeAll(async () => {
-    pg = await startPostgres();
     work = mkdtempSync(join(tmpdir(), 'runway-backups-'));
   });
   afterAll(async () => {
-    await pg?.stop();
     rmSync(work, { recursive: true, force: true });
     expect(logs.join('\n')).not.toContain(FAKE_PASSWORD);
   });

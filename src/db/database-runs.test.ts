@@ -5,9 +5,9 @@
  */
 import { cpSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { makeProject, type TestProject } from '../../test/e2e/project.js';
-import { postgresAvailability, startPostgres, type TestPostgres } from '../../test/support/postgres.js';
+import { postgresAvailability, usePostgres } from '../../test/support/postgres.js';
 import { EXAMPLE_MIGRATIONS, FAKE_PASSWORD, freshDatabase, queryValue } from './test-database.case.js';
 import type { Dsn } from './dsn.js';
 
@@ -47,18 +47,11 @@ async function until(fn: () => Promise<boolean>, ms = 60_000): Promise<void> {
 }
 
 describe.skipIf(!available)('database runs through the CLI', { timeout: 300_000 }, () => {
-  let pg: TestPostgres;
+  const pg = usePostgres();
   const projects: TestProject[] = [];
-
-  beforeAll(async () => {
-    pg = await startPostgres();
-  });
   afterEach(async () => {
     for (const p of projects) expect(p.outputs.join('\n')).not.toContain(FAKE_PASSWORD);
     await Promise.all(projects.splice(0).map((p) => p.cleanup()));
-  });
-  afterAll(async () => {
-    await pg?.stop();
   });
 
   // A project on a fresh database, its migrations folder holding the example files up to `upTo` (exclusive).

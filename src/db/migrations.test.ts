@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postgresAvailability, startPostgres, type TestPostgres } from '../../test/support/postgres.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { postgresAvailability, usePostgres } from '../../test/support/postgres.js';
 import { withSession } from './client.js';
 import type { Dsn } from './dsn.js';
 import { readMigrations } from './migration-files.js';
@@ -16,15 +16,10 @@ const { available } = postgresAvailability();
 const table = trackingTable();
 
 describe.skipIf(!available)('applyMigrations against PostgreSQL 15', () => {
-  let pg: TestPostgres;
+  const pg = usePostgres();
   const dirs: string[] = [];
   const lines: string[] = [];
-
-  beforeAll(async () => {
-    pg = await startPostgres();
-  });
   afterAll(async () => {
-    await pg?.stop();
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
     expect(lines.join('\n')).not.toContain(FAKE_PASSWORD);
   });

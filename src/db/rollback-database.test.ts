@@ -6,7 +6,7 @@
 import { cpSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postgresAvailability, startPostgres, type TestPostgres } from '../../test/support/postgres.js';
+import { postgresAvailability, usePostgres } from '../../test/support/postgres.js';
 import { runProject, type RunProject } from '../engine/run-project.case.js';
 import { findRelease } from '../store/releases.js';
 import { listBackups } from './backup-records.js';
@@ -49,13 +49,12 @@ describe('backupBefore (which backup undoes the migrations of a rollback)', () =
 });
 
 describe.skipIf(!available)('a rollback with a database restore after apply → restore → apply again', { timeout: 300_000 }, () => {
-  let pg: TestPostgres;
+  const pg = usePostgres();
   let p: RunProject;
   let url: string;
   let dsn: Dsn;
 
   beforeAll(async () => {
-    pg = await startPostgres();
     ({ url, dsn } = await freshDatabase(pg));
     const files = Object.fromEntries(readdirSync(EXAMPLE_MIGRATIONS).filter((f) => f < '20240215')
       .map((f) => [`supabase/migrations/${f}`, readFileSync(join(EXAMPLE_MIGRATIONS, f), 'utf8')]));
@@ -63,7 +62,6 @@ describe.skipIf(!available)('a rollback with a database restore after apply → 
   });
   afterAll(async () => {
     p?.cleanup();
-    await pg?.stop();
   });
 
   it('picks the backup taken right before the last application of the migration being undone', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postgresAvailability, startPostgres, type TestPostgres } from '../../test/support/postgres.js';
+import { postgresAvailability, usePostgres } from '../../test/support/postgres.js';
 import { describeError, openSession, type DbSession } from './client.js';
 import { parseDsn } from './dsn.js';
 import { splitStatements } from './sql-split.js';
@@ -31,16 +31,14 @@ describe('onlyComments and batchText', () => {
 const { available } = postgresAvailability();
 
 describe.skipIf(!available)('runBatch against PostgreSQL 15', () => {
-  let pg: TestPostgres;
+  const pg = usePostgres();
   let session: DbSession;
 
   beforeAll(async () => {
-    pg = await startPostgres();
     session = await openSession(parseDsn(pg.url));
   });
   afterAll(async () => {
     await session?.close();
-    await pg?.stop();
   });
 
   // Runs the statements in a transaction, one message each (as before batching), and rolls back.

@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postgresAvailability, startPostgres, type TestPostgres } from '../../test/support/postgres.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { postgresAvailability, usePostgres } from '../../test/support/postgres.js';
 import { ConfigError, ExitError } from '../errors.js';
 import { openProject, type ProjectContext } from '../engine/context.js';
 import { memoryReporter } from '../engine/reporter.js';
@@ -17,16 +17,12 @@ import { trackingTable } from './tracking.js';
 const { available } = postgresAvailability();
 
 describe.skipIf(!available)('migration status and the plan hook', () => {
-  let pg: TestPostgres;
+  const pg = usePostgres();
   const dirs: string[] = [];
   const contexts: ProjectContext[] = [];
 
-  beforeAll(async () => {
-    pg = await startPostgres();
-  });
   afterAll(async () => {
     for (const c of contexts) await c.store.close();
-    await pg?.stop();
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 

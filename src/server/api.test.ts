@@ -4,7 +4,7 @@
  * logs, checks and evidence verdict, the audit log, and clear 400s for bad query parameters.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postgresAvailability, startPostgres, type TestPostgres } from '../../test/support/postgres.js';
+import { postgresAvailability, usePostgres } from '../../test/support/postgres.js';
 import { bearer, serverFixture, XSS, type ServerFixture } from './server.case.js';
 
 function readApiContract(name: string, env: () => Promise<Record<string, string>>): void {
@@ -101,13 +101,7 @@ readApiContract('sqlite', async () => ({}));
 
 const availability = postgresAvailability();
 describe.skipIf(!availability.available)('on a PostgreSQL server', () => {
-  let server: TestPostgres;
-  beforeAll(async () => {
-    server = await startPostgres();
-  }, 60_000);
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const server = usePostgres();
   readApiContract('postgres', async () => {
     return { RUNWAY_STATE_URL: await server.createDatabase() };
   });

@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postgresAvailability, startPostgres, type TestPostgres } from '../../test/support/postgres.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { postgresAvailability, usePostgres } from '../../test/support/postgres.js';
 import { listBackups } from '../db/backup-records.js';
 import { readMigrations } from '../db/migration-files.js';
 import { applyMigrations } from '../db/migrations.js';
@@ -44,15 +44,10 @@ function commitAll(dir: string): void {
 }
 
 describe.skipIf(!available)('migrate and backup steps in a run', () => {
-  let pg: TestPostgres;
+  const pg = usePostgres();
   const dirs: string[] = [];
   const outputs: string[] = [];
-
-  beforeAll(async () => {
-    pg = await startPostgres();
-  });
   afterAll(async () => {
-    await pg?.stop();
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
     expect(outputs.join('\n')).not.toContain(FAKE_PASSWORD);
   });

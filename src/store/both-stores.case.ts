@@ -6,8 +6,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe } from 'vitest';
-import { postgresAvailability, startPostgres, type TestPostgres } from '../../test/support/postgres.js';
+import { describe } from 'vitest';
+import { postgresAvailability, usePostgres } from '../../test/support/postgres.js';
 import type { Store } from './db.js';
 import { postgresStore } from './postgres.js';
 import { sqliteStore } from './sqlite.js';
@@ -22,13 +22,7 @@ export function onBothStores(contract: StoreContract): void {
 
   const availability = postgresAvailability();
   describe.skipIf(!availability.available)('on a PostgreSQL server', () => {
-    let server: TestPostgres;
-    beforeAll(async () => {
-      server = await startPostgres();
-    });
-    afterAll(async () => {
-      await server?.stop();
-    });
+    const server = usePostgres();
     contract('postgres', async () => {
       return postgresStore(await server.createDatabase());
     }, async () => undefined);

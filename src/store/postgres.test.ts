@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, postgresAvailability, startPostgres, type TestPostgres } from '../../test/support/postgres.js';
+import { describe, expect, it } from 'vitest';
+import { freePort, postgresAvailability, usePostgres } from '../../test/support/postgres.js';
 import { appendAudit, listAudit } from './audit.js';
 import { breakLock, getLock } from './locks.js';
 import { loadStateMigrations } from './migrate.js';
@@ -80,13 +80,7 @@ describe('choosing the state store', () => {
 });
 
 describe.skipIf(!availability.available)('postgres store', () => {
-  let server: TestPostgres;
-  beforeAll(async () => {
-    server = await startPostgres();
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const server = usePostgres();
 
   storeContract('postgres', async () => postgresStore(await server.createDatabase()), async () => undefined);
 

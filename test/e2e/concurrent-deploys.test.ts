@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postgresAvailability, startPostgres, type TestPostgres } from '../support/postgres.js';
+import { postgresAvailability, usePostgres } from '../support/postgres.js';
 import { makeProject, type CliResult, type TestProject } from './project.js';
 
 const pg = postgresAvailability();
@@ -148,12 +148,6 @@ function onStore(name: string, env: () => Record<string, string>, kind: string):
 onStore('embedded SQLite', () => ({}), 'sqlite');
 
 describe.skipIf(!pg.available)('on a shared PostgreSQL store', () => {
-  let server: TestPostgres;
-  beforeAll(async () => {
-    server = await startPostgres();
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const server = usePostgres();
   onStore('shared PostgreSQL', () => ({ RUNWAY_STATE_URL: server.url }), 'postgres');
 });
