@@ -1,11 +1,11 @@
 /**
- * Test harness: runs `runway <args>` in-process with only the given command registered, the real global
- * flags and the real error-to-exit-code mapping; returns the exit code and everything printed.
+ * Test harness: runs `runway <args>` in-process, either with only the given command registered (the real global
+ * flags and the real error-to-exit-code mapping) or as the whole CLI; returns the exit code and everything printed.
  */
 import { Command } from 'commander';
 import type { Register } from './commands.js';
 import type { CliIO } from './io.js';
-import { reportError } from './main.js';
+import { reportError, runCli } from './main.js';
 
 export interface CliRun {
   code: number;
@@ -41,5 +41,21 @@ export async function runRegistered(
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }
+  }
+}
+
+/**
+ * Runs the whole CLI (every command, as `runway` does) in-process. What it prints goes through the project's
+ * redactor once a command has opened its project, as on a terminal; process.exitCode is left as it was.
+ */
+export async function runFullCli(args: string[]): Promise<CliRun> {
+  let out = '';
+  let err = '';
+  const io: CliIO = { out: (t) => void (out += io.redact(t)), err: (t) => void (err += io.redact(t)), redact: (t) => t, color: false };
+  const before = process.exitCode;
+  try {
+    return { code: await runCli(['node', 'runway', ...args], io), out, err };
+  } finally {
+    process.exitCode = before;
   }
 }

@@ -9,8 +9,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { COMMAND_EFFECTS, commandEffect } from './command-effects.js';
 import { COMMANDS } from './commands.js';
-import type { CliIO } from './io.js';
-import { runCli } from './main.js';
+import { runFullCli } from './cli-harness.case.js';
 
 describe('command effect classes', () => {
   it('has one for every command of the registry', () => {
@@ -57,11 +56,7 @@ describe('runCli under a policy', { timeout: 60_000 }, () => {
     process.env.RUNWAY_ACTOR = 'someone@acme.test';
     if (stateUrl) process.env.RUNWAY_STATE_URL = stateUrl;
     else delete process.env.RUNWAY_STATE_URL;
-    let out = '';
-    let err = '';
-    const io: CliIO = { out: (t) => void (out += t), err: (t) => void (err += t), redact: (t) => t, color: false };
-    const code = await runCli(['node', 'runway', '-C', dir, ...args], io);
-    return { code, out, err };
+    return runFullCli(['-C', dir, ...args]);
   };
   // a server nobody listens on: a command the policy lets through fails on it (exit 4), one it refuses never gets there
   const NOBODY = 'postgres://runway@127.0.0.1:1/runway';

@@ -3,7 +3,8 @@ import { Command, Help } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from './commands.js';
 import type { CliIO } from './io.js';
-import { buildProgram, runCli } from './main.js';
+import { buildProgram } from './main.js';
+import { runFullCli } from './cli-harness.case.js';
 
 const quiet: CliIO = { out: () => undefined, err: () => undefined, redact: (t) => t, color: false };
 
@@ -13,15 +14,6 @@ async function realCommands(): Promise<Array<{ name: string; term: string; summa
   for (const load of new Set(COMMANDS.map((c) => c.load))) (await load()).register(program, quiet);
   const help = new Help();
   return program.commands.map((c) => ({ name: c.name(), term: help.subcommandTerm(c), summary: c.description(), options: c.options.length }));
-}
-
-// Runs the CLI in-process and keeps what it printed.
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIO = { out: (t) => void (out += t), err: (t) => void (err += t), redact: (t) => t, color: false };
-  const code = await runCli(['node', 'runway', ...args], io);
-  return { code, out, err };
 }
 
 describe('the command registry', () => {
@@ -46,13 +38,13 @@ describe('the command registry', () => {
   });
 
   it('loads the invoked command: its own --help shows its real options', async () => {
-    const { code, out } = await run(['deploy', '--help']);
+    const { code, out } = await runFullCli(['deploy', '--help']);
     expect(code).toBe(0);
     expect(out).toMatch(/Usage: runway deploy \[options\] \[env\]/);
     expect(out).toContain('--json');
-    const viaHelp = await run(['help', 'deploy']);
+    const viaHelp = await runFullCli(['help', 'deploy']);
     expect(viaHelp.out).toBe(out);
-    const globalsFirst = await run(['-C', '/nonexistent', 'promote', '--help']);
+    const globalsFirst = await runFullCli(['-C', '/nonexistent', 'promote', '--help']);
     expect(globalsFirst.out).toMatch(/Usage: runway promote \[options\] <from> <to>/);
   });
 
@@ -61,7 +53,7 @@ describe('the command registry', () => {
     for (const load of new Set(COMMANDS.map((c) => c.load))) (await load()).register(eager, quiet);
     for (const entry of COMMANDS) {
       const real = eager.commands.find((c) => c.name() === entry.name)!;
-      const { code, out } = await run([entry.name, '--help']);
+      const { code, out } = await runFullCli([entry.name, '--help']);
       expect(code, entry.name).toBe(0);
       // helpInformation() is the usage, arguments and options; the module's addHelpText follows it
       expect(out.startsWith(real.helpInformation()), `${entry.name} --help:\n${out}`).toBe(true);
@@ -69,7 +61,7 @@ describe('the command registry', () => {
   });
 
   it('refuses an unknown command with a suggestion and exit 2', async () => {
-    const { code, err } = await run(['deplo', 'staging']);
+    const { code, err } = await runFullCli(['deplo', 'staging']);
     expect(code).toBe(2);
     expect(err).toContain("error: unknown command 'deplo'");
     expect(err).toContain('(Did you mean deploy?)');
@@ -77,7 +69,7 @@ describe('the command registry', () => {
 
   it('prints the version of package.json', async () => {
     const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-    const { code, out } = await run(['-C', '/tmp', '--version']);
+    const { code, out } = await runFullCli(['-C', '/tmp', '--version']);
     expect(code).toBe(0);
     expect(out).toBe(`${version}\n`);
   });

@@ -2,8 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CliIO } from './io.js';
-import { runCli } from './main.js';
+import { runFullCli } from './cli-harness.case.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'runway-parity-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -21,13 +20,7 @@ async function parity(staging: string, production: string, ...extra: string[]): 
     `    flags: ${production}`,
     '',
   ].join('\n'));
-  let out = '';
-  let err = '';
-  const io: CliIO = { out: (t) => void (out += t), err: (t) => void (err += t), redact: (t) => t, color: false };
-  const before = process.exitCode;
-  const code = await runCli(['node', 'runway', '--dir', dir, 'parity', 'staging', 'production', ...extra], io);
-  process.exitCode = before;
-  return { code, out, err };
+  return runFullCli(['--dir', dir, 'parity', 'staging', 'production', ...extra]);
 }
 
 describe('runway parity', () => {
@@ -58,9 +51,8 @@ describe('runway parity', () => {
 
   it('rejects an unknown environment with exit 2', async () => {
     writeFileSync(join(dir, 'runway.yaml'), 'project: shop\nenvironments:\n  staging: { target: { local: { start: x } } }\n');
-    let err = '';
-    const io: CliIO = { out: () => {}, err: (t) => void (err += t), redact: (t) => t, color: false };
-    expect(await runCli(['node', 'runway', '--dir', dir, 'parity', 'staging', 'prod'], io)).toBe(2);
-    expect(err).toContain('unknown environment "prod"');
+    const run = await runFullCli(['--dir', dir, 'parity', 'staging', 'prod']);
+    expect(run.code).toBe(2);
+    expect(run.err).toContain('unknown environment "prod"');
   });
 });

@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { secretForms } from '../secrets/encodings.js';
-import type { CliIO } from './io.js';
-import { runCli } from './main.js';
+import { runFullCli, type CliRun } from './cli-harness.case.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'runway-scan-cli-'));
 const KEY = 'made-up-vault-key/7777+x';
@@ -18,15 +17,10 @@ const write = (file: string, text: string) => {
 const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8' }).trim();
 
 // Runs the real CLI in-process, keeping every output.
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIO = { out: (t) => void (out += io.redact(t)), err: (t) => void (err += io.redact(t)), redact: (t) => t, color: false };
-  const before = process.exitCode;
-  const code = await runCli(['node', 'runway', '--dir', dir, ...args], io);
-  process.exitCode = before;
-  outputs.push(out, err);
-  return { code, out, err };
+async function cli(...args: string[]): Promise<CliRun> {
+  const run = await runFullCli(['--dir', dir, ...args]);
+  outputs.push(run.out, run.err);
+  return run;
 }
 
 beforeAll(() => {

@@ -7,8 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { secretForms } from '../secrets/encodings.js';
-import type { CliIO } from './io.js';
-import { runCli } from './main.js';
+import { runFullCli, type CliRun } from './cli-harness.case.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'runway-secrets-cli-'));
 const VALUES = { SHOP_API_KEY: 'made-up/shop+key:0001', SESSION_SECRET: 'made-up "session" secret 0002', NOT_LISTED_TOKEN: 'made-up-not-listed-0003' };
@@ -19,15 +18,10 @@ const write = (file: string, text: string) => {
 };
 
 /** Runs the real CLI in-process; every output is kept for the leak check. */
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIO = { out: (t) => void (out += io.redact(t)), err: (t) => void (err += io.redact(t)), redact: (t) => t, color: false };
-  const before = process.exitCode;
-  const code = await runCli(['node', 'runway', '--dir', dir, ...args], io);
-  process.exitCode = before;
-  outputs.push(out, err);
-  return { code, out, err };
+async function cli(...args: string[]): Promise<CliRun> {
+  const run = await runFullCli(['--dir', dir, ...args]);
+  outputs.push(run.out, run.err);
+  return run;
 }
 
 beforeAll(() => {
