@@ -1,14 +1,17 @@
 /**
  * Test fixtures of the local target: a tiny app (/health, /slow?ms=, /env?name=, /headers, /echo, /crash, /sse and a
  * WebSocket echo), release directories holding it, an agent entry transpiled from the sources into a temp dir, and
- * a sweep that kills any process group a test left behind.
+ * a sweep that kills any process group a test left behind, and the set-up of a test file whose projects each run
+ * their own agent.
  */
 import { mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { afterAll, beforeAll } from 'vitest';
 import type { Release } from '../../types.js';
+import { stopAgent } from './agent-client.js';
 
 const SRC = fileURLToPath(new URL('../../', import.meta.url));
 const REPO = resolve(SRC, '..');
@@ -153,4 +156,36 @@ function processGroup(pid: number): number | undefined {
 /** Removes temp dirs. */
 export function removeDirs(...dirs: (string | undefined)[]): void {
   for (const dir of dirs) if (dir) rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Projects that each run their own agent, for one test file: the agent is built from the current sources before
+ * the file's tests; after them every project's agent is stopped, stray processes are killed and the directories
+ * are removed. `root` is the file's temp directory; `projectDir(name)` makes a project directory in it.
+ */
+export function useAgentProjects(prefix: string): { root: string; readonly entry: string; projectDir(name: string): string } {
+  const root = tempDir(prefix);
+  const projects: string[] = [];
+  let agent: { entry: string; dir: string } | undefined;
+  beforeAll(() => {
+    agent = buildAgent();
+  });
+  afterAll(async () => {
+    await Promise.all(projects.map((dir) => stopAgent(join(dir, '.runway')).catch(() => undefined)));
+    killStrays(root);
+    removeDirs(root, agent?.dir);
+  });
+  return {
+    root,
+    get entry() {
+      if (!agent) throw new Error('useAgentProjects(): the agent is built in beforeAll; use it inside a test');
+      return agent.entry;
+    },
+    projectDir(name) {
+      const dir = join(root, name);
+      mkdirSync(dir, { recursive: true });
+      projects.push(dir);
+      return dir;
+    },
+  };
 }

@@ -1,41 +1,27 @@
 import { execTools } from '../../exec/tool.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { environmentSchema } from '../../config/schema.js';
 import type { TargetContext } from '../target.js';
-import { buildAgent, killStrays, removeDirs, tempDir, writeRelease } from './fixtures.case.js';
+import { useAgentProjects, writeRelease } from './fixtures.case.js';
 import { createLocalTarget, ensureAgent, stopAgent, type DrainReport } from './index.js';
 import { isAlive } from './agent-state.js';
 import { openWebSocket, sseEvents as events } from './websocket.case.js';
 
-const root = tempDir('local-drain');
-let entry: string;
-let buildDir: string;
-const projects: string[] = [];
-
-beforeAll(() => {
-  ({ entry, dir: buildDir } = buildAgent());
-});
-afterAll(async () => {
-  await Promise.all(projects.map((dir) => stopAgent(join(dir, '.runway')).catch(() => undefined)));
-  killStrays(root);
-  removeDirs(root, buildDir);
-});
+const agents = useAgentProjects('local-drain');
+const { root } = agents;
 
 // A project with its own agent; `ctx` builds target contexts for one environment.
 function project(name: string, local: Record<string, unknown>) {
-  const dir = join(root, name);
-  mkdirSync(dir, { recursive: true });
-  projects.push(dir);
+  const dir = agents.projectDir(name);
   const lines: string[] = [];
   const ctx: TargetContext = {
     tools: execTools, projectDir: dir, stateDir: join(dir, '.runway'), environment: 'production', env: {},
     config: environmentSchema.parse({ target: { local: { start: 'node app.mjs', startTimeout: '10s', ...local } } }),
     log: (line) => lines.push(line),
   };
-  return { dir, stateDir: join(dir, '.runway'), ctx, lines, target: createLocalTarget({ agentEntry: entry }) };
+  return { dir, stateDir: join(dir, '.runway'), ctx, lines, target: createLocalTarget({ agentEntry: agents.entry }) };
 }
 
 // The release serving a plain GET through the proxy, or undefined.
@@ -91,7 +77,7 @@ describe('local target: warm version after an agent restart', () => {
 
     await stopAgent(p.stateDir);
     expect(await serving(url)).toBeUndefined();
-    await ensureAgent(p.stateDir, p.dir, { entry });
+    await ensureAgent(p.stateDir, p.dir, { entry: agents.entry });
     await expect.poll(async () => (await p.target.releases(p.ctx)).find((v) => v.releaseId === v1.id)?.state, { timeout: 20_000 })
       .toBe('warm');
     const warm = (await p.target.releases(p.ctx)).find((v) => v.releaseId === v1.id)!;

@@ -1,36 +1,23 @@
 import { execTools } from '../../exec/tool.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agent as HttpAgent, request } from 'undici';
 import { environmentSchema } from '../../config/schema.js';
 import { StepError } from '../../errors.js';
 import { targetContract } from '../contract.case.js';
 import type { TargetContext } from '../target.js';
-import { buildAgent, killStrays, removeDirs, tempDir, writeRelease } from './fixtures.case.js';
+import { useAgentProjects, writeRelease } from './fixtures.case.js';
 import { ensureAgent, findAgent, createLocalTarget, stopAgent, type LocalTargetStatus } from './index.js';
 import { isAlive, readAgentInfo } from './agent-state.js';
 import { sleep } from './sleep.js';
 
-const root = tempDir('local');
-let entry: string;
-let buildDir: string;
-const projects: string[] = [];
-
-beforeAll(() => {
-  ({ entry, dir: buildDir } = buildAgent());
-});
-afterAll(async () => {
-  await Promise.all(projects.map((dir) => stopAgent(join(dir, '.runway')).catch(() => undefined)));
-  killStrays(root);
-  removeDirs(root, buildDir);
-});
+const agents = useAgentProjects('local');
+const { root } = agents;
 
 // A project directory with its own agent; `ctx` builds target contexts for it.
 function project(name: string) {
-  const dir = join(root, name);
-  mkdirSync(dir, { recursive: true });
-  projects.push(dir);
+  const dir = agents.projectDir(name);
   const lines: string[] = [];
   const ctx = (environment: string, local: Record<string, unknown> = {}, env: Record<string, string> = {},
     signal?: AbortSignal): TargetContext => ({
@@ -45,7 +32,7 @@ function project(name: string) {
     env,
     signal,
   });
-  return { dir, stateDir: join(dir, '.runway'), ctx, lines, target: createLocalTarget({ agentEntry: entry }) };
+  return { dir, stateDir: join(dir, '.runway'), ctx, lines, target: createLocalTarget({ agentEntry: agents.entry }) };
 }
 
 // GET through the proxy without connection reuse: status, serving release, body.
@@ -202,7 +189,7 @@ describe('local target', () => {
     expect(await findAgent(p.stateDir)).toBeUndefined();
     expect((await p.target.status(ctx)).current).toMatchObject({ releaseId: release.id, healthy: false });
 
-    await ensureAgent(p.stateDir, p.dir, { entry });
+    await ensureAgent(p.stateDir, p.dir, { entry: agents.entry });
     await expect.poll(async () => (await get(url).catch(() => undefined))?.release, { timeout: 15_000 }).toBe(release.id);
     expect((await get(`${url}/env?name=GREETING`)).body).toBe('hello');
     expect((await get(`${url}/env?name=SECRET_TOKEN`)).body).toBe('');
@@ -242,7 +229,7 @@ describe('local target', () => {
     await expect.poll(() => isAlive(agentPid), { timeout: 10_000 }).toBe(false);
     expect(isAlive(appPid)).toBe(true);
 
-    await ensureAgent(p.stateDir, p.dir, { entry });
+    await ensureAgent(p.stateDir, p.dir, { entry: agents.entry });
     await expect.poll(() => isAlive(appPid), { timeout: 10_000 }).toBe(false);
     await expect.poll(async () => (await get(url).catch(() => undefined))?.release, { timeout: 15_000 }).toBe(release.id);
     expect((await p.target.status(ctx)).current!.pid).not.toBe(appPid);
