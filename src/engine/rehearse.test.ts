@@ -12,8 +12,7 @@ import { approvalFacts } from '../governance/approval-state.js';
 import { rehearsedMeasurement } from '../governance/rehearsal-state.js';
 import type { EnvironmentApprovals } from '../config/governance.js';
 import { listEnvironments } from '../store/runs.js';
-import { buildAgent, killStrays, removeDirs } from '../targets/local/fixtures.case.js';
-import { stopAgent } from '../targets/local/index.js';
+import { removeAgentProject, removeDirs, useAgentEntry } from '../targets/local/fixtures.case.js';
 import type { RunRecord } from '../types.js';
 import { promote } from './promote.js';
 import { rehearse } from './rehearse.js';
@@ -46,12 +45,11 @@ createServer((req, res) => { res.writeHead(200, { 'content-type': 'text/plain' }
 `;
 
 describe('runway rehearse on the local target', { timeout: 600_000 }, () => {
+  useAgentEntry();
   let p: RunProject;
-  let agent: { entry: string; dir: string };
   let flags: string;
   let bad: string;
   const [v1, v2, v3] = ['', '', ''].map(() => ({ id: '' }));
-  const saved = process.env.RUNWAY_AGENT_ENTRY;
   const markBad = (...ids: string[]) => writeFileSync(bad, ids.join('\n'));
   // Runs `fn` with an open project context.
   const withCtx = async <T>(fn: (ctx: Awaited<ReturnType<RunProject['open']>>) => Promise<T>): Promise<T> => {
@@ -73,8 +71,6 @@ describe('runway rehearse on the local target', { timeout: 600_000 }, () => {
   const statuses = (run: RunRecord) => run.steps.map((s) => `${s.name}: ${s.status}`);
 
   beforeAll(async () => {
-    agent = buildAgent();
-    process.env.RUNWAY_AGENT_ENTRY = agent.entry;
     flags = mkdtempSync(join(tmpdir(), 'runway-rehearse-'));
     bad = join(flags, 'bad.txt');
     markBad();
@@ -86,14 +82,8 @@ describe('runway rehearse on the local target', { timeout: 600_000 }, () => {
     v2.id = second.release.id;
   });
   afterAll(async () => {
-    if (saved === undefined) delete process.env.RUNWAY_AGENT_ENTRY;
-    else process.env.RUNWAY_AGENT_ENTRY = saved;
-    if (p) {
-      await stopAgent(join(p.dir, '.runway')).catch(() => undefined);
-      killStrays(p.dir);
-      removeDirs(p.dir);
-    }
-    removeDirs(agent?.dir, flags);
+    await removeAgentProject(p?.dir);
+    removeDirs(flags);
   });
 
   it('production refuses a release that was not rehearsed on staging', async () => {

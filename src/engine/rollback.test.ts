@@ -12,7 +12,7 @@ import { runRegistered } from '../cli/cli-harness.case.js';
 import { register as registerMonitor } from '../cli/monitor.js';
 import { register } from '../cli/rollback.js';
 import { findRelease } from '../store/releases.js';
-import { buildAgent, killStrays, removeDirs } from '../targets/local/fixtures.case.js';
+import { removeAgentProject, removeDirs, useAgentEntry } from '../targets/local/fixtures.case.js';
 import { stopAgent } from '../targets/local/index.js';
 import { runProject, type RunProject } from './run-project.case.js';
 
@@ -42,14 +42,13 @@ createServer((req, res) => { res.writeHead(200, { 'content-type': 'application/j
 interface Seen { script: string; version?: string; arg?: string; url?: string; env?: string; release?: string; cwd: string; greeting?: string | null }
 
 describe('runway rollback on the local target', { timeout: 300_000 }, () => {
+  useAgentEntry();
   let p: RunProject;
-  let agent: { entry: string; dir: string };
   let log: string;
   let logDir: string;
   let url = '';
   let good = '';
   let first = '';
-  const saved = process.env.RUNWAY_AGENT_ENTRY;
   const seen = (): Seen[] => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Seen) : []);
   // A check script of release `version`: records what it saw, fails when `fail`.
   const check = (version: string, fail = false) => `const fs = require('node:fs');
@@ -72,21 +71,13 @@ describe('runway rollback on the local target', { timeout: 300_000 }, () => {
   };
 
   beforeAll(() => {
-    agent = buildAgent();
-    process.env.RUNWAY_AGENT_ENTRY = agent.entry;
     logDir = mkdtempSync(join(tmpdir(), 'runway-seen-'));
     log = join(logDir, 'seen.jsonl');
     p = runProject({ 'runway.yaml': CONFIG, 'server.mjs': SERVER, 'scripts/check.js': check('v1'), 'scripts/url.js': urlScript() });
   });
   afterAll(async () => {
-    if (saved === undefined) delete process.env.RUNWAY_AGENT_ENTRY;
-    else process.env.RUNWAY_AGENT_ENTRY = saved;
-    if (p) {
-      await stopAgent(join(p.dir, '.runway')).catch(() => undefined);
-      killStrays(p.dir);
-      removeDirs(p.dir);
-    }
-    removeDirs(agent?.dir, logDir);
+    await removeAgentProject(p?.dir);
+    removeDirs(logDir);
   });
 
   it('deploys v1; a rollback with no other known-good release exits 0 and says nothing is further back', async () => {

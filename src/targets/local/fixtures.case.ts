@@ -189,3 +189,29 @@ export function useAgentProjects(prefix: string): { root: string; readonly entry
     },
   };
 }
+
+/**
+ * Runs the agents this test file starts from the current sources: RUNWAY_AGENT_ENTRY names an agent built before
+ * the tests, and is put back (the build removed) after them and after the file's own later afterAll hooks.
+ */
+export function useAgentEntry(): void {
+  const saved = process.env.RUNWAY_AGENT_ENTRY;
+  let agent: { entry: string; dir: string } | undefined;
+  beforeAll(() => {
+    agent = buildAgent();
+    process.env.RUNWAY_AGENT_ENTRY = agent.entry;
+  });
+  afterAll(() => {
+    if (saved === undefined) delete process.env.RUNWAY_AGENT_ENTRY;
+    else process.env.RUNWAY_AGENT_ENTRY = saved;
+    removeDirs(agent?.dir);
+  });
+}
+
+/** Stops the agent of the project in `dir`, kills what it left running there and removes the directory. */
+export async function removeAgentProject(dir: string | undefined): Promise<void> {
+  if (!dir) return;
+  await stopAgent(join(dir, '.runway')).catch(() => undefined);
+  killStrays(dir);
+  removeDirs(dir);
+}
