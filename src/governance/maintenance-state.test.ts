@@ -1,18 +1,13 @@
 /** Maintenance mode in the state store, on both stores: embedded SQLite, and a real PostgreSQL server when one is installed. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { onBothStores } from '../store/both-stores.case.js';
+import { describe, expect, it } from 'vitest';
+import { onBothStores, useContractStore } from '../store/both-stores.case.js';
 import type { Store } from '../store/db.js';
 import { endMaintenance, maintenanceOf, startMaintenance } from './maintenance-state.js';
 
 // Registers the tests for one store.
 function contract(name: string, makeStore: () => Promise<Store>, cleanup: () => Promise<void>): void {
   describe(`maintenance records: ${name}`, () => {
-    let store: Store;
-    beforeAll(async () => void (store = await makeStore()));
-    afterAll(async () => {
-      await store?.close();
-      await cleanup();
-    });
+    const store = useContractStore(makeStore, cleanup);
 
     it('keeps one record per environment while on: replaced by a second on, gone after off, other environments untouched', async () => {
       expect(await store.use((db) => maintenanceOf(db, 'production'))).toBeUndefined();

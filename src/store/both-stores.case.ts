@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe } from 'vitest';
+import { madeBeforeAll } from '../../test/support/hooks.js';
 import { postgresAvailability, usePostgres } from '../../test/support/postgres.js';
 import type { Store } from './db.js';
 import { postgresStore } from './postgres.js';
@@ -26,5 +27,16 @@ export function onBothStores(contract: StoreContract): void {
     contract('postgres', async () => {
       return postgresStore(await server.createDatabase());
     }, async () => undefined);
+  });
+}
+
+/**
+ * The store of a contract's describe: made before its tests, closed (then `cleanup` run) after them (see
+ * madeBeforeAll).
+ */
+export function useContractStore(makeStore: () => Promise<Store>, cleanup: () => Promise<void>): Store {
+  return madeBeforeAll('the contract\'s store', makeStore, async (store) => {
+    await store?.close();
+    await cleanup();
   });
 }

@@ -2,7 +2,8 @@
  * The governance repositories' contract (approvals, ad-hoc freezes): every store passes these tests.
  * `governanceContract(name, makeStore, cleanup)` registers them with vitest.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useContractStore } from './both-stores.case.js';
 import { insertApproval, listApprovals, releaseStarter, type StoredApproval } from './approvals.js';
 import type { Store } from './db.js';
 import { insertFreeze, liftFreezes, listFreezes, openFreezes } from './freezes.js';
@@ -15,14 +16,7 @@ const SIGNATURE = '-----BEGIN SSH SIGNATURE-----\nU1NIU0lH\n-----END SSH SIGNATU
 /** Registers the governance repository tests. */
 export function governanceContract(name: string, makeStore: () => Promise<Store>, cleanup: () => Promise<void>): void {
   describe(`governance repositories: ${name}`, () => {
-    let store: Store;
-    beforeAll(async () => {
-      store = await makeStore();
-    });
-    afterAll(async () => {
-      await store?.close();
-      await cleanup();
-    });
+    const store = useContractStore(makeStore, cleanup);
 
     it('keeps approvals exactly as given (items, comment, payload, signature, times) and lists them by release', async () => {
       const [r1, r2] = [fakeRelease('a1a1a1a1a1a'), fakeRelease('a2a2a2a2a2a')];

@@ -2,7 +2,8 @@
  * The store contract: every store (embedded SQLite, Postgres server) passes these tests.
  * `storeContract(name, makeStore)` registers them with vitest.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useContractStore } from './both-stores.case.js';
 import type { Release, RunRecord } from '../types.js';
 import { appendAudit, listAudit } from './audit.js';
 import type { Store } from './db.js';
@@ -40,14 +41,7 @@ async function record(store: Store, run: RunRecord): Promise<RunRecord> {
 /** Registers the store contract tests. */
 export function storeContract(name: string, makeStore: () => Promise<Store>, cleanup: () => Promise<void>): void {
   describe(`store contract: ${name}`, () => {
-    let store: Store;
-    beforeAll(async () => {
-      store = await makeStore();
-    });
-    afterAll(async () => {
-      await store?.close();
-      await cleanup();
-    });
+    const store = useContractStore(makeStore, cleanup);
 
     it('saves releases and finds them by id, prefix, sha and source', async () => {
       const r = fakeRelease('aaaaaaa1111');

@@ -1,19 +1,12 @@
 /** API tokens on both stores: embedded SQLite, and a real PostgreSQL server when one is installed. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { onBothStores } from './both-stores.case.js';
+import { describe, expect, it } from 'vitest';
+import { onBothStores, useContractStore } from './both-stores.case.js';
 import type { Store } from './db.js';
 import { allows, createToken, findTokens, listTokens, revokeToken, tokenIdOf, verifyToken } from './tokens.js';
 
 function tokenContract(name: string, makeStore: () => Promise<Store>, cleanup: () => Promise<void>): void {
   describe(`api tokens: ${name}`, () => {
-    let store: Store;
-    beforeAll(async () => {
-      store = await makeStore();
-    });
-    afterAll(async () => {
-      await store?.close();
-      await cleanup();
-    });
+    const store = useContractStore(makeStore, cleanup);
 
     it('stores only a hash, finds the token by its secret, marks it used and refuses it once revoked', async () => {
       const made = await store.use((db) => createToken(db, { name: 'ci deploys', owner: 'ci@acme.test', actorKind: 'ci', scopes: ['deploy', 'read'], createdBy: 'lead@acme.test' }));

@@ -11,7 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll } from 'vitest';
+import { madeBeforeAll } from './hooks.js';
 
 export interface TestPostgres {
   /** postgres://postgres@127.0.0.1:PORT/postgres (trust auth on loopback). */
@@ -164,33 +164,8 @@ export async function startPostgres(opts: { settings?: Record<string, string> } 
 
 /**
  * One server for the tests of the enclosing describe (or file): started before them, stopped after them and after
- * the describe's own later afterAll hooks (vitest runs those in reverse order), so they can still use it. The
- * returned object reads the started server; using it outside a test or a later hook is an error.
+ * the describe's own later afterAll hooks, so they can still use it (see madeBeforeAll).
  */
 export function usePostgres(opts: { settings?: Record<string, string> } = {}): TestPostgres {
-  let server: TestPostgres | undefined;
-  beforeAll(async () => {
-    server = await startPostgres(opts);
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
-  const started = (): TestPostgres => {
-    if (!server) throw new Error('usePostgres(): the server starts in beforeAll; use it inside a test or a later hook');
-    return server;
-  };
-  return {
-    get url() {
-      return started().url;
-    },
-    get port() {
-      return started().port;
-    },
-    get bindir() {
-      return started().bindir;
-    },
-    urlFor: (database) => started().urlFor(database),
-    createDatabase: () => started().createDatabase(),
-    stop: () => started().stop(),
-  };
+  return madeBeforeAll('usePostgres()\'s server', () => startPostgres(opts), async (server) => server?.stop());
 }
