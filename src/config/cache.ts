@@ -37,8 +37,12 @@ export function runwayBuild(): string | undefined {
   return typeof __RUNWAY_BUILD__ === 'string' ? __RUNWAY_BUILD__ : undefined;
 }
 
-/** The cache of the project in `projectDir`, for the running build; undefined when the build has no id. */
-export function projectConfigCache(projectDir: string): ConfigCache | undefined {
+/**
+ * The cache a load uses: the one given, none for `false`, else the project's in `projectDir` for the running build
+ * (none when the build has no id).
+ */
+export function configCacheOf(option: ConfigCache | false | undefined, projectDir: string): ConfigCache | undefined {
+  if (option !== undefined) return option || undefined;
   const build = runwayBuild();
   return build ? { stateDir: join(projectDir, '.runway'), build } : undefined;
 }

@@ -6,7 +6,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { ConfigError } from '../errors.js';
 import type { Config } from './schema.js';
-import { projectConfigCache, readCachedConfig, writeCachedConfig, type CachedConfig, type ConfigCache } from './cache.js';
+import { configCacheOf, readCachedConfig, writeCachedConfig, type CachedConfig, type ConfigCache } from './cache.js';
 import { knownSecrets, valuesAsNames } from './credential.js';
 import { decodeConfigBytes } from './source-text.js';
 import { configLocation, MAX_CONFIG_BYTES } from './raw.js';
@@ -63,7 +63,7 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
   const decoded = decodeConfigBytes(bytes);
   if ('problem' in decoded) return fail(decoded.problem);
   const { text } = decoded;
-  const config = await configOf(text, label, opts.cache === false ? undefined : (opts.cache ?? projectConfigCache(projectDir)));
+  const config = await configOf(text, label, configCacheOf(opts.cache, projectDir));
   let digest: string | undefined;
   // `runway validate` never reads the digest, so it never loads node:crypto
   return { config, file, label, projectDir, text, get digest() { return (digest ??= configDigest(config)); } };

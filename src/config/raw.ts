@@ -6,7 +6,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { projectConfigCache, readCachedConfig, type ConfigCache } from './cache.js';
+import { configCacheOf, readCachedConfig, type ConfigCache } from './cache.js';
 import { decodeConfigBytes } from './source-text.js';
 
 /** Config files larger than this are refused before parsing. */
@@ -41,7 +41,7 @@ export async function readRawConfig(opts: { dir: string; file?: string; cache?: 
     if (!info.isFile() || info.size > MAX_CONFIG_BYTES) return undefined;
     const decoded = decodeConfigBytes(await readFile(file));
     if (!('text' in decoded)) return undefined;
-    const cache = opts.cache === false ? undefined : (opts.cache ?? projectConfigCache(projectDir));
+    const cache = configCacheOf(opts.cache, projectDir);
     const cached = cache && (await readCachedConfig(cache, label, decoded.text));
     if (cached) return { projectDir, data: cached.data };
     const { parseDocument } = await import('yaml');
