@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { formatMs, toMs } from '../config/duration.js';
-import { browserCheckSchema } from './kinds.js';
+import { browserCheckSchema } from './schemas.js';
 import type { BrowserCheckConfig } from './browser-schema.js';
 import type { Measurement } from '../types.js';
 import type { CheckContext, CheckProvider } from './check.js';

@@ -1,32 +1,29 @@
 /**
- * A check kind defines itself once, in kinds.ts: its name in config, the schema of its block (its own
- * `<kind>-schema.ts`), how a report names one check of the kind, and the provider that measures it, which loads
- * the kind's code on its first measurement. `index.ts` lists the kinds; the config schema, the kind list and
- * `runCheck` are derived from that list.
+ * A check kind defines itself once, in kinds.ts: its name in config, how a report names one check of the kind,
+ * and the provider that measures it, which loads the kind's code on its first measurement. The schema of its block
+ * is its own `<kind>-schema.ts`, listed in `schemas.ts`. `index.ts` lists the kinds; the config schema, the kind
+ * list and `runCheck` are derived from that list.
  */
-import type { z } from 'zod';
 import type { CheckProvider } from './check.js';
 
-/** A check kind: its config key, schema, report name and provider. */
-export interface CheckDefinition<Schema extends z.ZodType = z.ZodType, Kind extends string = string> {
+/** A check kind: its config key, report name and provider. */
+export interface CheckDefinition<Spec = unknown, Kind extends string = string> {
   kind: Kind;
   /** One line for `runway schema` and the docs (the description of the check's `<kind>:` key). */
   description: string;
-  /** The schema of the check's `<kind>:` block (it lives in `<kind>-schema.ts`; the provider parses with it too). */
-  schema: Schema;
   /**
    * A summary of one check for reports, e.g. `http GET /health`. It gets the parsed block, but must not throw on
    * a partial one (the contract suite feeds providers unparsed specs).
    */
-  name(spec: z.output<Schema>): string;
+  name(spec: Spec): string;
   /** Measures one check of this kind. */
-  provider: CheckProvider<z.output<Schema>>;
+  provider: CheckProvider<Spec>;
 }
 
-/** Declares a check kind (keeps the literal kind and schema types). */
-export function defineCheck<Schema extends z.ZodType, Kind extends string>(
-  definition: CheckDefinition<Schema, Kind>,
-): CheckDefinition<Schema, Kind> {
+/** Declares a check kind: `defineCheck<HttpCheckConfig, 'http'>({ … })` (its parsed block's type and its literal kind). */
+export function defineCheck<Spec, Kind extends string>(
+  definition: CheckDefinition<Spec, Kind>,
+): CheckDefinition<Spec, Kind> {
   return definition;
 }
 

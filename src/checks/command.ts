@@ -9,7 +9,7 @@ import type { Measurement } from '../types.js';
 import type { CheckContext, CheckProvider } from './check.js';
 import { evaluateCondition, parseCondition } from './evaluate.js';
 import { readQuantity } from './quantity.js';
-import { commandCheckSchema } from './kinds.js';
+import { commandCheckSchema } from './schemas.js';
 import type { CommandCheckConfig } from './command-schema.js';
 
 /** Lines of output kept in the measurement's metadata. */

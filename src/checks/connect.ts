@@ -7,7 +7,7 @@ import { formatMs, toMs } from '../config/duration.js';
 import { describeDsn } from '../db/dsn.js';
 import type { Measurement } from '../types.js';
 import type { CheckContext, CheckProvider } from './check.js';
-import { connectCheckSchema } from './kinds.js';
+import { connectCheckSchema } from './schemas.js';
 import type { ConnectCheckConfig } from './connect-schema.js';
 
 /** The connect check provider. */

@@ -5,7 +5,7 @@
  */
 import { formatMs, toMs } from '../config/duration.js';
 import { displayUrl } from './check-definition.js';
-import { httpCheckSchema } from './kinds.js';
+import { httpCheckSchema } from './schemas.js';
 import type { HttpCheckConfig } from './http-schema.js';
 import type { Measurement } from '../types.js';
 import type { CheckContext, CheckProvider } from './check.js';

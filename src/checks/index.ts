@@ -1,10 +1,9 @@
 /**
  * The check kinds Runway knows: one line each. The `checks:` config schema, the kind list, the names of checks
- * in reports and `runCheck` all read this list, so adding a check kind is its file, its definition in kinds.ts and
- * one line here.
+ * in reports and `runCheck` all read this list, so adding a check kind is its file, its definition in kinds.ts, its
+ * schema in schemas.ts and one line here.
  * `runCheck` never throws; whatever goes wrong becomes a measurement with phase `error`.
  */
-import type { z } from 'zod';
 import type { CheckResult, Measurement } from '../types.js';
 import type { CheckContext, CheckProvider } from './check.js';
 import type { CheckDefinition } from './check-definition.js';
@@ -26,6 +25,7 @@ export const CHECKS = [
 ] as const;
 
 type Definitions = (typeof CHECKS)[number];
+type SpecOf<D> = D extends CheckDefinition<infer Spec, string> ? Spec : never;
 
 /** A check kind Runway knows. */
 export type CheckKind = Definitions['kind'];
@@ -34,10 +34,10 @@ export type CheckKind = Definitions['kind'];
 export const CHECK_KINDS = CHECKS.map((d) => d.kind) as readonly CheckKind[];
 
 /** A check as the provider keys see it: an optional name and at most one block per kind (a valid check has one). */
-export type CheckSpec = { name?: string } & { [D in Definitions as D['kind']]?: z.output<D['schema']> };
+export type CheckSpec = { name?: string } & { [D in Definitions as D['kind']]?: SpecOf<D> };
 
 /** Providers by kind (swap one in tests, e.g. a command check built on a RecordingRunner). */
-export type CheckProviders = { [D in Definitions as D['kind']]: CheckProvider<z.output<D['schema']>> };
+export type CheckProviders = { [D in Definitions as D['kind']]: CheckProvider<SpecOf<D>> };
 
 /** The built-in providers. */
 export const providers = Object.fromEntries(CHECKS.map((d) => [d.kind, d.provider])) as CheckProviders;

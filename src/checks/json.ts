@@ -12,7 +12,7 @@ import { excerpt, fetchText } from './fetch-text.js';
 import { displayUrl } from './check-definition.js';
 import { lookupJsonPath, parseJsonPath } from './json-path.js';
 import { fromCondition } from './quantity.js';
-import { jsonCheckSchema } from './kinds.js';
+import { jsonCheckSchema } from './schemas.js';
 import type { JsonCheckConfig } from './json-schema.js';
 
 // A measurement without its timestamps.

@@ -11,7 +11,7 @@ import { evaluateCondition, parseCondition, type Condition, type Evaluation } fr
 import { excerpt, fetchText } from './fetch-text.js';
 import { displayUrl } from './check-definition.js';
 import { fromPrometheus } from './quantity.js';
-import { prometheusCheckSchema } from './kinds.js';
+import { prometheusCheckSchema } from './schemas.js';
 import type { PrometheusCheckConfig } from './prometheus-schema.js';
 
 // A measurement without its timestamps.

@@ -5,7 +5,7 @@
 import type { Measurement } from '../types.js';
 import type { CheckContext, CheckProvider } from './check.js';
 import { qualify } from './tables.js';
-import { rlsCheckSchema } from './kinds.js';
+import { rlsCheckSchema } from './schemas.js';
 import type { RlsCheckConfig } from './rls-schema.js';
 
 interface TableRls {

@@ -4,7 +4,7 @@
  */
 import type { Measurement } from '../types.js';
 import type { CheckContext, CheckProvider } from './check.js';
-import { sqlCheckSchema } from './kinds.js';
+import { sqlCheckSchema } from './schemas.js';
 import type { SqlCheckConfig } from './sql-schema.js';
 
 /** True when a database value equals the expected one (numbers and booleans compare by value, not type). */

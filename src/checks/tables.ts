@@ -1,7 +1,7 @@
 /** The tables check: every listed table exists (schema.table, or table in schema public). */
 import type { Measurement } from '../types.js';
 import type { CheckContext, CheckProvider } from './check.js';
-import { tablesCheckSchema } from './kinds.js';
+import { tablesCheckSchema } from './schemas.js';
 import type { TablesCheckConfig } from './tables-schema.js';
 
 /** `orders` → `public.orders`; `app.jobs` stays. */

@@ -1,9 +1,9 @@
 /** The schema of one check (in `checks:` and `gates:`), derived from the check kind list: one optional key per kind. */
 import { z } from 'zod';
 import { CHECKS, CHECK_KINDS } from '../checks/index.js';
+import { CHECK_SCHEMAS } from '../checks/schemas.js';
 
-type Definitions = (typeof CHECKS)[number];
-type Shape = { name: z.ZodOptional<z.ZodString> } & { [D in Definitions as D['kind']]: z.ZodOptional<D['schema']> };
+type Shape = { name: z.ZodOptional<z.ZodString> } & { [K in keyof typeof CHECK_SCHEMAS]: z.ZodOptional<(typeof CHECK_SCHEMAS)[K]> };
 
 export { CHECK_KINDS };
 
@@ -11,7 +11,7 @@ export { CHECK_KINDS };
 export const checkSchema = z
   .object({
     name: z.string().optional().describe('Name shown in reports; defaults to a summary of the check.'),
-    ...Object.fromEntries(CHECKS.map((d) => [d.kind, d.schema.optional().describe(d.description)])),
+    ...Object.fromEntries(CHECKS.map((d) => [d.kind, CHECK_SCHEMAS[d.kind].optional().describe(d.description)])),
   } as Shape)
   .strict()
   .describe('A check with a verdict. Exactly one provider key.');
@@ -19,7 +19,7 @@ export const checkSchema = z
 export type CheckConfig = z.output<typeof checkSchema>;
 
 // Each kind's own schema and parsed type, under the names the rest of Runway imports from config/schema.ts.
-export { browserCheckSchema, commandCheckSchema, connectCheckSchema, httpCheckSchema, jsonCheckSchema, prometheusCheckSchema, rlsCheckSchema, sqlCheckSchema, tablesCheckSchema } from '../checks/kinds.js';
+export { browserCheckSchema, commandCheckSchema, connectCheckSchema, httpCheckSchema, jsonCheckSchema, prometheusCheckSchema, rlsCheckSchema, sqlCheckSchema, tablesCheckSchema } from '../checks/schemas.js';
 export type { HttpCheckConfig } from '../checks/http-schema.js';
 export type { BrowserCheckConfig } from '../checks/browser-schema.js';
 export type { CommandCheckConfig } from '../checks/command-schema.js';

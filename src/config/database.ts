@@ -1,11 +1,12 @@
 /** `database:` of an environment: the application database that migrate, backup and the database checks use. */
 import { z } from 'zod';
+import { DEFAULT_DATABASE_URL } from '../db/database-checks.js';
 import { envVarName } from './primitives.js';
 
 /** The application database of an environment (its URL stays in a secret environment variable). */
 export const databaseSchema = z
   .object({
-    url: envVarName.default('DATABASE_URL').describe('Name of the environment variable holding the database URL (a secret).'),
+    url: envVarName.default(DEFAULT_DATABASE_URL).describe('Name of the environment variable holding the database URL (a secret).'),
     via: z
       .enum(['direct', 'pooler'])
       .optional()

@@ -3,7 +3,7 @@
  * freeze-schema.ts). A `verify: ci-green` item needs the top-level `ci:` (checked in schema.ts, which sees both).
  */
 import { z } from 'zod';
-import { approvalsSchema } from '../governance/approvals.js';
+import { approvalsSchema } from '../governance/approvals-schema.js';
 import { freezeSchema } from '../governance/freeze-schema.js';
 
 /** `approvals:` of an environment: who must approve a release, the checklist, the expiry and the signatures. */

@@ -2,10 +2,9 @@
 import { z } from 'zod';
 import { duration, stringMap } from './primitives.js';
 
-/** Events a notification target can be sent. */
-export const NOTIFY_EVENTS = [
-  'run.started', 'step.escalated', 'gate.refused', 'breach.detected', 'run.rolled_back', 'run.promoted', 'run.finished',
-] as const;
+import { NOTIFY_EVENTS, type NotifyEventType } from '../notify/events.js';
+
+export { NOTIFY_EVENTS, type NotifyEventType };
 
 const notifyUrl = z
   .string()
@@ -52,4 +51,3 @@ export const notifyListSchema = z
   .describe('Where run events are sent. A failing target never fails a run; it is recorded in the run.');
 
 export type NotifyTargetConfig = z.output<typeof notifyTargetSchema>;
-export type NotifyEventType = (typeof NOTIFY_EVENTS)[number];

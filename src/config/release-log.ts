@@ -4,10 +4,9 @@
  * the journal files that get one entry per run.
  */
 import { z } from 'zod';
+import { RELEASE_FIELDS, type ReleaseField } from '../evidence/report-release.js';
 
-/** The fields of a release record, in their default order. */
-export const RELEASE_FIELDS = ['date', 'sha', 'release', 'migrations', 'highlights', 'manualTests', 'monitoring', 'rollbackTrigger'] as const;
-export type ReleaseField = (typeof RELEASE_FIELDS)[number];
+export { RELEASE_FIELDS, type ReleaseField };
 
 /** A path inside the project: relative, without `..` segments. */
 const projectPath = z

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { ciSchema } from '../governance/ci-green.js';
-import { policySchema } from '../governance/policy.js';
+import { policySchema } from '../governance/policy-schema.js';
 import { environmentSchema } from './environment.js';
 import { evidenceSchema } from './evidence.js';
 import { notifyListSchema } from './notify.js';
@@ -24,7 +24,7 @@ export * from './checks.js';
 export * from './steps.js';
 export * from './environment.js';
 export * from './evidence.js';
-export type { LocalTargetConfig } from '../targets/local/definition.js';
+export type { LocalTargetConfig } from '../targets/local/schema.js';
 
 const RUNBOOK_MISSING = 'the runbook gate checks the runbook of the top-level runbook:, and there is none: add runbook: { owner: <person or team> } (see docs/governance.md#runbook)';
 const CI_MISSING = 'ci-green asks the CI of the top-level ci:, and there is none: add ci: { github: {} } or ci: { command: … } (see docs/governance.md#ci-green)';

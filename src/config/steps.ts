@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { STEPS, STEP_KINDS, STRING_STEP_KINDS, type BareStepKind, type StepKind } from '../steps/index.js';
+import { STEP_SCHEMAS } from '../steps/schemas.js';
 import { EFFECT_CLASSES } from '../governance/policy.js';
 import { duration, stringMap } from './primitives.js';
 
@@ -33,13 +34,12 @@ const stepOptions = {
     .describe('run steps only: what the command changes — read (nothing), local (only this machine) or remote (default: a platform, a remote database, a git remote).'),
 };
 
-type Definitions = (typeof STEPS)[number];
-type KindShape = { [D in Definitions as D['kind']]: z.ZodOptional<D['schema']> };
+type KindShape = { [K in StepKind]: z.ZodOptional<(typeof STEP_SCHEMAS)[K]> };
 
 /** A pipeline step in object form. Exactly one kind key: run, deploy, checks, rollback, … (checked by rules.ts). */
 export const stepObjectSchema = z
   .object({
-    ...(Object.fromEntries(STEPS.map((d) => [d.kind, d.schema.optional().describe(d.description)])) as KindShape),
+    ...(Object.fromEntries(STEPS.map((d) => [d.kind, STEP_SCHEMAS[d.kind].optional().describe(d.description)])) as KindShape),
     ...stepOptions,
   })
   .strict();
@@ -53,5 +53,5 @@ export type StepObjectConfig = z.output<typeof stepObjectSchema>;
 
 // Each kind's own options schema and parsed type, under the names the rest of Runway imports from config/schema.ts.
 export { migrateStepSchema, type MigrateStepConfig } from '../steps/migrate-options.js';
-export { backupStepSchema, restoreStepSchema } from '../steps/kinds.js';
+export { backupStepSchema, restoreStepSchema } from '../steps/schemas.js';
 export type { BackupStepConfig, RestoreStepConfig } from '../steps/backup-options.js';

@@ -1,10 +1,11 @@
 /**
  * An environment's database settings as the steps, checks and commands use them: the `database` block with its
  * defaults, the migrate step's options, and the database URL — read only from the secrets Runway masks, so a URL
- * in a variable that is not treated as secret is refused rather than risked in output.
+ * in a variable that is not treated as secret is refused rather than risked in output. (What a plan takes from
+ * the block, without its schema, is in database-checks.ts.)
  */
 import { databaseSchema } from '../config/database.js';
-import type { CheckConfig, Config, DatabaseConfig } from '../config/schema.js';
+import type { Config, DatabaseConfig } from '../config/schema.js';
 import { migrateStepSchema, type MigrateStepConfig } from '../steps/migrate-options.js';
 import type { EnvironmentSecrets } from '../secrets/resolve.js';
 import { dsnGate, type GateResult } from './dsn-gate.js';
@@ -74,23 +75,4 @@ export function databaseGate(
 /** The database URL of an environment, revealed (for a child process's DATABASE_URL only). */
 export function databaseUrlValue(ctx: SecretsSource, environment: string, db: DatabaseConfig): string | undefined {
   return urlValue(ctx, environment, db.url).value;
-}
-
-const DB_CHECKS = ['sql', 'tables', 'rls', 'connect'] as const;
-
-/** Fills a database check's `url` (and the connect check's `via`) from the environment's database block. */
-export function withDatabaseDefaults(check: CheckConfig, db: DatabaseConfig | undefined): CheckConfig {
-  if (!db) return check;
-  const out: Record<string, unknown> = { ...check };
-  for (const kind of DB_CHECKS) {
-    const spec = check[kind] as Record<string, unknown> | undefined | null;
-    if (!spec || typeof spec !== 'object') continue;
-    out[kind] = { ...spec, url: spec.url ?? db.url, ...(kind === 'connect' && db.via && !spec.via ? { via: db.via } : {}) };
-  }
-  return out as CheckConfig;
-}
-
-/** The gate every pipeline with database steps gets before anything changes (unless it has a connect gate). */
-export function databaseGateCheck(db: DatabaseConfig): CheckConfig {
-  return { name: `database ${db.url}`, connect: { url: db.url, via: db.via, timeout: '10s' } } as CheckConfig;
 }

@@ -7,7 +7,6 @@ import { appendFile, writeFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { formatMs } from '../config/duration.js';
 import type { BuiltinGate } from './builtin-gates.js';
-import { backupOfThisRun, restoreStep } from '../steps/backup.js';
 import { failedSummary, measureChecks } from '../steps/checks.js';
 import { STEPS } from '../steps/index.js';
 import { rollbackTarget, rollbackTo } from '../steps/rollback.js';
@@ -223,7 +222,10 @@ async function autoRollback(rc: RunContext, trigger: string, policy: 'onFailure'
  */
 async function restoreDatabaseOnRollback(rc: RunContext, logFile: string): Promise<StepOutcome | undefined> {
   const policy = rc.ctx.loaded.config.environments[rc.plan.environment]?.rollback?.database;
-  if (policy !== 'restore' || !(rc.run.migrations?.length) || !backupOfThisRun(rc)) return undefined;
+  if (policy !== 'restore' || !(rc.run.migrations?.length)) return undefined;
+  // the backup step's code (and the database modules) load only for a run that migrated
+  const { backupOfThisRun, restoreStep } = await import('../steps/backup.js');
+  if (!backupOfThisRun(rc)) return undefined;
   await appendFile(logFile, `restoring the database from backup ${backupOfThisRun(rc)} (rollback.database: restore)\n`);
   rc.ctx.reporter.output(`restoring the database from the backup taken before ${rc.run.migrations.join(', ')}\n`);
   const step: PlannedStep = {

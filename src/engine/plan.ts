@@ -9,7 +9,7 @@ import { STEP_KINDS, stepDefinition } from '../steps/index.js';
 import { checkKind, checkName } from '../checks/index.js';
 import { ConfigError } from '../errors.js';
 import type { MonitorSpec } from '../monitor/spec.js';
-import { databaseConfig, databaseGateCheck, withDatabaseDefaults } from '../db/database-config.js';
+import { databaseGateCheck, databaseRef, withDatabaseDefaults } from '../db/database-checks.js';
 import type { RunKind } from '../types.js';
 import { URL_LATER } from './run-url.js';
 import { TARGETS, targetBlock, targetDefinition } from '../targets/index.js';
@@ -119,7 +119,7 @@ export function plannedEffect(step: PlannedStep, plan: Pick<Plan, 'target'>): Ef
 /** Adds the DSN gate (a connect check) before pipelines with database steps that have no connect gate. */
 function withDatabaseGate(gates: PlannedCheck[], steps: PlannedStep[], config: Config, environment: string): PlannedCheck[] {
   if (!steps.some((s) => !s.skip && stepDefinition(s.kind)?.database) || gates.some((g) => g.kind === 'connect')) return gates;
-  const spec = databaseGateCheck(databaseConfig(config, environment));
+  const spec = databaseGateCheck(databaseRef(config, environment));
   return [{ name: checkName(spec), kind: 'connect', spec }, ...gates];
 }
 
@@ -151,7 +151,7 @@ export function buildPlan(config: Config, environment: string, input: PlanInput)
   const pipeline = env.pipeline ?? config.pipeline;
   const toChecks = (list: CheckConfig[], where: string) =>
     list.map((c, i) => {
-      const spec = withDatabaseDefaults(resolveDeep(c, scope, `${where}[${i}]`), env.database && databaseConfig(config, environment));
+      const spec = withDatabaseDefaults(resolveDeep(c, scope, `${where}[${i}]`), env.database);
       return { name: checkName(spec), kind: checkKind(spec), spec };
     });
   const checks = toChecks(env.checks, `${base}.checks`);

@@ -8,7 +8,7 @@ import { chmod, copyFile, mkdir, readdir, readFile, stat, writeFile } from 'node
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import type { CheckResult, RunRecord } from '../types.js';
-import { RELEASE_FIELDS, type ReleaseField } from '../config/release-log.js';
+import { RELEASE_FIELDS, type ReleaseField } from './report-release.js';
 import { appendJournalEntry, journalEntry } from './journal.js';
 import { appendReleaseEntries } from './journal-release.js';
 import {

@@ -5,9 +5,8 @@
  */
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ReleaseField } from '../config/release-log.js';
 import type { ReleaseRecord } from '../types.js';
-import { releaseFieldTable } from './report-release.js';
+import { releaseFieldTable, type ReleaseField } from './report-release.js';
 
 const HEADER = '# Release log\n';
 

@@ -3,8 +3,11 @@
  * and the rows of `runway releases`. Each field of releaseLog.fields is one entry in {@link FIELDS}: its label, its
  * full markdown form and its short one-line form for a terminal table.
  */
-import type { ReleaseField } from '../config/release-log.js';
 import type { ReleaseRecord } from '../types.js';
+
+/** The fields of a release record, in their default order (the values `releaseLog.fields` takes). */
+export const RELEASE_FIELDS = ['date', 'sha', 'release', 'migrations', 'highlights', 'manualTests', 'monitoring', 'rollbackTrigger'] as const;
+export type ReleaseField = (typeof RELEASE_FIELDS)[number];
 
 const NONE = '—';
 

@@ -4,10 +4,9 @@
  * migrations, rollback and escalation.
  */
 import { formatMs } from '../config/duration.js';
-import { RELEASE_FIELDS, type ReleaseField } from '../config/release-log.js';
 import type { CheckResult, RunRecord, RunRehearsal, StepResult } from '../types.js';
 import { governanceSections } from './report-governance.js';
-import { releaseFieldTable } from './report-release.js';
+import { RELEASE_FIELDS, releaseFieldTable, type ReleaseField } from './report-release.js';
 
 const NONE = '—';
 

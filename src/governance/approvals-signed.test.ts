@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { approvalStatement, approvalsSchema, evaluateApprovals, type ApprovalRecord } from './approvals.js';
+import { approvalStatement, evaluateApprovals, type ApprovalRecord } from './approvals.js';
+import { approvalsSchema } from './approvals-schema.js';
 import { verifyApprovalRecords } from './approvals-signed.js';
 import { approvalPayload, signApproval } from './ssh-signature.js';
 

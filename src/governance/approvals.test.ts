@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { approvalsSchema, evaluateApprovals, type ApprovalFacts, type ApprovalRecord, type ReleaseUnderApproval } from './approvals.js';
+import { evaluateApprovals, type ApprovalFacts, type ApprovalRecord, type ReleaseUnderApproval } from './approvals.js';
+import { approvalsSchema } from './approvals-schema.js';
 import type { SignatureCheck } from './ssh-signature.js';
 
 const NOW = new Date('2026-03-27T12:00:00Z');

@@ -2,66 +2,24 @@
  * Approvals of a release in one environment: how many people must approve, who may, a checklist whose items are
  * verified by Runway or signed off by a person, and how long an approval lasts. `evaluateApprovals` is pure: the
  * caller reads the approvals from the store, checks their SSH signatures (`verifyApproval`) and gathers the facts.
+ * The schema of `approvals:` is in approvals-schema.ts.
  */
-import { z } from 'zod';
-import { DURATION_PATTERN, toMs } from '../config/duration.js';
-import { checkGroups, groupsSchema, matchingEntry, normalizeIdentity, personOrGroupSchema, sameIdentity } from './identity.js';
+import { toMs } from '../config/duration.js';
+import type { ApprovalPolicy } from './approvals-schema.js';
+import { matchingEntry, normalizeIdentity, sameIdentity } from './identity.js';
 import type { ApprovalStatement, SignatureCheck } from './ssh-signature.js';
 
 /**
  * Where the allowed-signers file is, relative to the project, unless `approvals.allowedSigners` says otherwise.
- * It lives here, with the schema, so that reading a config never loads the signature code (and ssh-keygen's spawn).
+ * It lives here, apart from the signature code, so that reading a config never loads that code (and ssh-keygen's spawn).
  */
 export const DEFAULT_ALLOWED_SIGNERS = '.runway/allowed_signers';
 
 /** Checklist items Runway verifies itself, from the run's own records rather than a person's word. */
 export const VERIFIED_FACTS = ['backup-verified', 'rollback-rehearsed', 'ci-green', 'monitor-configured'] as const;
 export type VerifiedFact = (typeof VERIFIED_FACTS)[number];
+export type { ApprovalPolicy };
 
-/** One checklist item: `{ item, verify? }`, or just the item's text (signed off by a person). */
-export const checklistItemSchema = z.union([
-  z.string().trim().min(1).transform((item): { item: string; verify?: VerifiedFact } => ({ item })),
-  z
-    .object({
-      item: z.string().trim().min(1).describe('What must be true, e.g. "database backup confirmed".'),
-      verify: z.enum(VERIFIED_FACTS).optional().describe('Runway verifies this item itself; a person cannot sign it off.'),
-    })
-    .strict(),
-]);
-
-/** `approvals:` of an environment. */
-export const approvalsSchema = z
-  .object({
-    required: z.number().int().min(0).default(1).describe('How many different people must approve a release.'),
-    from: z
-      .array(personOrGroupSchema)
-      .default([])
-      .describe('Who may approve: names or group:<name> (default: anyone but the release\'s starter and commit author).'),
-    groups: groupsSchema,
-    checklist: z.array(checklistItemSchema).default([]).describe('Items that must be done before the release may proceed.'),
-    expires: z
-      .string()
-      .regex(DURATION_PATTERN, { message: 'expected a duration such as 24h or 30m' })
-      .default('24h')
-      .describe('How long an approval counts after it was given.'),
-    signatures: z
-      .enum(['required', 'optional'])
-      .default('optional')
-      .describe('required: only approvals signed with an SSH key in the allowed-signers file count.'),
-    allowedSigners: z.string().min(1).default(DEFAULT_ALLOWED_SIGNERS).describe('The allowed-signers file, relative to the project.'),
-  })
-  .strict()
-  .superRefine((policy, ctx) => {
-    checkGroups(policy.from, policy.groups, ctx, ['from']);
-    const seen = new Set<string>();
-    policy.checklist.forEach((entry, index) => {
-      const key = normalizeIdentity(entry.item);
-      if (seen.has(key)) ctx.addIssue({ code: 'custom', path: ['checklist', index], message: `"${entry.item}" is listed twice` });
-      seen.add(key);
-    });
-  });
-
-export type ApprovalPolicy = z.output<typeof approvalsSchema>;
 
 /** The release being approved. */
 export interface ReleaseUnderApproval {

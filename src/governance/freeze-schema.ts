@@ -4,41 +4,9 @@
  * records the state store keeps.
  */
 import { z } from 'zod';
-import { checkGroups, groupsSchema, personOrGroupSchema } from './identity.js';
-import { isTimeZone, type LocalTime } from './zoned-time.js';
-
-const DAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
-const FULL_DAY_NAMES = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
-const RECURRING = /^(?:([a-z]+)\s+)?(\d{1,2}):(\d{2})$/i;
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}))?$/;
-
-/** A point of a recurring window: a weekday (undefined: every day) and minutes since midnight. */
-export interface RecurringPoint {
-  weekday?: number;
-  minutes: number;
-}
-
-/** Parses `Fri 16:00`, `friday 16:00` or `16:00`; undefined when the text is none of these. */
-export function parseRecurringPoint(text: string): RecurringPoint | undefined {
-  const match = RECURRING.exec(text.trim());
-  if (!match) return undefined;
-  const [hours, minutes] = [Number(match[2]), Number(match[3])];
-  if (hours > 23 || minutes > 59) return undefined;
-  if (match[1] === undefined) return { minutes: hours * 60 + minutes };
-  const day = match[1].toLowerCase();
-  const weekday = FULL_DAY_NAMES.includes(day) ? FULL_DAY_NAMES.indexOf(day) : DAY_NAMES.indexOf(day);
-  return weekday < 0 ? undefined : { weekday, minutes: hours * 60 + minutes };
-}
-
-/** Parses `2026-12-20` or `2026-12-20 18:00` (also `T18:00`) into a local time; undefined when invalid. */
-export function parseLocalDate(text: string): LocalTime | undefined {
-  const match = DATE_TIME.exec(text.trim());
-  if (!match) return undefined;
-  const [year, month, day, hours = 0, minutes = 0] = match.slice(1).map((part) => (part === undefined ? undefined : Number(part))) as number[];
-  const check = new Date(Date.UTC(year!, month! - 1, day!));
-  if (check.getUTCMonth() !== month! - 1 || check.getUTCDate() !== day || hours > 23 || minutes > 59) return undefined;
-  return { year: year!, month: month!, day: day!, minutes: hours * 60 + minutes };
-}
+import { parseLocalDate, parseRecurringPoint } from './freeze-points.js';
+import { checkGroups, groupsSchema, personOrGroupSchema } from './identity-schema.js';
+import { isTimeZone } from './zoned-time.js';
 
 /** A date written unquoted in YAML may arrive as a Date; keep it as the text the person wrote. */
 const dateText = z.preprocess(
@@ -120,4 +88,16 @@ export const adhocFreezeSchema = z.object({
   at: z.coerce.date().describe('When the freeze was set; it is in force from then.'),
 });
 
-export type AdhocFreeze = z.input<typeof adhocFreezeSchema>;
+/** An ad-hoc freeze record as it may be stored (dates as text or Date). */
+export type AdhocFreezeRecord = z.input<typeof adhocFreezeSchema>;
+/** An ad-hoc freeze record once read: its dates are Dates. */
+export type AdhocFreeze = z.output<typeof adhocFreezeSchema>;
+
+/** Reads ad-hoc freeze records; a record that cannot be read must not silently lift the freeze, so it throws. */
+export function readAdhocFreezes(records: readonly AdhocFreezeRecord[]): AdhocFreeze[] {
+  return records.map((record, index) => {
+    const parsed = adhocFreezeSchema.safeParse(record);
+    if (!parsed.success) throw new Error(`ad-hoc freeze record ${index + 1} is unreadable (${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message})`);
+    return parsed.data;
+  });
+}

@@ -27,7 +27,10 @@ export interface FreezeStatus {
 export async function freezeStatus(ctx: ProjectContext, environment: string, now: Date = new Date()): Promise<FreezeStatus> {
   const config = ctx.loaded.config.environments[environment]?.freeze;
   const open = await ctx.store.use((db) => openFreezes(db, environment, now));
-  const adhoc = open.map((f) => ({ until: f.endsAt, reason: f.reason, by: f.by, at: f.startsAt }));
+  // the records' reader (and its schema) loads only when there are records to read
+  const adhoc = open.length
+    ? (await import('./freeze-schema.js')).readAdhocFreezes(open.map((f) => ({ until: f.endsAt, reason: f.reason, by: f.by, at: f.startsAt })))
+    : [];
   return { environment, config, timezone: config?.timezone ?? 'UTC', open, active: activeFreezes(config, adhoc, now) };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { activeFreeze, activeFreezes, canOverride, describeFreeze, freezeBlocks, freezeSchema, type AdhocFreeze } from './freeze.js';
+import { activeFreeze, activeFreezes, canOverride, describeFreeze, freezeBlocks, type AdhocFreeze } from './freeze.js';
+import { freezeSchema, readAdhocFreezes } from './freeze-schema.js';
 
 const config = (input: unknown) => freezeSchema.parse(input);
 const weekend = config({ windows: [{ name: 'weekend', from: 'Fri 16:00', to: 'Mon 08:00', timezone: 'Europe/Berlin' }] });
@@ -92,7 +93,7 @@ describe('activeFreeze: other shapes of window', () => {
 });
 
 describe('activeFreeze: ad-hoc freezes', () => {
-  const adhoc: AdhocFreeze[] = [{ at: '2026-06-10T09:00:00Z', until: '2026-06-10T17:00:00Z', reason: 'incident 42', by: 'ops@acme.test' }];
+  const adhoc: AdhocFreeze[] = readAdhocFreezes([{ at: '2026-06-10T09:00:00Z', until: '2026-06-10T17:00:00Z', reason: 'incident 42', by: 'ops@acme.test' }]);
   it.each([
     ['2026-06-10T08:59:59Z', undefined],
     ['2026-06-10T09:00:00Z', 'ad-hoc freeze'],
@@ -111,7 +112,7 @@ describe('activeFreeze: ad-hoc freezes', () => {
   });
 
   it('an unreadable record is an error, not a lifted freeze', () => {
-    expect(() => activeFreeze(config({}), [{ ...adhoc[0]!, until: 'soon' }], new Date('2026-06-10T10:00:00Z'))).toThrow('ad-hoc freeze record 1 is unreadable (until:');
+    expect(() => readAdhocFreezes([{ ...adhoc[0]!, until: 'soon' }])).toThrow('ad-hoc freeze record 1 is unreadable (until:');
   });
 
   it('no config and no records: nothing is frozen', () => {

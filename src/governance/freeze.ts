@@ -1,21 +1,15 @@
 /**
  * Whether an environment is frozen at a moment, by which window, from when until when (in local time and UTC);
  * who may override a freeze; and which run kinds a freeze never blocks. Pure: the caller passes the clock and the
- * ad-hoc freezes it read from the store.
+ * ad-hoc freezes it read from the store (with `readAdhocFreezes`).
  */
 import { matchingEntry } from './identity.js';
-import {
-  adhocFreezeSchema,
-  parseLocalDate,
-  parseRecurringPoint,
-  type AdhocFreeze,
-  type FreezeConfig,
-  type FreezeWindow,
-  type RecurringPoint,
-} from './freeze-schema.js';
+import { parseLocalDate, parseRecurringPoint, type RecurringPoint } from './freeze-points.js';
+import type { AdhocFreeze, FreezeConfig, FreezeWindow } from './freeze-schema.js';
 import { addDays, formatLocal, toInstant, wallClock, weekdayOf, type LocalTime } from './zoned-time.js';
 
-export * from './freeze-schema.js';
+export * from './freeze-points.js';
+export type { AdhocFreeze, FreezeConfig, FreezeWindow };
 
 /** A moment shown both ways: `2026-03-27T15:00:00.000Z` and `2026-03-27T16:00:00+01:00`. */
 export interface FreezeMoment {
@@ -108,11 +102,7 @@ export function activeFreezes(config: FreezeConfig | undefined, adhoc: readonly 
     const inForce = windowInForce(window, zone, instant);
     if (inForce) found.push(inForce);
   }
-  for (const [index, record] of adhoc.entries()) {
-    const parsed = adhocFreezeSchema.safeParse(record);
-    // A freeze record that cannot be read must not silently lift the freeze.
-    if (!parsed.success) throw new Error(`ad-hoc freeze record ${index + 1} is unreadable (${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message})`);
-    const freeze = parsed.data;
+  for (const freeze of adhoc) {
     if (freeze.at.getTime() > instant || instant >= freeze.until.getTime()) continue;
     found.push({
       name: 'ad-hoc freeze',

@@ -8,9 +8,9 @@ import {
   detectActorKind,
   mayApprove,
   parseChangedFiles,
-  policySchema,
   protectedChanges,
 } from './policy.js';
+import { policySchema } from './policy-schema.js';
 
 const policy = (input: unknown) => policySchema.parse(input);
 

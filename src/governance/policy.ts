@@ -1,13 +1,14 @@
 /**
  * The policy for automated actors: every command and step has an effect class (`read`, `local`, `remote`), every
  * actor a kind (`human`, `ci`, `agent`), and `policy:` says per kind which classes run unattended, which need an
- * approval and which are refused. Pure, apart from reading the environment variables it is given.
+ * approval and which are refused. Pure, apart from reading the environment variables it is given. The schema of
+ * `policy:` is in policy-schema.ts, read only when a config is parsed.
  */
-import { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import { protectedPatternSchema } from './protected-paths.js';
+import type { Policy } from './policy-schema.js';
 
 export * from './protected-paths.js';
+export type { Policy };
 
 /** What a command or step changes: nothing, only this machine, or something elsewhere (platform, database, git remote). */
 export const EFFECT_CLASSES = ['read', 'local', 'remote'] as const;
@@ -17,27 +18,6 @@ export type EffectClass = (typeof EFFECT_CLASSES)[number];
 export const ACTOR_KINDS = ['human', 'ci', 'agent'] as const;
 export type ActorKind = (typeof ACTOR_KINDS)[number];
 
-const effectList = z.array(z.enum(EFFECT_CLASSES));
-
-/** What one actor kind may do. Each effect class is in one list; an omitted `approval` is every class not listed. */
-const actorRulesSchema = z
-  .object({
-    unattended: effectList.optional().describe('Effect classes this kind runs without asking.'),
-    approval: effectList.optional().describe('Effect classes that need an approval (default: every class not in unattended or refuse).'),
-    refuse: effectList.optional().describe('Effect classes this kind may never run.'),
-  })
-  .strict()
-  .superRefine((rules, ctx) => {
-    const seen = new Map<EffectClass, string>();
-    for (const list of ['unattended', 'approval', 'refuse'] as const) {
-      for (const effect of rules[list] ?? []) {
-        const earlier = seen.get(effect);
-        if (earlier) ctx.addIssue({ code: 'custom', path: [list], message: `${effect} is in both ${earlier} and ${list}: put it in one` });
-        seen.set(effect, list);
-      }
-    }
-  });
-
 /** The built-in rules: people and CI run everything; an agent reads and changes this machine, and asks for the rest. */
 export const DEFAULT_RULES: Record<ActorKind, { unattended: EffectClass[] }> = {
   human: { unattended: ['read', 'local', 'remote'] },
@@ -45,20 +25,6 @@ export const DEFAULT_RULES: Record<ActorKind, { unattended: EffectClass[] }> = {
   agent: { unattended: ['read', 'local'] },
 };
 
-/** `policy:` — per actor kind, and the protected paths. */
-export const policySchema = z
-  .object({
-    human: actorRulesSchema.optional(),
-    ci: actorRulesSchema.optional(),
-    agent: actorRulesSchema.optional(),
-    protected: z
-      .array(protectedPatternSchema)
-      .default([])
-      .describe('Paths (globs) a release may change only with an approval, e.g. docs/directions/**.'),
-  })
-  .strict();
-
-export type Policy = z.output<typeof policySchema>;
 
 /** The answer for one actor kind and effect class, with the reason in words. */
 export interface PolicyDecision {

@@ -3,21 +3,7 @@
  * approval. The diff's file list comes from git, built here as an argument array.
  */
 import { posix } from 'node:path';
-import { z } from 'zod';
 import { globToRegExp } from '../secrets/sources/glob.js';
-
-/**
- * One protected pattern: `*` and `?` within a path segment, `**` across directories, `{a,b}` alternatives,
- * relative to the repository root. Node 20's `path.matchesGlob` is not used: it prints an ExperimentalWarning and
- * its `**` skips dot-files, which would leave `docs/directions/.hidden` unprotected.
- */
-export const protectedPatternSchema = z
-  .string()
-  .trim()
-  .min(1)
-  .refine((glob) => !glob.startsWith('/') && !glob.split('/').includes('..'), {
-    message: 'use a path relative to the repository root, without "..", e.g. docs/directions/**',
-  });
 
 /** A changed file that a protected pattern matches. */
 export interface ProtectedChange {

@@ -4,10 +4,13 @@
  * formats are built from it.
  */
 import { formatMs } from '../config/duration.js';
-import { NOTIFY_EVENTS, type NotifyEventType } from '../config/notify.js';
 import type { Release, RunKind, RunRecord } from '../types.js';
 
-export { NOTIFY_EVENTS, type NotifyEventType };
+/** Events a notification target can be sent (the values `notify[].on` takes). */
+export const NOTIFY_EVENTS = [
+  'run.started', 'step.escalated', 'gate.refused', 'breach.detected', 'run.rolled_back', 'run.promoted', 'run.finished',
+] as const;
+export type NotifyEventType = (typeof NOTIFY_EVENTS)[number];
 
 /** One event, ready to be formatted for a target. */
 export interface NotifyEvent {

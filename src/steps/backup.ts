@@ -10,7 +10,7 @@ import { databaseConfig, databaseGate, environmentMigrate } from '../db/database
 import { stepDeadline, stepLogger, type StepLog } from '../db/step-support.js';
 import type { PlannedStep } from '../engine/plan.js';
 import type { RunContext, StepOutcome } from './step.js';
-import { backupStepSchema, restoreStepSchema } from './kinds.js';
+import { backupStepSchema, restoreStepSchema } from './schemas.js';
 
 /** What `runBackup` produced: the record, or why there is none. */
 export interface BackupAttempt {

@@ -1,6 +1,7 @@
 /**
  * The step kinds Runway knows: one line each. The pipeline schema, the kind lists and the engine's runner table
- * all read this list, so adding a step kind is its file, its definition in kinds.ts and one line here.
+ * all read this list, so adding a step kind is its file, its definition in kinds.ts, its schema in schemas.ts and
+ * one line here.
  */
 import type { StepDefinition } from './step-definition.js';
 import {

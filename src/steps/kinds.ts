@@ -1,19 +1,12 @@
 /**
- * What each step kind declares about itself: its key, schema, bare form, effect and plan hook, and its runner,
- * which loads the kind's code when the first step of the kind runs. Reading, checking and planning a config load
- * this file alone, not the code that deploys, migrates or monitors; `index.ts` lists the kinds.
+ * What each step kind declares about itself: its key, bare form, effect and plan hook, and its runner, which loads
+ * the kind's code when the first step of the kind runs. The schemas of the object forms are in `schemas.ts`, read
+ * by the config layer when it parses a config: planning and running from a parsed (cached) config loads neither
+ * them nor zod, nor the code that deploys, migrates or monitors. `index.ts` lists the kinds.
  */
-import { z } from 'zod';
-import { monitorSchema } from '../config/monitor.js';
 import { loadOnce } from '../load-once.js';
-import { backupStepSchema, restoreStepSchema } from './backup-options.js';
-import { migrateStepSchema } from './migrate-options.js';
 import { planDatabaseStep, planMonitor } from './plan-hooks.js';
 import { defineStep, type StepDefinition } from './step-definition.js';
-
-// The backup and restore options, for the config layer and for the backup step (which parses its own spec):
-// imported from here, they bundle with this file instead of as a chunk of their own.
-export { backupStepSchema, restoreStepSchema };
 
 type StepRunner = StepDefinition['run'];
 
@@ -28,7 +21,6 @@ export const runStepKind = defineStep({
   kind: 'run',
   effect: 'option',
   description: 'Shell command to run.',
-  schema: z.string().min(1),
   bare: false,
   run: lazyRunner(async () => (await import('./run.js')).runStep),
   selfTimed: true,
@@ -39,7 +31,6 @@ export const deployStepKind = defineStep({
   kind: 'deploy',
   effect: 'target',
   description: 'Deploy the release to the environment target.',
-  schema: z.object({}).strict().nullable(),
   bare: true,
   run: lazyRunner(async () => (await import('./deploy.js')).deployStep),
 });
@@ -49,10 +40,6 @@ export const checksStepKind = defineStep({
   kind: 'checks',
   effect: 'read',
   description: "Run the environment's checks; a failure after a deploy triggers onFailure.",
-  schema: z
-    .object({ only: z.array(z.string()).optional().describe('Run only the checks with these names.') })
-    .strict()
-    .nullable(),
   bare: true,
   run: lazyRunner(async () => (await import('./checks.js')).checksStep),
 });
@@ -62,7 +49,6 @@ export const rollbackStepKind = defineStep({
   kind: 'rollback',
   effect: 'target',
   description: 'Roll back to the known-good release.',
-  schema: z.object({}).strict().nullable(),
   bare: true,
   run: lazyRunner(async () => (await import('./rollback.js')).rollbackStep),
 });
@@ -72,7 +58,6 @@ export const migrateStepKind = defineStep({
   kind: 'migrate',
   effect: 'remote',
   description: "Apply pending migrations to the environment's database.",
-  schema: migrateStepSchema.nullable(),
   bare: true,
   run: lazyRunner(async () => (await import('./migrate.js')).migrateStep),
   selfTimed: true,
@@ -86,7 +71,6 @@ export const backupStepKind = defineStep({
   // pg_dump only reads, but verify: restore creates a scratch database on the server
   effect: 'remote',
   description: "Back up the environment's database (pg_dump).",
-  schema: backupStepSchema.nullable(),
   bare: true,
   run: lazyRunner(async () => (await import('./backup.js')).backupStep),
   selfTimed: true,
@@ -99,7 +83,6 @@ export const restoreStepKind = defineStep({
   kind: 'restore',
   effect: 'remote',
   description: "Restore a backup into the environment's database.",
-  schema: restoreStepSchema.nullable(),
   bare: true,
   run: lazyRunner(async () => (await import('./backup.js')).restoreStep),
   selfTimed: true,
@@ -112,7 +95,6 @@ export const monitorStepKind = defineStep({
   kind: 'monitor',
   effect: 'read',
   description: "Watch the release's traffic with the environment's monitor block (these keys override it).",
-  schema: monitorSchema.nullable(),
   bare: true,
   run: lazyRunner(async () => (await import('./monitor.js')).monitorStep),
   plan: planMonitor,

@@ -1,26 +1,23 @@
 /**
- * A step kind defines itself once, in kinds.ts: its key in a pipeline, the schema of its object form, whether it
- * may be written as a bare string, and how it runs (a runner that loads the kind's own file on first use).
- * `index.ts` lists the kinds; the pipeline schema, the kind lists and the engine's runner table are derived from
- * that list.
+ * A step kind defines itself once, in kinds.ts: its key in a pipeline, whether it may be written as a bare
+ * string, and how it runs (a runner that loads the kind's own file on first use); the schema of its object form is
+ * in schemas.ts. `index.ts` lists the kinds; the pipeline schema, the kind lists and the engine's runner table are
+ * derived from that list.
  *
  * Definitions are read when the config schema is built, so kinds.ts and what it imports must not use, at module
  * top level, anything from the engine or the config schema (they import this list in turn); a step's own file,
  * loaded when it runs, may.
  */
-import type { z } from 'zod';
 import type { Config } from '../config/schema.js';
 import type { EffectClass } from '../governance/policy.js';
 import type { PlannedCheck, PlannedStep } from '../engine/plan.js';
 import type { RunContext, StepOutcome } from './step.js';
 
-/** A step kind: its pipeline key, schema, bare form and runner. */
-export interface StepDefinition<Schema extends z.ZodType = z.ZodType, Kind extends string = string, Bare extends boolean = boolean> {
+/** A step kind: its pipeline key, bare form and runner. */
+export interface StepDefinition<Kind extends string = string, Bare extends boolean = boolean> {
   kind: Kind;
   /** One line for `runway schema` and the docs (the description of the step's `<kind>:` key). */
   description: string;
-  /** The schema of the object form's `<kind>:` value, e.g. `z.object({}).strict().nullable()` (in kinds.ts, or `<kind>-options.ts`). */
-  schema: Schema;
   /** The step may be written as a bare string in a pipeline, e.g. `- deploy`. */
   bare: Bare;
   /**
@@ -59,9 +56,9 @@ export interface StepPlanInput {
   resolve<T>(value: T, where: string): T;
 }
 
-/** Declares a step kind (keeps the literal kind, bare flag and schema types). */
-export function defineStep<Schema extends z.ZodType, Kind extends string, Bare extends boolean>(
-  definition: StepDefinition<Schema, Kind, Bare>,
-): StepDefinition<Schema, Kind, Bare> {
+/** Declares a step kind (keeps the literal kind and bare flag types). */
+export function defineStep<Kind extends string, Bare extends boolean>(
+  definition: StepDefinition<Kind, Bare>,
+): StepDefinition<Kind, Bare> {
   return definition;
 }

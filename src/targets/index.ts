@@ -1,6 +1,6 @@
 /**
  * The target kinds Runway knows: one line each. The config schema, the kind lists, `runway schema` and the
- * engine all read this list, so adding a target is its folder plus one line here.
+ * engine all read this list, so adding a target is its folder plus one line here and one in schema.ts.
  */
 import type { Target, TargetDefinition } from './target.js';
 import { localTarget } from './local/definition.js';

@@ -1,10 +1,10 @@
 /**
- * The target interface: where an environment runs. Each kind is one folder with a `defineTarget(...)` (its config
- * schema, capabilities and implementation) and one line in `index.ts`; every kind passes the shared contract suite
+ * The target interface: where an environment runs. Each kind is one folder with a `defineTarget(...)` in
+ * `definition.ts` (capabilities, planned commands, implementation loaded on first use), the schema of its block in
+ * `schema.ts`, and one line in `index.ts` and in `schema.ts` beside it; every kind passes the shared contract suite
  * in `contract.case.ts`. Targets build their commands as data (argv + env) and never record runs or evidence: the
  * engine does, and stores the deployment handles they return.
  */
-import type { z } from 'zod';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { ToolRunner } from '../exec/tool.js';
 import type { MonitorSources } from '../monitor/sources.js';
@@ -232,30 +232,28 @@ export interface Target {
 }
 
 /** A target kind: its name, config schema, capabilities and implementation. */
-export interface TargetDefinition<Schema extends z.ZodType = z.ZodType, Kind extends string = string> {
+export interface TargetDefinition<Config = unknown, Kind extends string = string> {
   kind: Kind;
   /** One line for `runway schema` and the docs. */
   description: string;
-  /** The schema of `target.<kind>` (it lives next to the target's code). */
-  schema: Schema;
   capabilities: TargetCapabilities;
   /** What a deploy or rollback on it changes: `local` (only this machine) or `remote` (a platform). */
   effect: 'local' | 'remote';
   /** The platform's CLI, checked by the pre-flight gate (absent for the built-in local target). */
   cli?: { name: string; install: string };
   /** The commands a deploy of a release runs, as data: `runway plan` prints them (pure). */
-  commands(input: CommandInput & { config: z.output<Schema> }): PlannedCommand[];
+  commands(input: CommandInput & { config: Config }): PlannedCommand[];
   /** The health path probes use when the monitor names none. */
-  healthPath?(config: z.output<Schema>): string | undefined;
+  healthPath?(config: Config): string | undefined;
   /** How long the previous version stays warm (targets that roll back by a pointer switch). */
-  holdMs?(config: z.output<Schema>): number | undefined;
+  holdMs?(config: Config): number | undefined;
   /** Creates the implementation (loaded on first use). */
   load(): Promise<Target>;
 }
 
-/** Declares a target kind (keeps the literal kind and schema types). */
-export function defineTarget<Schema extends z.ZodType, Kind extends string>(
-  definition: TargetDefinition<Schema, Kind>,
-): TargetDefinition<Schema, Kind> {
+/** Declares a target kind: `defineTarget<FlyTargetConfig, 'fly'>({ … })` (its parsed block's type and its literal kind). */
+export function defineTarget<Config, Kind extends string>(
+  definition: TargetDefinition<Config, Kind>,
+): TargetDefinition<Config, Kind> {
   return definition;
 }

@@ -203,12 +203,55 @@ describe('the parsed-config cache', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toBe(first.stdout);
     expect(again.packages.has('yaml')).toBe(false);
+    expect(again.packages.has('zod')).toBe(false);
     expect(parser(again)).toEqual([]);
     // an edit to the file, even a comment, is parsed again
     writeFileSync(join(project, 'runway.yaml'), `# edited\n${readFileSync(join(project, 'runway.yaml'), 'utf8')}`);
     const edited = runLogged(['status', '--json'], project);
     expect(edited.code, edited.stderr).toBe(0);
     expect(edited.packages.has('yaml')).toBe(true);
+  });
+});
+
+describe('runs from the parsed-config cache', () => {
+  it('a deploy and a rollback on the local target load neither zod nor any schema', { timeout: 120_000 }, () => {
+    const project = mkdtempSync(join(work, 'runs-'));
+    writeFileSync(join(project, 'runway.yaml'), `project: cached-runs
+environments:
+  staging:
+    target:
+      local: { start: node server.js, health: /, hold: 5m }
+pipeline: [deploy]
+`);
+    writeFileSync(join(project, 'server.js'), "require('node:http').createServer((q, s) => s.end('ok')).listen(Number(process.env.PORT), '127.0.0.1');\n");
+    writeFileSync(join(project, '.gitignore'), '.runway/\n');
+    const git = (...args: string[]) => spawnSync('git', ['-c', 'user.email=t@runway.test', '-c', 'user.name=t', ...args], { cwd: project });
+    git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'v1');
+    mkdirSync(join(project, '.runway'));
+    const schemas = (run: Loaded) => run.own.filter((f) => /(^config\/(parse|schema)|-schema|\/schemas?)\.js$/.test(f));
+    try {
+      // the first deploy parses the config (and loads zod) and keeps it: the assertions below are not vacuous
+      const first = runLogged(['deploy', 'staging'], project);
+      expect(first.code, first.stderr).toBe(0);
+      expect(first.packages.has('zod')).toBe(true);
+      expect(schemas(first)).toEqual(expect.arrayContaining(['config/parse.js', 'targets/schema.js', 'checks/schemas.js', 'steps/schemas.js']));
+      git('commit', '-q', '--allow-empty', '-m', 'v2');
+      const second = runLogged(['deploy', 'staging'], project);
+      expect(second.code, second.stderr).toBe(0);
+      const rollback = runLogged(['rollback', 'staging', '--reason', 'lazy-load test'], project);
+      expect(rollback.code, rollback.stderr).toBe(0);
+      expect(rollback.stderr).toContain('pointer switch');
+      for (const run of [second, rollback]) {
+        expect(loadedOf(run, ['zod', 'yaml']), run.stderr).toEqual([]);
+        expect(schemas(run)).toEqual([]);
+        // the run machinery did load: these runs ran
+        expect(run.own).toEqual(expect.arrayContaining(['engine/deploy.js', 'evidence/bundle.js', 'targets/local/index.js']));
+      }
+    } finally {
+      spawnSync(process.execPath, [BIN, 'down'], { cwd: project, stdio: 'ignore', timeout: 60_000 });
+    }
   });
 });
 

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { ConfigError, StepError } from '../../errors.js';
 import type { Release } from '../../types.js';
 import type { DeploymentHandle, HistoryEntry, RollbackRequest, RollbackResult, Target, TargetContext, TargetDeployResult, TargetStatus } from '../target.js';
-import { commandTarget, commandTargetSchema, type CommandTargetConfig } from './definition.js';
+import { commandTarget } from './definition.js';
+import { commandTargetSchema, type CommandTargetConfig } from './schema.js';
 import { extract, field, runShell, shellCall } from './run.js';
 import { parseJson } from '../cli-kit.js';
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { RecordingTools } from '../../exec/tool.js';
 import type { TargetContext } from '../target.js';
-import { commandTarget, commandTargetSchema } from './definition.js';
+import { commandTarget } from './definition.js';
+import { commandTargetSchema } from './schema.js';
 import { extract, shellCall } from './run.js';
 
 const config = commandTargetSchema.parse({

@@ -8,7 +8,7 @@ import { StepError } from '../../errors.js';
 import { callProblem, type ToolCall, type ToolResult } from '../../exec/tool.js';
 import { parseJson } from '../cli-kit.js';
 import type { TargetContext } from '../target.js';
-import type { CommandTargetConfig, Extract } from './definition.js';
+import type { CommandTargetConfig, Extract } from './schema.js';
 
 /** The shell call of one command: the environment's secrets (or the named ones), `env`, and Runway's variables. */
 export function shellCall(ctx: TargetContext, config: CommandTargetConfig, run: string, vars: Record<string, string>): ToolCall {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildCall, checksCall, deployCall, goDuration, imageRef, machinesCall, readFlyVersion, releasesCall, secretsCall, statusCall } from './commands.js';
-import { flyTarget, flyTargetSchema } from './definition.js';
+import { flyTarget } from './definition.js';
+import { flyTargetSchema } from './schema.js';
 
 const config = flyTargetSchema.parse({ app: 'shop-staging' });
 

@@ -5,7 +5,7 @@
  */
 import { toMs } from '../../config/duration.js';
 import type { CliCall } from '../cli-kit.js';
-import type { FlyTargetConfig } from './definition.js';
+import type { FlyTargetConfig } from './schema.js';
 
 /** Credentials flyctl reads; FLY_ACCESS_TOKEN wins over FLY_API_TOKEN. */
 export const FLY_CREDENTIALS = ['FLY_ACCESS_TOKEN', 'FLY_API_TOKEN'];

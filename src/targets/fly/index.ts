@@ -12,7 +12,8 @@ import type {
 import {
   FLY_CREDENTIALS, VERSION_ARGS, buildCall, checksCall, deployCall, flyBin, imageRef, machinesCall, readFlyVersion, releasesCall, secretsCall, statusCall,
 } from './commands.js';
-import { flyTarget, flyTargetSchema, type FlyTargetConfig } from './definition.js';
+import { flyTarget } from './definition.js';
+import { flyTargetSchema, type FlyTargetConfig } from './schema.js';
 import { memoryMismatches, parseChecks, parseMachines, parseReleases, parseSecretNames, parseStatus, type FlyAppStatus } from './parse.js';
 
 /** The oldest flyctl with `releases --image`, `checks list --json` and machines-based `status --json`. */

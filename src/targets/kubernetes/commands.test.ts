@@ -7,7 +7,7 @@ import { RecordingTools, type ToolCall } from '../../exec/tool.js';
 import {
   applyCall, deployCalls, getDeploymentCall, getReplicaSetsCall, kustomizeCall, rolloutStatusCall, rolloutUndoCall, versionCall,
 } from './commands.js';
-import { kubernetesTargetSchema } from './definition.js';
+import { kubernetesTargetSchema } from './schema.js';
 import { createKubernetesTarget } from './index.js';
 import { APP_MANIFESTS } from './stand-in.case.js';
 

@@ -6,7 +6,7 @@
 import { toMs } from '../../config/duration.js';
 import { planned, type CliCall } from '../cli-kit.js';
 import type { PlannedCommand } from '../target.js';
-import type { KubernetesTargetConfig } from './definition.js';
+import type { KubernetesTargetConfig } from './schema.js';
 
 /** The one credential variable kubectl reads. */
 export const KUBECONFIG = 'KUBECONFIG';

@@ -15,7 +15,8 @@ import type {
 import {
   applyCall, getDeploymentCall, getReplicaSetsCall, KUBECONFIG, kustomizeCall, releaseFile, rolloutStatusCall, rolloutUndoCall, versionCall,
 } from './commands.js';
-import { kubernetesTarget, kubernetesTargetSchema, type KubernetesTargetConfig } from './definition.js';
+import { kubernetesTarget } from './definition.js';
+import { kubernetesTargetSchema, type KubernetesTargetConfig } from './schema.js';
 import { checkKubeconfig } from './kubeconfig.js';
 import { manifestList, parseManifests, readManifests, stampRelease } from './manifests.js';
 import { parseClientVersion, parseDeployment, parseRevisions, type DeploymentState } from './parse.js';

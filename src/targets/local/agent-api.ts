@@ -7,13 +7,11 @@ import { timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { localTargetSchema } from './definition.js';
+import { localTargetSchema } from './schema.js';
 import type { Agent } from './agent.js';
+import { TOKEN_HEADER } from './agent-state.js';
 import type { DeployRequest } from './environment.js';
 import type { MaintenanceMode } from './maintenance.js';
-
-/** Header carrying the agent token. */
-export const TOKEN_HEADER = 'x-runway-token';
 
 /** One line of a streamed answer. */
 export type StreamLine =

@@ -4,8 +4,7 @@
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { ConfigError, StepError } from '../../errors.js';
-import { TOKEN_HEADER } from './agent-api.js';
-import type { AgentInfo } from './agent-state.js';
+import { TOKEN_HEADER, type AgentInfo } from './agent-state.js';
 
 /** One call: method, path, JSON body, how long the answer's head may take, and a signal that cancels it. */
 export interface AgentCall {

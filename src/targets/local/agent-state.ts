@@ -10,6 +10,9 @@ import { join } from 'node:path';
 import type { LocalTargetConfig } from '../../config/schema.js';
 import type { MaintenanceMode } from './maintenance.js';
 
+/** Header carrying the agent token (the `token` of agent.json) on every request to the agent's API. */
+export const TOKEN_HEADER = 'x-runway-token';
+
 /** Paths of the agent's files for one state directory. */
 export interface AgentPaths {
   dir: string;

@@ -9,7 +9,8 @@ import type {
   DeploymentHandle, HistoryEntry, MaintenanceRequest, PreflightResult, RollbackRequest, RollbackResult, Target, TargetContext, TargetDeployResult,
   TargetStatus, VersionInfo,
 } from '../target.js';
-import { localTarget, type LocalTargetConfig } from './definition.js';
+import { localTarget } from './definition.js';
+import type { LocalTargetConfig } from './schema.js';
 import { ensureAgent, findAgent, type AgentClient } from './agent-client.js';
 import { acquireLock, agentPaths, readState, releaseLock, writeJsonAtomic } from './agent-state.js';
 import { LOOPBACK } from './ports.js';

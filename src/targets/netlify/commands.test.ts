@@ -6,7 +6,8 @@ import { RecordingTools, type ToolCall } from '../../exec/tool.js';
 import type { Release } from '../../types.js';
 import type { TargetContext } from '../target.js';
 import { deployCall, getSiteCall, listDeploysCall, restoreCall, versionCall } from './commands.js';
-import { netlifyTarget, netlifyTargetSchema } from './definition.js';
+import { netlifyTarget } from './definition.js';
+import { netlifyTargetSchema } from './schema.js';
 import { createNetlifyTarget } from './index.js';
 
 const TOKEN = 'nfp_made-up-token-7c1e';

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import type { CliCall } from '../cli-kit.js';
-import type { NetlifyTargetConfig } from './definition.js';
+import type { NetlifyTargetConfig } from './schema.js';
 
 /** How to install the CLI (26.x runs on Node 20; 27.x needs Node 22). */
 export const NETLIFY_INSTALL = 'npm install -g netlify-cli@26';

@@ -14,7 +14,8 @@ import type {
 import {
   deployCall, getSiteCall, listDeploysCall, NETLIFY_INSTALL, NETLIFY_MIN_VERSION, NETLIFY_SITE_ENV, NETLIFY_TOKEN, releaseDir, restoreCall,
 } from './commands.js';
-import { netlifyTarget, type NetlifyTargetConfig } from './definition.js';
+import { netlifyTarget } from './definition.js';
+import type { NetlifyTargetConfig } from './schema.js';
 import { parseDeployOutput, parseDeploys, parseSite, readDeploy, releaseOfTitle, type NetlifyDeploy } from './parse.js';
 
 /** Creates the Netlify target. */

@@ -6,6 +6,7 @@ import { RecordingTools, type ToolCall, type ToolResult } from '../../exec/tool.
 import type { Release } from '../../types.js';
 import type { TargetContext } from '../target.js';
 import { vercelTarget } from './definition.js';
+import { vercelTargetSchema } from './schema.js';
 import { createVercelTarget } from './index.js';
 
 const TOKEN = 'vercel-token-made-up-7f3a9c';
@@ -153,7 +154,7 @@ describe('vercel target commands', () => {
   });
 
   it('runway plan prints the same calls as data, credentials by name only', () => {
-    const config = vercelTarget.schema.parse(prod);
+    const config = vercelTargetSchema.parse(prod);
     const plan = vercelTarget.commands({ environment: 'production', config, release: { id: 'r1', sha: 's' } });
     expect(plan.map((p) => [p.label, p.argv.slice(1, 3)])).toEqual([
       ['pull', ['pull', '--yes']], ['build', ['build', '--yes']], ['deploy', ['deploy', '--prebuilt']], ['promote', ['promote', '<deployment id>']],
@@ -167,7 +168,7 @@ describe('vercel target commands', () => {
     [{ domain: 'web.example.com', token: 'x' }, /unrecognized key/i],
     [{ domain: 'https://web.example.com' }, /expected a host name/],
   ])('config %j is refused with the fix', (config, message) => {
-    const parsed = vercelTarget.schema.safeParse(config);
+    const parsed = vercelTargetSchema.safeParse(config);
     expect(parsed.success).toBe(false);
     expect(parsed.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n')).toMatch(message);
   });

@@ -6,7 +6,7 @@
 import { toMs } from '../../config/duration.js';
 import { planned, type CliCall } from '../cli-kit.js';
 import type { CommandInput, PlannedCommand } from '../target.js';
-import type { VercelTargetConfig } from './definition.js';
+import type { VercelTargetConfig } from './schema.js';
 
 /** The credentials every call gets from the environment. */
 export const VERCEL_CREDENTIALS = ['VERCEL_TOKEN', 'VERCEL_ORG_ID', 'VERCEL_PROJECT_ID'];

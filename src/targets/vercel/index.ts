@@ -16,7 +16,8 @@ import {
   buildCall, deployCall, inspectCall, listCall, promoteCall, pullCall, rollbackCall, versionCall, vercelEnvironment,
   VERCEL_CREDENTIALS,
 } from './commands.js';
-import { vercelTarget, vercelTargetSchema, type VercelTargetConfig } from './definition.js';
+import { vercelTarget } from './definition.js';
+import { vercelTargetSchema, type VercelTargetConfig } from './schema.js';
 import { parseDeploy, parseInspect, parseList, type ListedDeployment } from './parse.js';
 
 /** The oldest CLI whose flags and JSON Runway reads (VERCEL_TOKEN from the environment came in 50.12). */

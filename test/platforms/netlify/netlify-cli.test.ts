@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ToolRunner } from '../../../src/exec/tool.js';
-import { netlifyTargetSchema } from '../../../src/targets/netlify/definition.js';
+import { netlifyTargetSchema } from '../../../src/targets/netlify/schema.js';
 import { createNetlifyTarget } from '../../../src/targets/netlify/index.js';
 import type { TargetContext } from '../../../src/targets/target.js';
 import type { Release } from '../../../src/types.js';

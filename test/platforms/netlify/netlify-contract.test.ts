@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe } from 'vitest';
 import { targetContract } from '../../../src/targets/contract.case.js';
-import { netlifyTargetSchema } from '../../../src/targets/netlify/definition.js';
+import { netlifyTargetSchema } from '../../../src/targets/netlify/schema.js';
 import { createNetlifyTarget } from '../../../src/targets/netlify/index.js';
 import type { TargetContext } from '../../../src/targets/target.js';
 import type { Release } from '../../../src/types.js';
