@@ -4,15 +4,16 @@
  * library users spawn. It writes it even when it reports type errors, so the bundle is written then too (the CLI
  * never runs older code than dist/ holds), and the build still fails with tsc's exit code.
  *
- * The bundle: esbuild bundles src/cli/main.ts, and the local agent's entry that the CLI spawns, into dist/bundle/
- * — ESM for Node 20, one chunk per lazily imported part, so a command still loads only what it imports, but as a
- * few dozen files instead of a hundred or more. bin/runway.js runs it. Whitespace and syntax are minified (names are
- * kept, and the source maps beside each chunk map back to src/): a command parses less before it starts.
+ * The bundle: esbuild bundles src/cli/main.ts, and the local agent's entry that the CLI spawns, into dist/.chunks/
+ * — ESM for Node 20, one chunk per lazily imported part, so a command still loads only what it imports — and
+ * rolldown groups those chunks into dist/bundle/ (see PATHS), so that a command's start loads a few files instead of
+ * dozens. bin/runway.js runs it. Whitespace and syntax are minified (names are kept, and the source maps beside each
+ * file map back to src/): a command parses less before it starts.
  *
  * dist/bundle/ sits two folders below the checkout, like src/cli/ and dist/cli/, so every module-relative lookup
  * (package.json for the version, src/store/migrations/, agent-main.js beside the agent client) resolves the same
- * from src (tests), from tsc's dist and from the bundle. dist/bundle/meta.json is esbuild's metafile: which
- * sources and packages each chunk holds (the lazy-load test reads it). The bundle carries a build id (a digest of
+ * from src (tests), from tsc's dist and from the bundle. dist/bundle/meta.json, in the shape of esbuild's metafile,
+ * says which sources and packages each file holds (the lazy-load test reads it). The bundle carries a build id (a digest of
  * the sources, the lock file and this script): the parsed-config cache uses an entry only from the same build.
  */
 import { spawnSync } from 'node:child_process';
@@ -23,9 +24,12 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { groupChunks } from './group-chunks.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = join(root, 'dist', 'bundle');
+// esbuild's chunks, before they are grouped into dist/bundle/
+const chunkdir = join(root, 'dist', '.chunks');
 
 const tsc = spawnSync(process.execPath, [createRequire(import.meta.url).resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
   { cwd: root, stdio: 'inherit' });
@@ -119,10 +123,11 @@ function buildId() {
   return hash.digest('hex').slice(0, 32);
 }
 
+rmSync(chunkdir, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: root,
   entryPoints: { main: 'src/cli/main.ts', 'agent-main': 'src/targets/local/agent-main.ts' },
-  outdir,
+  outdir: chunkdir,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -144,8 +149,9 @@ if (bundledNative.length > 0) {
   throw new Error(`scripts/build.js: ${bundledNative.join(', ')} ship .node or .wasm files, which a bundle cannot ` +
     'carry: add them to EXTERNAL');
 }
-writeFileSync(join(outdir, 'meta.json'), JSON.stringify(result.metafile));
-removeStale(result.metafile);
+const grouped = await groupChunks(result.metafile, { root, chunkdir, outdir });
+writeFileSync(join(outdir, 'meta.json'), JSON.stringify(grouped));
+rmSync(chunkdir, { recursive: true, force: true });
 process.exitCode = tsc.status ?? 1;
 
 // True when a specifier names an EXTERNAL package or a file inside one.
@@ -175,13 +181,4 @@ function nativePackages(metafile) {
 // True when a folder holds a .node or .wasm file at any depth.
 function hasNativeFile(dir) {
   return readdirSync(dir, { recursive: true }).some((f) => /\.(node|wasm)$/.test(String(f)));
-}
-
-// Removes chunks of earlier builds (their names carry a content hash), keeping this build's outputs and metafile.
-function removeStale(metafile) {
-  const keep = new Set([...Object.keys(metafile.outputs).map((o) => join(root, o)), join(outdir, 'meta.json')]);
-  for (const file of readdirSync(outdir)) {
-    const path = join(outdir, file);
-    if (!keep.has(path) && existsSync(path)) rmSync(path, { recursive: true, force: true });
-  }
 }

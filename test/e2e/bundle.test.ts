@@ -1,5 +1,5 @@
 /**
- * The CLI as it ships: bin/runway.js runs the esbuild bundle in dist/bundle/ (scripts/build.js), and what the code
+ * The CLI as it ships: bin/runway.js runs the bundle in dist/bundle/ (scripts/build.js), and what the code
  * finds beside itself is found from there: package.json for the version, the PromQL parser it requires from
  * node_modules, the store's migrations, and the local agent's entry script, which the bundle carries as its own
  * entry point. A real deploy on the local target proves the last two; without the bundle, bin/runway.js says how

@@ -2,7 +2,7 @@
  * What the built CLI loads: `runway --version` and `--help` load no dependency that a command needs, `validate`
  * none that deploys need, and the read commands none of the deploy-only ones. Each run is the real CLI (the bundle
  * in dist/bundle/) in a child process with a preload that records every file it loads (ESM through a loader hook,
- * CommonJS through require.cache). A bundle chunk counts as every source and package it holds, from esbuild's
+ * CommonJS through require.cache). A bundle file counts as every source and package it holds, from the build's
  * metafile (dist/bundle/meta.json); the assertions are on those lists, never on timings.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -46,7 +46,7 @@ interface Loaded {
   builtins: Set<string>;
 }
 
-/** esbuild's metafile: for each output chunk, the inputs (paths from the checkout) it holds and their bytes. */
+/** The build's metafile: for each output file, the inputs (paths from the checkout) it holds and their bytes. */
 interface Metafile {
   outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }>;
 }
@@ -59,7 +59,7 @@ function packagesOf(path: string): string[] {
   return [...path.matchAll(/node_modules\/((?:@[^/]+\/)?[^/]+)/g)].map((m) => m[1]!);
 }
 
-// The modules a loaded file stands for: a bundle chunk, the inputs esbuild put code of into it; any other, itself.
+// The modules a loaded file stands for: a bundle file, the inputs whose code it holds; any other, itself.
 function modulesOf(file: string): string[] {
   const key = relative(root, file);
   if (!key.startsWith('dist/bundle/')) return [file];
