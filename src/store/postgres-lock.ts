@@ -62,18 +62,33 @@ async function lockSession(db: Db, environment: string): Promise<{ runId?: strin
   };
 }
 
-// The refusal of a contender: the holder's row when it belongs to the session holding the lock, else that session.
-async function lockedError(db: Db, environment: string): Promise<LockError> {
+// The refusal of a contender: the holder's row when it belongs to the session holding the lock, else that session;
+// undefined when no session holds the lock any more (its holder let it go between the attempt and this look).
+async function lockedError(db: Db, environment: string): Promise<LockError | undefined> {
   const [info, session] = await Promise.all([getLock(db, environment), lockSession(db, environment).catch(() => undefined)]);
   if (info && (!session?.runId || session.runId === info.runId)) return new LockError(lockedMessage(info));
-  const from = session?.client ? ` from ${session.client}` : '';
-  const since = session?.since ? ` since ${session.since}` : '';
-  if (session?.runId) {
+  if (!session) return undefined;
+  const from = session.client ? ` from ${session.client}` : '';
+  const since = session.since ? ` since ${session.since}` : '';
+  if (session.runId) {
     return new LockError(`${environment} is locked by run ${session.runId} (a runway session${from}${since}; its lock record ` +
       'was removed by `runway unlock` while the run still goes on, or another tool holds the lock); try again later, see docs/state.md#locks');
   }
   return new LockError(`${environment} is locked by another runway process that has no lock record (the record was removed by ` +
     '`runway unlock` while it still runs, or another tool holds the lock); try again later, see docs/state.md#locks');
+}
+
+// Takes the advisory lock `key` on the transaction's session, or throws the contender's refusal. A holder that lets
+// the lock go while it is being looked at (a run whose own attempt failed ends its session) is no holder: then the
+// lock is tried again.
+async function tryLock(tx: Db, environment: string, key: number[]): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const { rows } = await tx.query<{ ok: boolean }>('select pg_try_advisory_lock($1, $2) as ok', key);
+    if (rows[0]?.ok) return;
+    const refusal = await lockedError(tx, environment);
+    if (refusal) throw refusal;
+    if (attempt === 3) throw new LockError(`${environment} is locked by runway sessions that each let it go at once; try again later, see docs/state.md#locks`);
+  }
 }
 
 /**
@@ -104,9 +119,10 @@ export async function serverLock(req: ServerLockRequest): Promise<HeldLock> {
     const stale = await db.transaction(async (tx) => {
       // waits for a holder that is writing its row right now, so a refusal below reads that row
       await tx.query('select pg_advisory_xact_lock($1, $2)', record);
-      const { rows } = await tx.query<{ ok: boolean }>('select pg_try_advisory_lock($1, $2) as ok', key);
-      if (!rows[0]?.ok) throw await lockedError(tx, environment);
+      // the row first (only a holder of the record lock writes it): a store without its tables yet fails here,
+      // before this session holds the environment's lock, so no contender sees a holder that is about to vanish
       const existing = await getLock(tx, environment);
+      await tryLock(tx, environment, key);
       if (existing) {
         await takeOverLock(tx, existing, holder,
           `runway process ${existing.pid} on ${existing.host} died or lost its state store connection during the run`);
