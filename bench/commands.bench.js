@@ -135,18 +135,19 @@ const TRIED_AT_START = 'a minified bundle; every command, dependency and check o
   'config loads only the kinds\' definitions and schemas); zod\'s English locale alone; no node:child_process or node:crypto to read a ' +
   'config; zod without its JIT compiler and other young-generation sizes (neither helped); a parsed-config cache, which spares every ' +
   'later command on an unchanged config the YAML parser and the config schema (a config with a problem is never kept, so every bad case ' +
-  'here is parsed in full)';
+  'here is parsed in full); every schema apart from the code that runs (a command on a cached config loads neither zod nor any schema); ' +
+  'the bundle\'s chunks grouped by the start-up paths that load them (scripts/group-chunks.js: each path loads the same code in a few ' +
+  'files, a rollback\'s start 25 instead of 72)';
 const rollbackNote = `the pointer switch itself takes ${ms(stats(rollbacks.map((r) => r.pointerMs)).median)} (the agent's part); the rollback ` +
   `step (the switch, then the environment's checks) ${ms(stats(rollbacks.map((r) => r.switchMs)).median)}; the run (lock → step → record) ` +
   `${ms(rollbackRun.median)}. Before the old version answers come Node's own start (\`node -e ''\`: ${ms(base)} of CPU), loading the CLI ` +
-  'and the run machinery (about 130 bundle chunks, zod and the kinds\' schemas among them), reading the config (from the parsed-config ' +
-  'cache: no YAML parser, no config schema), reading the secrets, ' +
-  `opening the store and the run's gates, lock and evidence folder (\`runway status\` alone: ${ms(status.wall.median)}). Tried: ${TRIED_AT_START}; ` +
+  'and the run machinery (about 35 files; no zod, no YAML parser, no schema), reading the config from the parsed-config cache, reading the ' +
+  `secrets, opening the store and the run's gates, lock and evidence folder (\`runway status\` alone: ${ms(status.wall.median)}). Tried: ${TRIED_AT_START}; ` +
   'the release log and evidence anchor loaded after the steps, the pending-migration check from file names alone, no listing of earlier ' +
-  'releases before the switch. What remains is Node\'s start, the ES module loader (about 0.4 ms per chunk: esbuild splits one chunk per set ' +
-  'of lazy entry points, and rollup would not merge them, as each has top-level code; CommonJS would save about 0.13 ms of the 0.3 ms a ' +
-  'module costs), zod and the schema of every kind, which the registries of targets, steps and checks import with the kinds themselves, ' +
-  'the store\'s first open (about 20 ms) and the gates, evidence and notification modules the run loads before its first step';
+  'releases before the switch. What remains (timed in the CLI on this machine): Node\'s start to the first line of bin/runway.js (about ' +
+  '100 ms), loading the CLI and the rollback command (about 50 ms: the module loader and parsing about 230 KB), the parsed config and the ' +
+  'secrets (about 20 ms), the store\'s first open (about 30 ms, most of it loading better-sqlite3), loading the run\'s modules (about ' +
+  '15 ms), the gates, lock and evidence folder (about 20 ms) and the switch itself';
 const goals = [
   {
     row: 'validate', what: `\`runway validate\`, worst of ${validateNames.length} cases (CPU median)`, goal: "≤ `node -e ''` + 150 ms",
