@@ -13,7 +13,7 @@ import { rolldown } from 'rolldown';
  * matter for start-up: each path below is the static closure of its entry sources, and the chunks on these paths
  * are grouped by which of the paths load them. A path then loads exactly the code it loaded before, only in a few
  * files (a chunk that every one of its paths loads goes with the others that the same paths load). Chunks on none
- * of these paths (the config parser with zod and yaml, the database, the monitor, the hosted targets, the MCP
+ * of these paths (the database, the monitor, the hosted targets, the code of most check and step kinds, the MCP
  * server, …) stay as esbuild split them, loaded when first used.
  */
 const PATHS = {
