@@ -112,12 +112,12 @@ const commanderLazyChildProcess = {
 };
 
 // The build's id, which the parsed-config cache keys its entries on (src/config/cache.ts): a digest of every source
-// file, the locked dependencies and this script, so a change to any of them makes earlier entries misses.
+// file, the locked dependencies and the build's scripts, so a change to any of them makes earlier entries misses.
 function buildId() {
   const hash = createHash('sha256');
   const files = readdirSync(join(root, 'src'), { recursive: true }).map(String).filter((f) => f.endsWith('.ts')).sort()
     .map((f) => join('src', f));
-  for (const file of ['package.json', 'package-lock.json', 'scripts/build.js', ...files]) {
+  for (const file of ['package.json', 'package-lock.json', 'scripts/build.js', 'scripts/group-chunks.js', ...files]) {
     hash.update(`${file}\0`).update(readFileSync(join(root, file))).update('\0');
   }
   return hash.digest('hex').slice(0, 32);
