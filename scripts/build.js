@@ -12,9 +12,10 @@
  *
  * dist/bundle/ sits two folders below the checkout, like src/cli/ and dist/cli/, so every module-relative lookup
  * (package.json for the version, src/store/migrations/, agent-main.js beside the agent client) resolves the same
- * from src (tests), from tsc's dist and from the bundle. dist/bundle/meta.json, in the shape of esbuild's metafile,
- * says which sources and packages each file holds (the lazy-load test reads it). The bundle carries a build id (a digest of
- * the sources, the lock file and this script): the parsed-config cache uses an entry only from the same build.
+ * from src (tests), from tsc's dist and from the bundle. dist/bundle/meta.json, in the shape of esbuild's
+ * metafile, says which sources and packages each file holds (the lazy-load test reads it). The bundle carries a
+ * build id (a digest of the sources, the lock file and the build's scripts): the parsed-config cache uses an entry
+ * only from the same build.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
