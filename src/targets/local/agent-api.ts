@@ -74,7 +74,7 @@ async function route(agent: Agent, req: IncomingMessage, res: ServerResponse): P
       if (typeof body === 'string') return send(res, 400, { error: body });
       const before = known?.current?.releaseId;
       const asked = Date.now();
-      return stream(res, async (log, signal) => {
+      return stream(res, agent, async (log, signal) => {
         const result = await agent.environment(name).deploy(body, log, signal);
         if (result.releaseId !== before) agent.metrics.observeSwitch(name, Math.max(0, Date.parse(result.switchedAt) - asked) / 1000);
         return result;
@@ -84,7 +84,7 @@ async function route(agent: Agent, req: IncomingMessage, res: ServerResponse): P
       const body = (await readJson(req)) as { releaseId?: unknown };
       if (typeof body?.releaseId !== 'string') return send(res, 400, { error: 'releaseId is required' });
       const releaseId = body.releaseId;
-      return stream(res, async (log) => {
+      return stream(res, agent, async (log) => {
         if (!known) return { switched: false, reason: `release ${releaseId} is not running in ${name}` };
         const before = known.current?.releaseId;
         const result = await known.switchTo(releaseId, log);
@@ -102,14 +102,16 @@ async function route(agent: Agent, req: IncomingMessage, res: ServerResponse): P
       return send(res, 200, { environment: name, maintenance: mode ?? null });
     }
     case 'POST stop':
-      return stream(res, async (log) => (await known?.stop(log), { stopped: true }));
+      return stream(res, agent, async (log) => (await known?.stop(log), { stopped: true }));
     default:
       return send(res, 404, { error: `unknown call ${action.trim()}` });
   }
 }
 
 // Streams progress lines and the outcome of `work` as NDJSON; the signal aborts when the client goes away.
-async function stream(res: ServerResponse, work: (log: (line: string) => void, signal: AbortSignal) => Promise<unknown>):
+// Streams a mutating call's progress, then its answer. state.json is written before the answer (or the error), so
+// what the client was told is what an agent started after a crash brings back.
+async function stream(res: ServerResponse, agent: Agent, work: (log: (line: string) => void, signal: AbortSignal) => Promise<unknown>):
   Promise<void> {
   const controller = new AbortController();
   res.on('close', () => {
@@ -119,10 +121,14 @@ async function stream(res: ServerResponse, work: (log: (line: string) => void, s
   const write = (line: StreamLine) => {
     if (!res.destroyed && !res.writableEnded) res.write(`${JSON.stringify(line)}\n`);
   };
+  const log = (line: string) => write({ type: 'log', line, at: new Date().toISOString() });
+  const persisted = () => agent.persist().catch((err: Error) => log(`cannot write state.json: ${err.message}`));
   try {
-    const result = await work((line) => write({ type: 'log', line, at: new Date().toISOString() }), controller.signal);
+    const result = await work(log, controller.signal);
+    await persisted();
     write({ type: 'result', result });
   } catch (err) {
+    await persisted();
     write({ type: 'error', message: (err as Error).message });
   }
   res.end();
