@@ -225,8 +225,9 @@ async function restoreDatabaseOnRollback(rc: RunContext, logFile: string): Promi
   if (policy !== 'restore' || !(rc.run.migrations?.length)) return undefined;
   // the backup step's code (and the database modules) load only for a run that migrated
   const { backupOfThisRun, restoreStep } = await import('../steps/backup.js');
-  if (!backupOfThisRun(rc)) return undefined;
-  await appendFile(logFile, `restoring the database from backup ${backupOfThisRun(rc)} (rollback.database: restore)\n`);
+  const backup = backupOfThisRun(rc);
+  if (!backup) return undefined;
+  await appendFile(logFile, `restoring the database from backup ${backup} (rollback.database: restore)\n`);
   rc.ctx.reporter.output(`restoring the database from the backup taken before ${rc.run.migrations.join(', ')}\n`);
   const step: PlannedStep = {
     index: 0, name: 'restore database', kind: 'restore', timeoutMs: 30 * 60_000, attempts: 1,

@@ -108,9 +108,9 @@ async function route(agent: Agent, req: IncomingMessage, res: ServerResponse): P
   }
 }
 
-// Streams progress lines and the outcome of `work` as NDJSON; the signal aborts when the client goes away.
-// Streams a mutating call's progress, then its answer. state.json is written before the answer (or the error), so
-// what the client was told is what an agent started after a crash brings back.
+// Streams a mutating call's progress lines, then its outcome, as NDJSON; the signal aborts when the client goes
+// away. state.json is written before the outcome (or the error), so what the client was told is what an agent
+// started after a crash brings back.
 async function stream(res: ServerResponse, agent: Agent, work: (log: (line: string) => void, signal: AbortSignal) => Promise<unknown>):
   Promise<void> {
   const controller = new AbortController();
