@@ -11,8 +11,11 @@ import { StoreError } from '../errors.js';
 import type { Db, QueryResult } from './db.js';
 import { bindParams, rowReader, toSqlite } from './sqlite-dialect.js';
 
-/** How long a statement waits for another process's write lock before giving up. */
-export const BUSY_TIMEOUT_MS = 5_000;
+/**
+ * How long a statement waits for another process's write lock before giving up. Write transactions last
+ * milliseconds; the margin is for a runner so loaded that a holder is descheduled or its commit's fsync stalls.
+ */
+export const BUSY_TIMEOUT_MS = 30_000;
 
 type Database = BetterSqlite3.Database;
 type Prepared = { stmt: BetterSqlite3.Statement; params: number[]; read?: (row: Record<string, unknown>) => Record<string, unknown> };

@@ -59,7 +59,7 @@ describe('sqlite store across processes', () => {
       expect(won, outputs.join('\n')).toHaveLength(1);
       const winner = won[0]!.slice('won '.length);
       const locked = outputs.filter((o) => o.startsWith('locked: '));
-      expect(locked).toHaveLength(19);
+      expect(locked, outputs.join('\n')).toHaveLength(19);
       for (const line of locked) {
         expect(line).toMatch(new RegExp(`^locked: prod is locked by run ${winner} \\(started .+ by p${winner.slice(4)} on .+, pid ${winner.slice(4)}: runway deploy prod\\)$`));
       }
