@@ -214,8 +214,7 @@ machine, close to nginx. What Runway's proxy adds above that floor is its HTTP w
 (about 1.5 µs per request when timed alone), framing the bodies, pinning each request to a version, keeping it as a
 flow for drains, recording it for the monitor, and the garbage all this leaves; \`perf\` shows no single hot spot in
 it, and a third of the proxy's samples in the kernel switching tasks (three busy processes on 2 cores). Runway's
-rounds ranged ${Math.min(...flat.runway.rounds.map((r) => r.rps))}–${Math.max(...flat.runway.rounds.map((r) => r.rps))} req/s
-(the user CPU per request moves between runs, about 8 to 14 µs, with where the scheduler places the three processes).
+rounds ranged ${Math.min(...flat.runway.rounds.map((r) => r.rps))}–${Math.max(...flat.runway.rounds.map((r) => r.rps))} req/s.
 At ${RATE} req/s nothing is saturated and the proxy adds
 ${ms(fixed.runway.latency.p50 - fixed.direct.latency.p50)} at the median (nginx ${ms(fixed.nginx.latency.p50 - fixed.direct.latency.p50)}).
 **Method.** wrk, 1 thread, ${CONNECTIONS} keep-alive connections, \`GET ${PATH}\` of the example app, ${FLAT_S} s per
@@ -235,8 +234,10 @@ const goals = [
   { row: 'proxy-throughput', what: "Runway's proxy flat out against nginx in the same run", goal: 'ahead of nginx',
     measured: `${flat.runway.rps} req/s (nginx ${flat.nginx.rps} req/s)`, holds: flat.runway.rps > flat.nginx.rps,
     ...(flat.runway.rps > flat.nginx.rps ? {} : { note: 'Tried: a proxy on plain sockets instead of node:http + undici, one write per answer, no per-request promises, ' +
-      'closures or AbortControllers, reads from the app into one reused buffer, the agent\'s young generation capped at 2 MiB ' +
-      `so it stays in the CPU cache; deferring writes to the end of each event-loop turn did not help. ${dominated}` }) },
+      'closures or AbortControllers, reads from the app into one reused buffer, the agent\'s young generation fixed at 2 MiB ' +
+      '(capped only, the proxy served about a fifth fewer requests once the agent had loaded its modules); deferring writes to ' +
+      'the end of each event-loop turn did not help. Pipelining requests to the app over fewer connections was weighed and ' +
+      `not built: one slow answer would hold up the requests queued behind it. ${dominated}` }) },
   { row: 'proxy-throughput', what: `Runway's proxy at ${RATE} req/s, p50 / p99 (direct)`, goal: 'reference',
     measured: `${ms(fixed.runway.latency.p50)} / ${ms(fixed.runway.latency.p99)} (${ms(fixed.direct.latency.p50)} / ${ms(fixed.direct.latency.p99)})` },
 ];

@@ -18,11 +18,14 @@ import type { RequestRecord } from './proxy.js';
 import { sleep } from './sleep.js';
 
 /**
- * Node flags of the agent process. A young generation of at most 2 MiB stays in the CPU's cache: the proxy's
- * garbage is short-lived, and with V8's default (it grows to 16 MiB while the agent loads its modules) the proxy
- * spent about a quarter more CPU per request (bench/proxy-throughput.bench.js).
+ * Node flags of the agent process: a young generation of exactly 2 MiB, which stays in the CPU's cache (the proxy's
+ * garbage is short-lived). With V8's default (it grows to 16 MiB while the agent loads its modules) the proxy spent
+ * about a quarter more CPU per request. With only the maximum set, the proxy inside the agent spent about 5 µs more
+ * CPU per request, most of it in the scavenger (37k against 47k req/s on a 2-core machine,
+ * bench/proxy-throughput.bench.js): under load each scavenge cost about four times as much and full collections
+ * ran. A bare proxy behaves the same once Node's fetch has been loaded into its process.
  */
-export const AGENT_NODE_FLAGS = ['--max-semi-space-size=2'];
+export const AGENT_NODE_FLAGS = ['--min-semi-space-size=2', '--max-semi-space-size=2'];
 
 /** Whole-agent status: every environment it serves. */
 export interface AgentStatus {
