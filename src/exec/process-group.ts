@@ -20,12 +20,12 @@ export function killGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-// True while any process of the group still runs (zombies waiting to be reaped do not count, where /proc tells).
-function groupAlive(pid: number): boolean {
+/** True while any process of the group still runs (zombies waiting to be reaped do not count, where /proc tells). */
+export function groupAlive(pid: number): boolean {
   try {
     process.kill(-pid, 0);
-  } catch {
-    return false;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
   let entries: string[];
   try {
@@ -43,6 +43,56 @@ function groupAlive(pid: number): boolean {
       return false;
     }
   });
+}
+
+/**
+ * The start time of process `pid` (field 22 of `/proc/<pid>/stat`, clock ticks after boot), or undefined where there
+ * is no such process or no /proc. Fields are counted after the command name, which is in parentheses and may itself
+ * hold spaces and parentheses.
+ */
+export function processStartTime(pid: number, procRoot = '/proc'): string | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`${procRoot}/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // after the name, field 3 (state) comes first, so field 22 is the 20th
+  const value = stat.slice(stat.lastIndexOf(')') + 1).trim().split(/\s+/)[19];
+  return value && /^\d+$/.test(value) ? value : undefined;
+}
+
+/**
+ * A process group this process started, known by its leader's pid and start time. Once the whole group is gone,
+ * its pid may be taken again (pid_max is often 32768), also by the leader of another group: a process with that
+ * pid and another start time is not ours and is never signalled. While any member of ours lives, the kernel does
+ * not hand the pid out again.
+ */
+export class StartedGroup {
+  readonly pid: number;
+  private readonly startTime: string | undefined;
+
+  /** `startTime` is the leader's, read now unless given (it is read from /proc right after the spawn). */
+  constructor(pid: number, startTime = processStartTime(pid)) {
+    this.pid = pid;
+    this.startTime = startTime;
+  }
+
+  /** Signals the whole group, unless its pid now belongs to another process. */
+  signal(signal: NodeJS.Signals): void {
+    if (this.ours()) killGroup(this.pid, signal);
+  }
+
+  /** True while a process of this group still runs. */
+  get alive(): boolean {
+    return this.ours() && groupAlive(this.pid);
+  }
+
+  // No process with the pid (the leader exited; members may remain), or the very process started.
+  private ours(): boolean {
+    const now = processStartTime(this.pid);
+    return now === undefined || now === this.startTime;
+  }
 }
 
 // Makes sure Runway never leaves a command's process group behind when it exits.

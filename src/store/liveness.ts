@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { processStartTime } from '../exec/process-group.js';
 
 /** How a process is recorded in a lock: pid and host, plus start time and boot id where the system tells them. */
 export interface ProcessIdentity {
@@ -23,19 +24,6 @@ function readProc(path: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/**
- * The start time of process `pid` (field 22 of `/proc/<pid>/stat`), or undefined. Fields are counted after the
- * command name, which is in parentheses and may itself hold spaces and parentheses.
- */
-export function processStartTime(pid: number, procRoot = '/proc'): string | undefined {
-  const stat = readProc(`${procRoot}/${pid}/stat`);
-  if (!stat) return undefined;
-  const afterName = stat.slice(stat.lastIndexOf(')') + 1).trim().split(/\s+/);
-  // afterName[0] is field 3 (state), so field 22 is afterName[19]
-  const value = afterName[19];
-  return value && /^\d+$/.test(value) ? value : undefined;
 }
 
 /** This machine's boot id, or undefined where the system does not tell it. */

@@ -11,11 +11,11 @@ import type { AddressInfo } from 'node:net';
 import { acquireLock, agentPaths, isAlive, readState, releaseLock, writeJsonAtomic, type AgentInfo, type AgentPaths,
   type AgentStateFile } from './agent-state.js';
 import { createApiServer } from './agent-api.js';
+import { killGroup } from '../../exec/process-group.js';
 import { AgentMetrics, metricsPort, startMetricsServer, type EnvironmentSnapshot } from '../../monitor/prometheus.js';
 import { EnvironmentRuntime } from './environment.js';
 import { LOOPBACK } from './ports.js';
 import { SerialQueue } from './serial-queue.js';
-import { signalGroup } from './supervisor.js';
 
 /** One line of the agent's event stream. */
 export interface AgentEvent {
@@ -230,7 +230,7 @@ export class Agent {
         continue;
       }
       this.emit(`stopping app process group ${pid} left by a previous agent`);
-      signalGroup(pid, 'SIGKILL');
+      killGroup(pid, 'SIGKILL');
     }
   }
 }

@@ -1,7 +1,8 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { AppProcess, groupExists } from './supervisor.js';
+import { groupAlive } from '../../exec/process-group.js';
+import { AppProcess } from './supervisor.js';
 import { freePort } from './ports.js';
 import { killStrays, removeDirs, tempDir, writeRelease } from './fixtures.case.js';
 
@@ -65,9 +66,9 @@ describe('AppProcess', () => {
     await proc.start();
     await proc.waitHealthy(10_000);
     const pid = proc.pid!;
-    expect(groupExists(pid)).toBe(true);
+    expect(groupAlive(pid)).toBe(true);
     await proc.stop(2000);
-    expect(groupExists(pid)).toBe(false);
+    expect(groupAlive(pid)).toBe(false);
     expect(proc.running).toBe(false);
   });
 

@@ -4,10 +4,11 @@
  * with backoff, and a stop that reaches the whole group (SIGTERM, then SIGKILL after a grace period).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, createWriteStream, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { closeSync, createWriteStream, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { formatMs } from '../../config/duration.js';
+import { StartedGroup } from '../../exec/process-group.js';
 import type { Redactor } from '../../secrets/redact.js';
 import { redactingTransform } from '../../secrets/redacting-streams.js';
 import { probeHealth } from './health.js';
@@ -41,6 +42,7 @@ export class AppProcess {
   restarts = 0;
   startedAt?: string;
   private child?: ChildProcess;
+  private group?: StartedGroup;
   private exitSeen: Promise<void> = Promise.resolve();
   private exitInfo?: string;
   private stopping = false;
@@ -89,6 +91,7 @@ export class AppProcess {
     }
     this.output = redacting ? redactedLog(child, this.spec.logFile, this.spec.redactor!) : Promise.resolve();
     this.child = child;
+    this.group = child.pid ? new StartedGroup(child.pid) : undefined;
     this.exitInfo = undefined;
     this.startedAt = new Date().toISOString();
     this.exitSeen = new Promise((resolve) => child.once('exit', () => resolve()));
@@ -128,13 +131,13 @@ export class AppProcess {
     this.stopping = true;
     this.supervised = false;
     clearTimeout(this.restartTimer);
-    const pid = this.child?.pid;
-    if (!pid) return;
-    signalGroup(pid, 'SIGTERM');
+    const group = this.group;
+    if (!group) return;
+    group.signal('SIGTERM');
     const deadline = Date.now() + graceMs;
-    while (groupExists(pid) && Date.now() < deadline) await sleep(50);
-    if (groupExists(pid)) signalGroup(pid, 'SIGKILL');
-    for (let i = 0; i < 40 && groupExists(pid); i++) await sleep(50);
+    while (group.alive && Date.now() < deadline) await sleep(50);
+    if (group.alive) group.signal('SIGKILL');
+    for (let i = 0; i < 40 && group.alive; i++) await sleep(50);
     // The group can be gone before Node has reaped the shell; wait for that so `running` is accurate.
     await Promise.race([this.exitSeen, sleep(1000)]);
   }
@@ -143,7 +146,7 @@ export class AppProcess {
   killNow(): void {
     this.stopping = true;
     clearTimeout(this.restartTimer);
-    if (this.child?.pid) signalGroup(this.child.pid, 'SIGKILL');
+    this.group?.signal('SIGKILL');
   }
 
   /** The last `lines` lines this instance wrote to its log. */
@@ -182,7 +185,7 @@ export class AppProcess {
     this.crashes++;
     const ranMs = Date.now() - Date.parse(this.startedAt ?? new Date().toISOString());
     const delay = ranMs > 30_000 ? 100 : Math.min(100 * 2 ** Math.min(this.crashes, 6), 5000);
-    signalGroup(child.pid!, 'SIGKILL');
+    this.group?.signal('SIGKILL');
     this.onEvent(`${this.spec.releaseId} crashed (exit ${this.exitInfo}); restarting in ${formatMs(delay)}`);
     this.restartTimer = setTimeout(() => void this.restart(), delay);
   }
@@ -217,39 +220,4 @@ function redactedLog(child: ChildProcess, logFile: string, redactor: Redactor): 
     });
   });
   return Promise.all(streams).then(() => new Promise<void>((resolve) => log.end(resolve)));
-}
-
-/** Sends a signal to a whole process group; a group that is already gone is fine. */
-export function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // ESRCH: nothing left to signal.
-  }
-}
-
-/** True while any live process (not a zombie waiting to be reaped) of the group `pid` exists. */
-export function groupExists(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  return process.platform !== 'linux' || liveMembers(pid) > 0;
-}
-
-// Members of process group `pgid` that are not zombies (orphans may wait a while for init to reap them).
-function liveMembers(pgid: number): number {
-  let count = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (entry < '0' || entry > '9') continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) === pgid && fields[0] !== 'Z') count++;
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return count;
 }
