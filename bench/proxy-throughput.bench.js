@@ -1,7 +1,8 @@
 // Throughput of the local target's proxy: the example app straight, through Runway's proxy (inside the agent, as
-// deployed) and through Debian's nginx as a reverse proxy to the same app (started here on loopback, upstream
-// keepalive on), flat out with wrk, then at a fixed 1,000 req/s for latency. The three alternate in rounds so a
-// change in the machine's load touches all alike; each figure is the median of the rounds. CPU time per request of
+// deployed), through Debian's nginx as a reverse proxy to the same app (started here on loopback, upstream
+// keepalive on) and through a Node byte pipe (bench/pipe-proxy.js, the floor of a proxy in Node), flat out with wrk,
+// then at a fixed 1,000 req/s for latency (the pipe left out). They alternate in rounds so a change in the machine's
+// load touches all alike; each figure is the median of the rounds. CPU time per request of
 // each process (from /proc) says what dominates. Build first (`npm run bench`).
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -214,7 +215,7 @@ machine, close to nginx. What Runway's proxy adds above that floor is its HTTP w
 (about 1.5 µs per request when timed alone), framing the bodies, pinning each request to a version, keeping it as a
 flow for drains, recording it for the monitor, and the garbage all this leaves; \`perf\` shows no single hot spot in
 it, and a third of the proxy's samples in the kernel switching tasks (three busy processes on 2 cores). Runway's
-rounds ranged ${Math.min(...flat.runway.rounds.map((r) => r.rps))}–${Math.max(...flat.runway.rounds.map((r) => r.rps))} req/s.
+rounds ranged ${Math.round(Math.min(...flat.runway.rounds.map((r) => r.rps)))}–${Math.round(Math.max(...flat.runway.rounds.map((r) => r.rps)))} req/s.
 At ${RATE} req/s nothing is saturated and the proxy adds
 ${ms(fixed.runway.latency.p50 - fixed.direct.latency.p50)} at the median (nginx ${ms(fixed.nginx.latency.p50 - fixed.direct.latency.p50)}).
 **Method.** wrk, 1 thread, ${CONNECTIONS} keep-alive connections, \`GET ${PATH}\` of the example app, ${FLAT_S} s per
@@ -241,4 +242,4 @@ const goals = [
   { row: 'proxy-throughput', what: `Runway's proxy at ${RATE} req/s, p50 / p99 (direct)`, goal: 'reference',
     measured: `${ms(fixed.runway.latency.p50)} / ${ms(fixed.runway.latency.p99)} (${ms(fixed.direct.latency.p50)} / ${ms(fixed.direct.latency.p99)})` },
 ];
-writeResult('proxy-throughput', 'Proxy throughput: direct, Runway, nginx', results, markdown, goals);
+writeResult('proxy-throughput', 'Proxy throughput: direct, Runway, nginx, a Node byte pipe', results, markdown, goals);
