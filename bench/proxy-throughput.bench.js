@@ -15,7 +15,7 @@ import { mdTable, percentile, writeResult } from './result.js';
 import { ms, stats } from './timeline.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
-const ROUNDS = QUICK ? 1 : 5;
+const ROUNDS = QUICK ? 1 : 7;
 const FLAT_S = 1;
 const CONNECTIONS = 20;
 const RATE = 1000;
@@ -192,6 +192,12 @@ try {
 const { flat, fixed } = results;
 const pct = (n) => Math.round((flat[n].rps / flat.direct.rps) * 100);
 const cpuCell = (c) => (c ? `${c.userUs} + ${c.sysUs}` : '—');
+const cpuSum = (c) => c.userUs + c.sysUs;
+const aheadOfNginx = (name) => flat[name].rounds.filter((r, i) => r.rps > flat.nginx.rounds[i].rps).length;
+const pipeAhead = aheadOfNginx('pipe');
+const range = (name) => `${Math.round(Math.min(...flat[name].rounds.map((r) => r.rps)))}–${Math.round(Math.max(...flat[name].rounds.map((r) => r.rps)))}`;
+const overFloor = round(cpuSum(flat.runway.cpu.proxy) - cpuSum(flat.pipe.cpu.proxy));
+const floorRoom = round(cpuSum(flat.nginx.cpu.proxy) - cpuSum(flat.pipe.cpu.proxy));
 const markdown = `${mdTable(['', 'flat out', 'share of direct', 'p50 / p99 flat out', `p50 / p99 at ${RATE} req/s`,
   'CPU µs per request: app (user + sys)', 'proxy (user + sys)'], [
   ['straight to the app', `${flat.direct.rps} req/s`, '100 %', `${ms(flat.direct.p50)} / ${ms(flat.direct.p99)}`,
@@ -210,12 +216,15 @@ ${cpuCell(flat.runway.cpu.proxy)} µs and nginx ${cpuCell(flat.nginx.cpu.proxy)}
 proxies make the same four socket calls per request (read the request, write it to the app, read the answer, write
 it back; \`strace -c\` counts two reads and two writes per request in Runway's proxy). A Node process that only pipes
 bytes between each client connection and one of its own to the app, with no HTTP at all (\`bench/pipe-proxy.js\`),
-costs ${cpuCell(flat.pipe.cpu.proxy)} µs and serves ${flat.pipe.rps} req/s: the floor of a proxy in Node on this
-machine, close to nginx. What Runway's proxy adds above that floor is its HTTP work: parsing and rewriting both heads
-(about 1.5 µs per request when timed alone), framing the bodies, pinning each request to a version, keeping it as a
-flow for drains, recording it for the monitor, and the garbage all this leaves; \`perf\` shows no single hot spot in
-it, and a third of the proxy's samples in the kernel switching tasks (three busy processes on 2 cores). Runway's
-rounds ranged ${Math.round(Math.min(...flat.runway.rounds.map((r) => r.rps)))}–${Math.round(Math.max(...flat.runway.rounds.map((r) => r.rps)))} req/s.
+costs ${cpuCell(flat.pipe.cpu.proxy)} µs and serves ${flat.pipe.rps} req/s: the floor of a proxy on Node's public socket
+API on this machine; it was ahead of nginx in ${pipeAhead} of ${ROUNDS} rounds. Runway's proxy costs ${overFloor} µs per request
+above that floor, its HTTP work: parsing and rewriting both heads (about 1.5 µs per request when timed alone), framing
+the bodies, pinning each request to a version, keeping it as a flow for drains, recording it for the monitor, and the
+garbage all this leaves. A V8 CPU profile of the agent flat out (\`--cpu-prof\`, 5 s of wrk) puts 70 % of its busy time
+inside the socket writes (the kernel's loopback TCP, which also wakes the reader), Runway's JavaScript at 10 % spread
+over some 40 functions (none above 1.2 %), Node's stream code at 8 % and garbage collection at 5 %; \`perf\` shows no
+single hot spot either, and a third of the proxy's samples in the kernel switching tasks (three busy processes on 2 cores). Runway's
+rounds ranged ${range('runway')} req/s, nginx's ${range('nginx')} and the pipe's ${range('pipe')}.
 At ${RATE} req/s nothing is saturated and the proxy adds
 ${ms(fixed.runway.latency.p50 - fixed.direct.latency.p50)} at the median (nginx ${ms(fixed.nginx.latency.p50 - fixed.direct.latency.p50)}).
 **Method.** wrk, 1 thread, ${CONNECTIONS} keep-alive connections, \`GET ${PATH}\` of the example app, ${FLAT_S} s per
@@ -226,18 +235,21 @@ after ${RATE_WARMUP_MS} ms of warm-up, latency from writing a request to the end
 average before / after: ${results.loadAverageBefore.toFixed(2)} / ${results.loadAverageAfter.toFixed(2)} (other work on this machine).`;
 
 const dominated = `Runway's proxy costs ${cpuCell(flat.runway.cpu.proxy)} µs CPU per request against nginx's ${cpuCell(flat.nginx.cpu.proxy)} ` +
-  `and a Node byte pipe's ${cpuCell(flat.pipe.cpu.proxy)} (${flat.pipe.rps} req/s; same four socket calls): the gap is the HTTP work in ` +
-  'JavaScript (heads, framing, pinning, flows, records) and its garbage.';
+  `and a Node byte pipe's ${cpuCell(flat.pipe.cpu.proxy)} (${flat.pipe.rps} req/s; same four socket calls, no HTTP at all). The pipe, the ` +
+  `floor of a proxy on Node's public socket API, was ahead of nginx in ${pipeAhead} of ${ROUNDS} rounds: to lead nginx, a proxy in Node ` +
+  `has ${floorRoom > 0 ? `about ${floorRoom} µs` : 'nothing'} per request for all its HTTP work, and Runway's costs ${overFloor} µs ` +
+  '(heads, framing, pinning, flows, records and their garbage; the profile is in the proxy throughput section).';
 const goals = [
   { row: 'proxy-throughput', what: "Runway's proxy flat out, share of straight to the app (median of rounds)", goal: '≥ 50 % of direct',
     measured: `${pct('runway')} % (${flat.runway.rps} req/s; direct ${flat.direct.rps} req/s)`, holds: pct('runway') >= 50,
     ...(pct('runway') >= 50 ? {} : { note: dominated }) },
   { row: 'proxy-throughput', what: "Runway's proxy flat out against nginx in the same run", goal: 'ahead of nginx',
-    measured: `${flat.runway.rps} req/s (nginx ${flat.nginx.rps} req/s)`, holds: flat.runway.rps > flat.nginx.rps,
+    measured: `${flat.runway.rps} req/s (nginx ${flat.nginx.rps} req/s; ahead in ${aheadOfNginx('runway')} of ${ROUNDS} rounds)`, holds: flat.runway.rps > flat.nginx.rps,
     ...(flat.runway.rps > flat.nginx.rps ? {} : { note: 'Tried: a proxy on plain sockets instead of node:http + undici, one write per answer, no per-request promises, ' +
       'closures or AbortControllers, reads from the app into one reused buffer, the agent\'s young generation fixed at 2 MiB ' +
       '(capped only, the proxy served about a fifth fewer requests once the agent had loaded its modules); deferring writes to ' +
-      'the end of each event-loop turn did not help. Pipelining requests to the app over fewer connections was weighed and ' +
+      'the end of each event-loop turn did not help, nor did garbage collection on the main thread alone (`--single-threaded-gc`: ' +
+      '46.6k against 46.6k req/s over 12 rounds each). Pipelining requests to the app over fewer connections was weighed and ' +
       'not built: one slow answer would hold up the requests queued behind it. An experiment with the header checks, the ' +
       'head rewriting and the monitor\'s records all taken out (a proxy nobody could ship) served about 51k req/s on this ' +
       `machine, level with nginx's slower runs: no single part of the HTTP work closes the gap. ${dominated}` }) },
