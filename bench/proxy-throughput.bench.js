@@ -220,7 +220,7 @@ costs ${cpuCell(flat.pipe.cpu.proxy)} µs and serves ${flat.pipe.rps} req/s: the
 API on this machine; it was ahead of nginx in ${pipeAhead} of ${ROUNDS} rounds. Runway's proxy costs ${overFloor} µs per request
 above that floor, its HTTP work: parsing and rewriting both heads (about 1.5 µs per request when timed alone), framing
 the bodies, pinning each request to a version, keeping it as a flow for drains, recording it for the monitor, and the
-garbage all this leaves. A V8 CPU profile of the agent flat out (\`--cpu-prof\`, 5 s of wrk) puts 70 % of its busy time
+garbage all this leaves. A V8 CPU profile of the agent flat out, taken on its own (\`--cpu-prof\`, 5 s of wrk), puts 70 % of its busy time
 inside the socket writes (the kernel's loopback TCP, which also wakes the reader), Runway's JavaScript at 10 % spread
 over some 40 functions (none above 1.2 %), Node's stream code at 8 % and garbage collection at 5 %; \`perf\` shows no
 single hot spot either, and a third of the proxy's samples in the kernel switching tasks (three busy processes on 2 cores). Runway's
